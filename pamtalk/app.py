@@ -1,0 +1,124 @@
+"""The app factory: a service describes itself in a ``ServiceDefinition`` and gets a
+FastAPI app with the kit's lifespan (database, Redis, bus, outbox relay, consumers,
+graceful shutdown), problem responses, request context, metrics, health and tracing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Table
+
+from pamtalk.bus.base import Handler
+from pamtalk.db.outbox import OutboxRelay
+from pamtalk.errors import install_problem_handlers
+from pamtalk.health import ReadinessCheck
+from pamtalk.health import router as health_router
+from pamtalk.logging import configure_logging
+from pamtalk.metrics import DB_POOL, QUEUE_LENGTH
+from pamtalk.middleware import RequestContextMiddleware
+from pamtalk.runtime import Runtime, Shared, build_runtime
+from pamtalk.settings import ServiceSettings
+from pamtalk.tracing import configure_tracing, instrument
+
+log = logging.getLogger("pamtalk.app")
+Hook = Callable[[Runtime], Awaitable[None]]
+
+
+@dataclass
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    settings_cls: type[ServiceSettings]
+    routers: list[APIRouter]
+    outbox: Table | None = None
+    consumers: dict[str, Callable[[Runtime], Handler]] = field(default_factory=dict)
+    on_startup: list[Hook] = field(default_factory=list)
+    on_shutdown: list[Hook] = field(default_factory=list)
+    readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    metrics_refresh: Hook | None = None
+    openapi_tags: list[dict[str, str]] = field(default_factory=list)
+    version: str = "1.0.0"
+
+
+def create_service_app(
+    definition: ServiceDefinition,
+    settings: ServiceSettings | None = None,
+    shared: Shared | None = None,
+) -> FastAPI:
+    settings = settings or definition.settings_cls()
+    if shared is None:
+        configure_logging(definition.name, settings.log_level, settings.log_json)
+        configure_tracing(definition.name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(definition.name, settings, shared, definition.outbox)
+        app.state.runtime = runtime
+        try:
+            for hook in definition.on_startup:
+                await hook(runtime)
+            for queue, factory in definition.consumers.items():
+                runtime.bus.consume(queue, factory(runtime))
+            if runtime.owns_bus:
+                await runtime.bus.start()
+            if definition.outbox is not None:
+                runtime.relay = OutboxRelay(
+                    runtime.db, definition.outbox, runtime.bus, poll_seconds=settings.outbox_poll_seconds
+                )
+                runtime.relay.start()
+            runtime.ready = True
+            log.info("service started", extra={"env": settings.env})
+            yield
+        finally:
+            # Readiness fails first, then consumers stop taking messages and in-flight
+            # handlers finish, the relay stops, and the pools close.
+            runtime.ready = False
+            if runtime.owns_bus:
+                await runtime.bus.stop_consuming()
+            if runtime.relay is not None:
+                await runtime.relay.stop()
+            for hook in definition.on_shutdown:
+                await hook(runtime)
+            if runtime.owns_bus:
+                await runtime.bus.close()
+            if runtime.owns_redis:
+                await runtime.redis.aclose()
+            await runtime.db.close()
+            log.info("service stopped")
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        lifespan=lifespan,
+        openapi_tags=definition.openapi_tags or None,
+    )
+    app.state.readiness_checks = definition.readiness_checks
+    app.state.settings = settings
+
+    async def refresh_metrics() -> None:
+        runtime: Runtime = app.state.runtime
+        pool = runtime.db.pool_status()
+        for state, value in pool.items():
+            DB_POOL.labels(definition.name, state).set(value)
+        try:
+            for queue, length in (await runtime.bus.queue_lengths()).items():
+                QUEUE_LENGTH.labels(queue).set(length)
+        except Exception:
+            log.warning("queue lengths unavailable")
+        if definition.metrics_refresh is not None:
+            await definition.metrics_refresh(runtime)
+
+    app.state.refresh_metrics = refresh_metrics
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    for router in definition.routers:
+        app.include_router(router)
+    app.add_middleware(RequestContextMiddleware, service=definition.name)
+    instrument(app)
+    return app

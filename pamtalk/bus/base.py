@@ -1,0 +1,73 @@
+"""The event bus interface. Two implementations share it: ``AmqpBus`` (RabbitMQ, for the
+distributed mode and production) and ``MemoryBus`` (one process, for ``make run``)."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from pamtalk.events.envelope import Envelope
+
+Handler = Callable[[Envelope, Mapping[str, str]], Awaitable[None]]
+"""A consumer: gets the envelope and the message headers (trace context, request id).
+Returning means the effect is committed and the message may be acked; raising sends it
+to retry (then to the dead-letter queue)."""
+
+
+class BusUnavailable(RuntimeError):
+    """The broker cannot take the message now; the outbox relay tries again later."""
+
+
+@dataclass
+class DeadLetter:
+    queue: str
+    envelope: Envelope
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    attempts: int = 0
+    message_id: str = ""
+
+
+class Bus(abc.ABC):
+    """Publish envelopes to the topic exchange; consume queues of the topology."""
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Connect and declare the topology; start the registered consumers."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Stop consuming, let in-flight handlers finish, close the connection."""
+
+    @abc.abstractmethod
+    async def publish(self, envelope: Envelope, headers: Mapping[str, str] | None = None) -> None:
+        """Publish persistently and wait for the broker's confirm; BusUnavailable if it cannot."""
+
+    @abc.abstractmethod
+    def consume(self, queue: str, handler: Handler) -> None:
+        """Register a handler for a queue of ``topology.QUEUES`` (before or after start)."""
+
+    @abc.abstractmethod
+    async def stop_consuming(self) -> None:
+        """Take no new messages (first step of a graceful shutdown)."""
+
+    @abc.abstractmethod
+    async def ping(self) -> bool:
+        """True when the broker is reachable (readiness)."""
+
+    @abc.abstractmethod
+    async def queue_lengths(self) -> dict[str, int]:
+        """Messages waiting per queue, including ``.retry`` and ``.dlq`` queues."""
+
+    @abc.abstractmethod
+    async def dead_letters(self, queue: str, limit: int = 100) -> list[DeadLetter]:
+        """Peek at dead-lettered messages of a queue (they stay there)."""
+
+    @abc.abstractmethod
+    async def replay_dead_letters(self, queue: str, message_ids: list[str] | None = None) -> int:
+        """Move dead letters (all, or those ids) back to their queue; returns how many."""
+
+    @abc.abstractmethod
+    async def discard_dead_letters(self, queue: str, message_ids: list[str] | None = None) -> int:
+        """Drop dead letters (all, or those ids); returns how many."""

@@ -1,0 +1,84 @@
+"""Redis: the client (real, or the in-process stand-in for the embedded mode), cache-aside
+with the source plan's TTLs, and HTTP validators (ETag) for cacheable GETs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from starlette.requests import Request
+from starlette.responses import Response
+
+# TTLs of the source plan (seconds).
+TTL_FARM_LIST = 300
+TTL_FORECAST = 3600
+TTL_DASHBOARD = 60
+TTL_SESSION = 1800
+
+_fake_server: Any = None
+
+
+def make_redis(url: str) -> Redis:
+    """``fake`` gives the in-process stand-in (one shared server per process)."""
+    if url == "fake":
+        import fakeredis
+
+        global _fake_server
+        if _fake_server is None:
+            _fake_server = fakeredis.FakeServer()
+        client: Redis = fakeredis.FakeAsyncRedis(server=_fake_server)
+        return client
+    return Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30)
+
+
+class Cache:
+    """Cache-aside of JSON values under a namespace, with version-based invalidation:
+    ``invalidate()`` bumps the namespace's generation, so every older key is dead at once
+    without scanning (they expire by their TTL)."""
+
+    def __init__(self, redis: Redis, namespace: str, ttl: int) -> None:
+        self.redis, self.namespace, self.ttl = redis, namespace, ttl
+        self._gen_key = f"cache:{namespace}:gen"
+
+    async def _generation(self) -> int:
+        value = await self.redis.get(self._gen_key)
+        return int(value or 0)
+
+    async def get_or_compute(self, key: str, compute: Callable[[], Awaitable[Any]]) -> tuple[bytes, bool]:
+        """The JSON bytes for ``key`` and whether they came from the cache."""
+        full = f"cache:{self.namespace}:{await self._generation()}:{key}"
+        cached = await self.redis.get(full)
+        if cached is not None:
+            return cached if isinstance(cached, bytes) else cached.encode(), True
+        value = await compute()
+        data = value if isinstance(value, bytes) else orjson.dumps(value, default=str)
+        await self.redis.set(full, data, ex=self.ttl)
+        return data, False
+
+    async def invalidate(self) -> None:
+        await self.redis.incr(self._gen_key)
+
+
+def etag_for(data: bytes) -> str:
+    return '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+
+
+def cached_json(
+    request: Request, data: bytes, *, max_age: int, public: bool = True, hit: bool | None = None
+) -> Response:
+    """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it."""
+    tag = etag_for(data)
+    headers = {
+        "ETag": tag,
+        "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}",
+        "Vary": "Authorization",
+    }
+    if hit is not None:
+        headers["X-Cache"] = "HIT" if hit else "MISS"
+    inm = request.headers.get("if-none-match")
+    if inm and tag in [t.strip() for t in inm.split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="application/json", headers=headers)

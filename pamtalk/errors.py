@@ -1,0 +1,119 @@
+"""RFC 9457 problem responses: every error a client sees is ``application/problem+json``
+with a stable ``type``, a ``title``, the ``status``, a ``detail``, the ``request_id`` and,
+for bad input, the field ``errors``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from pamtalk.context import request_id_var
+
+log = logging.getLogger("pamtalk.errors")
+PROBLEM_BASE = "https://pamtalk.kr/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_DEFAULT_TYPES = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    429: "too-many-requests",
+    500: "internal-error",
+    503: "unavailable",
+}
+
+
+class Problem(Exception):
+    """Raise anywhere in a request to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        type_: str | None = None,
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.type = type_ or _DEFAULT_TYPES.get(status, "error")
+        self.title = title or self.type.replace("-", " ").capitalize()
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_response(problem: Problem, instance: str = "") -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + problem.type,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        "instance": instance,
+        "request_id": request_id_var.get(),
+    }
+    if problem.errors:
+        body["errors"] = problem.errors
+    body.update(problem.extra)
+    return Response(
+        orjson.dumps(body, default=str),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append(
+            {
+                "field": ".".join(loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc),
+                "in": loc[0] if loc else "",
+                "message": err.get("msg", ""),
+                "code": err.get("type", ""),
+            }
+        )
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        return problem_response(exc, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return problem_response(
+            Problem(422, "The request has invalid fields.", errors=_field_errors(exc)), request.url.path
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return problem_response(
+            Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"error_code": "internal-error"})
+        return problem_response(Problem(500, "Something went wrong on our side."), request.url.path)

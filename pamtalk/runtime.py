@@ -1,0 +1,78 @@
+"""What a running service holds: settings, its database, Redis, the bus, the token
+verifier and the outbox relay. Created in the app's lifespan; shared pieces (bus, Redis,
+JWKS) can be handed in by the embedded mode, which runs all services in one process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy import Table
+
+from pamtalk.auth.jwks import JwksFetcher, JwksVerifier, http_fetcher
+from pamtalk.bus.base import Bus
+from pamtalk.cache import make_redis
+from pamtalk.db.database import Database
+from pamtalk.db.outbox import OutboxRelay
+from pamtalk.settings import ServiceSettings
+
+
+@dataclass
+class Shared:
+    """Resources the embedded mode shares between the services of one process."""
+
+    bus: Bus
+    redis: Redis
+    jwks_fetcher: JwksFetcher | None = None
+    database_url: str | None = None
+
+
+@dataclass
+class Runtime:
+    service: str
+    settings: ServiceSettings
+    db: Database
+    redis: Redis
+    bus: Bus
+    verifier: JwksVerifier
+    outbox: Table | None = None
+    relay: OutboxRelay | None = None
+    owns_bus: bool = True
+    owns_redis: bool = True
+    ready: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)  # service-specific singletons
+
+
+def make_bus(settings: ServiceSettings, service: str) -> Bus:
+    if settings.bus == "memory":
+        from pamtalk.bus.memory import MemoryBus
+
+        return MemoryBus()
+    from pamtalk.bus.amqp import AmqpBus
+
+    return AmqpBus(settings.amqp_url, service=service)
+
+
+def build_runtime(
+    service: str, settings: ServiceSettings, shared: Shared | None, outbox: Table | None
+) -> Runtime:
+    db = Database(
+        shared.database_url if shared and shared.database_url else settings.database_url,
+        settings.db_schema,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    fetcher = (shared.jwks_fetcher if shared else None) or http_fetcher(settings.jwks_url)
+    verifier = JwksVerifier(fetcher, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    return Runtime(
+        service=service,
+        settings=settings,
+        db=db,
+        redis=shared.redis if shared else make_redis(settings.redis_url),
+        bus=shared.bus if shared else make_bus(settings, service),
+        verifier=verifier,
+        outbox=outbox,
+        owns_bus=shared is None,
+        owns_redis=shared is None,
+    )

@@ -1,0 +1,74 @@
+"""Settings shared by every service (pydantic-settings).
+
+Each service subclasses ``ServiceSettings`` with its own prefix, e.g. ``PAMTALK_FARM_``.
+A field is read from ``PAMTALK_FARM_<FIELD>`` first, then from the shared
+``PAMTALK_<FIELD>``, then the default. Defaults are safe for a laptop; in production
+(``PAMTALK_ENV=production``) a service refuses to start with the development secrets.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEV_MARKER = "development-only"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PAMTALK_", extra="ignore")
+    SERVICE: ClassVar[str] = ""
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk"
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    redis_url: str = "redis://127.0.0.1:6379/0"  # "fake" = in-process stand-in
+    bus: Literal["memory", "amqp"] = "amqp"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    jwks_url: str = "http://127.0.0.1:8080/.well-known/jwks.json"
+    jwt_issuer: str = "pamtalk-user-service"
+    jwt_audience: str = "pamtalk"
+    log_level: str = "INFO"
+    log_json: bool = True
+    outbox_poll_seconds: float = 1.0
+    public_base_url: str = "http://localhost:8080"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        own = EnvSettingsSource(settings_cls, env_prefix=f"PAMTALK_{cls.SERVICE.upper()}_")
+        shared = EnvSettingsSource(settings_cls, env_prefix="PAMTALK_")
+        if not cls.SERVICE:
+            return (init_settings, shared, file_secret_settings)
+        return (init_settings, own, shared, file_secret_settings)
+
+    @property
+    def db_schema(self) -> str:
+        return f"{self.SERVICE}_svc"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> ServiceSettings:
+        if self.production:
+            for name, value in self.secret_values().items():
+                if not value or DEV_MARKER in value:
+                    raise ValueError(
+                        f"PAMTALK_{self.SERVICE.upper()}_{name.upper()} must be set to a real secret "
+                        "when PAMTALK_ENV=production (the development default is refused)"
+                    )
+        return self
+
+    def secret_values(self) -> dict[str, Any]:
+        """Secrets of this service that must not keep their development defaults."""
+        return {}
