@@ -29,10 +29,10 @@ SubtreeHasher = Callable[[int, int], bytes]
 
 
 class NodeId(NamedTuple):
-    """A perfect subtree: leaves ``[index * 2**level, (index + 1) * 2**level)``."""
+    """A perfect subtree: leaves ``[position * 2**level, (position + 1) * 2**level)``."""
 
     level: int
-    index: int
+    position: int
 
 
 class ProofError(ValueError):

@@ -1,8 +1,8 @@
 """An append-only Merkle tree kept as its perfect subtrees (one row per node), and the
 in-memory implementation.
 
-Why perfect subtrees: the node ``(level, index)`` covering leaves
-``[index * 2**level, (index + 1) * 2**level)`` never changes once its last leaf is
+Why perfect subtrees: the node ``(level, position)`` covering leaves
+``[position * 2**level, (position + 1) * 2**level)`` never changes once its last leaf is
 appended. Storing them (``2n - 1`` rows for ``n`` leaves) answers every subtree hash with at
 most ``log2 n`` lookups and no recomputation, for the current tree *and* every older size.
 
@@ -11,7 +11,7 @@ How a service with a database uses this (all functions are pure):
 * append leaf ``i``: fetch the hashes of :func:`append_dependencies` ``(i)`` (at most
   ``log2 i`` rows), call :func:`nodes_completed_by_append`, insert the rows it returns;
 * a proof: collect :func:`nodes_for_inclusion` / :func:`nodes_for_consistency` (one
-  ``WHERE (level, index) IN (...)`` query), then call ``merkle.inclusion_proof`` /
+  ``WHERE (level, position) IN (...)`` query), then call ``merkle.inclusion_proof`` /
   ``merkle.consistency_proof`` with ``merkle.hasher_from_nodes(rows.__getitem__)``.
 """
 
