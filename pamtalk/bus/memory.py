@@ -119,7 +119,9 @@ class MemoryBus(Bus):
             failures = message.attempt + 1
             if message.attempt < len(self.retry_delays):
                 log.warning("handler failed, will retry", extra={"queue": name, "error_code": error})
-                retry = _Message(message.message_id, envelope, {**headers, "x-attempts": str(failures)}, failures)
+                retry = _Message(
+                    message.message_id, envelope, {**headers, "x-attempts": str(failures)}, failures
+                )
                 task = asyncio.create_task(self._later(name, retry))
                 self._retrying[task] = name
                 task.add_done_callback(self._retrying.pop)
@@ -137,7 +139,8 @@ class MemoryBus(Bus):
         return list(self._dead[queue][:limit])
 
     def _take(self, queue: str, message_ids: list[str] | None) -> list[DeadLetter]:
-        keep, taken = [], []
+        keep: list[DeadLetter] = []
+        taken: list[DeadLetter] = []
         for letter in self._dead[queue]:
             (taken if message_ids is None or letter.message_id in message_ids else keep).append(letter)
         self._dead[queue] = keep
