@@ -1,3 +1,3 @@
-from pamtalk.db.database import Database, make_base
+from pamtalk.db.database import Database, make_base, schema_metadata
 
-__all__ = ["Database", "make_base"]
+__all__ = ["Database", "make_base", "schema_metadata"]

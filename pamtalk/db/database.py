@@ -19,11 +19,19 @@ NAMING = {
 }
 
 
+def schema_metadata(schema: str) -> MetaData:
+    """Metadata for the tables of one service's schema, with stable constraint names.
+
+    A service declares ``class Base(DeclarativeBase): metadata = schema_metadata("farm_svc")``
+    (a class statement, so type checkers see the base)."""
+    return MetaData(schema=schema, naming_convention=NAMING)
+
+
 def make_base(schema: str) -> type[DeclarativeBase]:
-    """A declarative base whose tables live in ``schema`` (one per service)."""
+    """A declarative base whose tables live in ``schema`` (prefer the class statement above)."""
 
     class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=NAMING)
+        metadata = schema_metadata(schema)
 
     return Base
 

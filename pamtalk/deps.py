@@ -1,0 +1,37 @@
+"""FastAPI dependencies every service uses: the runtime, and a database session whose
+transaction commits when the endpoint returns and *before* the response is sent (so a
+failed commit is an error response, never a success that did not happen)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.auth.deps import current_user, optional_user
+from pamtalk.auth.jwks import Principal
+from pamtalk.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_redis(request: Request) -> Redis:
+    return get_runtime(request).redis
+
+
+async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_runtime(request).db.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RedisDep = Annotated[Redis, Depends(get_redis)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+OptionalUser = Annotated[Principal | None, Depends(optional_user)]

@@ -1,0 +1,95 @@
+"""Sign-up, login, token refresh, logout and the public keys (JWKS)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import Problem
+from pamtalk.ratelimit import too_many
+from services.user import accounts
+from services.user.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, UserOut
+from services.user.sessions import RefreshOutcome
+from services.user.state import UserState, user_state
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+jwks_router = APIRouter(tags=["auth"])
+State = Annotated[UserState, Depends(user_state)]
+
+
+def client_address(request: Request, state: UserState) -> str:
+    if state.settings.trust_proxy_headers and (real := request.headers.get("x-real-ip")):
+        return real
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/signup", status_code=201, response_model=UserOut, summary="Create an account")
+async def signup(body: SignupIn, session: DbSession, state: State) -> UserOut:
+    user = await accounts.sign_up(session, body, state.passwords)
+    return UserOut.model_validate(user)
+
+
+def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str) -> TokenPair:
+    return TokenPair(
+        access_token=state.keys.access_token(
+            user_id=user.id, role=user.role, email=user.email, session_id=session_id, settings=state.settings
+        ),
+        expires_in=state.settings.access_token_seconds,
+        refresh_token=refresh,
+        refresh_expires_in=state.settings.session_idle_seconds,
+        user=UserOut.model_validate(user),
+    )
+
+
+@router.post("/login", response_model=TokenPair, summary="Log in with email and password")
+async def login(body: LoginIn, request: Request, session: DbSession, state: State) -> TokenPair:
+    account_key, client_key = body.email.lower(), client_address(request, state)
+    for counter, key, who in (
+        (state.account_failures, account_key, "this account"),
+        (state.client_failures, client_key, "your address"),
+    ):
+        if (wait := await counter.retry_after(key)) is not None:
+            raise too_many(wait, f"Too many failed logins for {who}; try again in {wait} s.")
+    user = await accounts.find_by_email(session, body.email)
+    if not await state.passwords.verify(user.password_hash if user else None, body.password) or user is None:
+        await state.account_failures.hit(account_key)
+        await state.client_failures.hit(client_key)
+        raise Problem(401, "Email or password is wrong.", type_="invalid-credentials")
+    await state.account_failures.reset(account_key)
+    login_session = await state.sessions.create(user.id)
+    return _tokens(state, user, login_session.id, login_session.refresh_token)
+
+
+@router.post("/refresh", response_model=TokenPair, summary="Swap a refresh token for new tokens")
+async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPair:
+    outcome, login_session = await state.sessions.rotate(body.refresh_token)
+    if outcome is RefreshOutcome.REUSED:
+        raise Problem(
+            401,
+            "This refresh token was used before; the session is revoked. Log in again.",
+            type_="refresh-token-reused",
+        )
+    if login_session is None:
+        raise Problem(
+            401, "The refresh token is not valid or the session has ended.", type_="invalid-refresh-token"
+        )
+    user = await accounts.get_user(session, login_session.user_id)
+    return _tokens(state, user, login_session.id, login_session.refresh_token)
+
+
+@router.post("/logout", status_code=204, summary="End this session (its refresh token stops working)")
+async def logout(principal: CurrentUser, state: State) -> Response:
+    await state.sessions.revoke(principal.session_id)
+    return Response(status_code=204)
+
+
+@jwks_router.get("/.well-known/jwks.json", summary="Public keys that verify access tokens")
+async def jwks(state: State) -> Response:
+    return Response(
+        orjson.dumps(state.keys.jwks()),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )

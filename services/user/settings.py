@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pamtalk.settings import ServiceSettings
+
+
+class UserSettings(ServiceSettings):
+    SERVICE = "user"
+
+    # Ed25519 private key (PEM). Empty: the development key shipped in the repository,
+    # which is refused when PAMTALK_ENV=production.
+    jwt_private_key: str = ""
+    # Earlier public keys (JWKS JSON list) still served while their tokens may be alive.
+    jwt_previous_jwks: str = "[]"
+    access_token_seconds: int = 900
+    session_idle_seconds: int = 1800
+    session_absolute_seconds: int = 7 * 24 * 3600
+    login_account_limit: int = 5  # failed logins per account per window
+    login_client_limit: int = 30  # failed logins per client address per window
+    login_window_seconds: int = 900
+    trust_proxy_headers: bool = True  # take the client address from X-Real-IP (set by the gateway)
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19456
+
+    def secret_values(self) -> dict[str, Any]:
+        return {"jwt_private_key": self.jwt_private_key}

@@ -1,0 +1,224 @@
+"""The user service against the real PostgreSQL and Redis: sign-up, login, refresh
+rotation, logout, profile, wallet and role grants."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from pamtalk.bus.memory import MemoryBus
+from services.user.app import create_app
+from services.user.cli import grant
+from tests.conftest import service_client
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def user_api(
+    database_url: str, redis_url: str, tokens
+) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
+    async with service_client(
+        create_app,
+        service="user",
+        database_url=database_url,
+        redis_url=redis_url,
+        tokens=tokens,
+        jwt_issuer="pamtalk-user-service",
+        outbox_poll_seconds=0.05,
+    ) as pair:
+        yield pair
+
+
+def new_email() -> str:
+    return f"user-{uuid.uuid4().hex[:10]}@Example.com"
+
+
+async def signup(client: httpx.AsyncClient, role: str = "consumer", email: str | None = None) -> dict:
+    body = {
+        "email": email or new_email(),
+        "password": "correct horse battery",
+        "display_name": "Kim",
+        "role": role,
+    }
+    response = await client.post("/api/v1/auth/signup", json=body)
+    assert response.status_code == 201, response.text
+    return {**response.json(), "password": body["password"]}
+
+
+async def login(
+    client: httpx.AsyncClient, email: str, password: str = "correct horse battery"
+) -> httpx.Response:
+    return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+async def test_signup_login_me_and_event(user_api) -> None:
+    client, app = user_api
+    user = await signup(client, "farmer")
+    assert user["email"] == user["email"].lower() and user["role"] == "farmer"
+    tokens = (await login(client, user["email"].upper())).json()  # emails are case-insensitive
+    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 900
+    me = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.status_code == 200 and me.json()["id"] == user["id"]
+    bus: MemoryBus = app.state.runtime.bus
+    await app.state.runtime.relay.publish_pending()
+    registered = [e for e in bus.published if e.type == "user.registered" and e.data["user_id"] == user["id"]]
+    assert len(registered) == 1 and registered[0].data["role"] == "farmer"
+
+
+async def test_duplicate_email_is_409_case_insensitive(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    again = await client.post(
+        "/api/v1/auth/signup",
+        json={
+            "email": user["email"].upper(),
+            "password": "x" * 12,
+            "display_name": "Lee",
+            "role": "consumer",
+        },
+    )
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json()["type"].endswith("/email-taken")
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"password": "short"}, "password"),
+        ({"role": "farmer-king"}, "role"),
+        ({"display_name": "   "}, "display_name"),
+        ({"unexpected": 1}, "unexpected"),
+    ],
+)
+async def test_bad_signup_is_422_with_field_and_creates_nothing(user_api, patch, field) -> None:
+    client, _ = user_api
+    email = new_email()
+    body = {
+        "email": email,
+        "password": "correct horse battery",
+        "display_name": "Park",
+        "role": "company",
+        **patch,
+    }
+    response = await client.post("/api/v1/auth/signup", json=body)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["status"] == 422 and problem["request_id"]
+    assert any(err["field"] == field for err in problem["errors"]), problem
+    if "email" not in patch:
+        assert (await login(client, email)).status_code == 401  # nothing was written
+
+
+async def test_committee_and_admin_are_not_self_service(user_api) -> None:
+    client, _ = user_api
+    for role in ("committee", "admin"):
+        response = await client.post(
+            "/api/v1/auth/signup",
+            json={"email": new_email(), "password": "x" * 12, "display_name": "Choi", "role": role},
+        )
+        assert response.status_code == 403
+
+
+async def test_admin_grants_committee(user_api) -> None:
+    client, app = user_api
+    admin, user = await signup(client), await signup(client)
+    assert await grant(app.state.runtime.db, admin["email"], "admin")  # the operator's first admin
+    admin_auth = {"Authorization": f"Bearer {(await login(client, admin['email'])).json()['access_token']}"}
+    user_auth = {"Authorization": f"Bearer {(await login(client, user['email'])).json()['access_token']}"}
+    denied = await client.put(f"/api/v1/users/{user['id']}/role", json={"role": "admin"}, headers=user_auth)
+    assert denied.status_code == 403
+    granted = await client.put(
+        f"/api/v1/users/{user['id']}/role", json={"role": "committee"}, headers=admin_auth
+    )
+    assert granted.status_code == 200 and granted.json()["role"] == "committee"
+    assert (await client.get(f"/api/v1/users/{user['id']}", headers=admin_auth)).json()["role"] == "committee"
+
+
+async def test_refresh_rotates_and_reuse_revokes_session(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    first = (await login(client, user["email"])).json()
+    second = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert second.status_code == 200
+    rotated = second.json()["refresh_token"]
+    assert rotated != first["refresh_token"]
+    reuse = await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reuse.status_code == 401 and reuse.json()["type"].endswith("/refresh-token-reused")
+    # the whole session is gone: even the newest refresh token no longer works
+    after = await client.post("/api/v1/auth/refresh", json={"refresh_token": rotated})
+    assert after.status_code == 401
+
+
+async def test_logout_revokes_refresh(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    pair = (await login(client, user["email"])).json()
+    out = await client.post(
+        "/api/v1/auth/logout", headers={"Authorization": f"Bearer {pair['access_token']}"}
+    )
+    assert out.status_code == 204
+    again = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401
+
+
+async def test_login_brute_force_gets_429_with_retry_after(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    for _ in range(5):
+        assert (await login(client, user["email"], "wrong password!")).status_code == 401
+    blocked = await login(client, user["email"])  # even the right password waits now
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+
+
+async def test_login_per_client_limit(user_api) -> None:
+    client, _ = user_api
+    headers = {"X-Real-IP": f"10.9.{uuid.uuid4().int % 250}.7"}
+    statuses = []
+    for _ in range(31):
+        r = await client.post(
+            "/api/v1/auth/login", json={"email": new_email(), "password": "nope"}, headers=headers
+        )
+        statuses.append(r.status_code)
+    assert statuses[:30] == [401] * 30 and statuses[30] == 429
+
+
+async def test_profile_wallet_and_privacy(user_api) -> None:
+    client, _ = user_api
+    a, b = await signup(client), await signup(client)
+    pair = (await login(client, a["email"])).json()
+    auth = {"Authorization": f"Bearer {pair['access_token']}"}
+    patched = await client.patch(
+        "/api/v1/users/me", json={"display_name": "  Han ", "language": "en"}, headers=auth
+    )
+    assert patched.json()["display_name"] == "Han" and patched.json()["language"] == "en"
+    wallet = "0x" + "Ab" * 20
+    linked = await client.put("/api/v1/users/me/wallet", json={"address": wallet}, headers=auth)
+    assert linked.json()["wallet_address"] == wallet.lower()
+    bad = await client.put("/api/v1/users/me/wallet", json={"address": "0x123"}, headers=auth)
+    assert bad.status_code == 422
+    other = await client.get(f"/api/v1/users/{b['id']}", headers=auth)
+    assert other.status_code == 404  # another user's account is not visible
+
+
+async def test_jwks_serves_the_verifying_key(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    pair = (await login(client, user["email"])).json()
+    jwks = (await client.get("/.well-known/jwks.json")).json()
+    from pamtalk.auth.jwks import JwksVerifier
+
+    async def fetch() -> dict:
+        return jwks
+
+    principal = await JwksVerifier(fetch, issuer="pamtalk-user-service", audience="pamtalk").verify(
+        pair["access_token"]
+    )
+    assert str(principal.id) == user["id"]
