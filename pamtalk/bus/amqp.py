@@ -45,7 +45,7 @@ from aio_pika.abc import (
 from aio_pika.exceptions import CONNECTION_EXCEPTIONS
 from pydantic import ValidationError
 
-from pamtalk.bus.amqp_admin import DeadLetterOps, outgoing, text_headers
+from pamtalk.bus.amqp_admin import AmqpTopology, outgoing, text_headers
 from pamtalk.bus.base import Bus, BusUnavailable, Handler
 from pamtalk.bus.topology import EXCHANGE, QUEUES, RETRY_DELAYS
 from pamtalk.bus.tracing import consumer_span, publish_span
@@ -57,7 +57,7 @@ SYSTEM = "rabbitmq"
 _FAILURES = (TimeoutError, *CONNECTION_EXCEPTIONS)
 
 
-class AmqpBus(DeadLetterOps, Bus):
+class AmqpBus(AmqpTopology, Bus):
     def __init__(
         self,
         url: str,
@@ -96,15 +96,7 @@ class AmqpBus(DeadLetterOps, Bus):
     def retry_queue(self, queue: str, delay: float) -> str:
         return self.physical(f"{queue}.retry.{round(delay * 1000)}ms")
 
-    def declared_queues(self) -> list[str]:
-        """Every queue this bus declares (physical names)."""
-        names = []
-        for spec in QUEUES.values():
-            names += [self.physical(spec.name), self.physical(spec.dlq)]
-            names += [self.retry_queue(spec.name, d) for d in sorted(set(self.retry_delays))]
-        return names
-
-    # -- connection and topology -----------------------------------------------------------
+    # -- connection -----------------------------------------------------------
     async def _connect(self) -> AbstractRobustConnection:
         async with self._connect_lock:
             if self._connection is not None and not self._connection.is_closed:
@@ -123,29 +115,9 @@ class AmqpBus(DeadLetterOps, Bus):
                 if connection is not None:
                     with contextlib.suppress(*_FAILURES):
                         await connection.close()
-                raise BusUnavailable(f"cannot reach the broker: {type(exc).__name__}: {exc}") from exc
+                raise BusUnavailable(f"cannot reach the broker or declare the topology: {exc!r}") from exc
             self._connection, self._channel = connection, channel
             return connection
-
-    async def _declare(self, channel: AbstractChannel) -> AbstractExchange:
-        exchange = await channel.declare_exchange(
-            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
-        )
-        for spec in QUEUES.values():
-            queue = await channel.declare_queue(self.physical(spec.name), durable=True)
-            for pattern in spec.bindings:
-                await queue.bind(exchange, pattern)
-            await channel.declare_queue(self.physical(spec.dlq), durable=True)
-            for delay in sorted(set(self.retry_delays)):
-                arguments: dict[str, Any] = {
-                    "x-message-ttl": round(delay * 1000),
-                    "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": self.physical(spec.name),
-                }
-                await channel.declare_queue(
-                    self.retry_queue(spec.name, delay), durable=True, arguments=arguments
-                )
-        return exchange
 
     async def _confirmed(self, publishing: Awaitable[object]) -> None:
         """Wait for the broker's confirm; BusUnavailable on a nack, a return or a timeout."""
@@ -214,7 +186,12 @@ class AmqpBus(DeadLetterOps, Bus):
         if self._consuming and queue not in self._consumers:
             task = asyncio.create_task(self._start_consumer(queue), name=f"bus:consume:{queue}")
             self._starting.add(task)
-            task.add_done_callback(self._starting.discard)
+            task.add_done_callback(self._started)
+
+    def _started(self, task: asyncio.Task[None]) -> None:
+        self._starting.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("could not start a consumer", exc_info=exc, extra={"queue": task.get_name()})
 
     async def _start_consumer(self, name: str) -> None:
         connection = await self._connect()
@@ -264,7 +241,7 @@ class AmqpBus(DeadLetterOps, Bus):
         try:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError as exc:  # retrying cannot fix a malformed body
-            await self._forward(name, message, f"malformed envelope: {exc}", len(self.retry_delays) + 1)
+            await self._forward(name, message, f"malformed envelope: {exc}", failures + 1, give_up=True)
             return
         message_id = message.message_id or ""
         try:
@@ -275,10 +252,12 @@ class AmqpBus(DeadLetterOps, Bus):
             return
         await self._settle(message.ack())
 
-    async def _forward(self, name: str, message: AbstractIncomingMessage, error: str, failures: int) -> None:
+    async def _forward(
+        self, name: str, message: AbstractIncomingMessage, error: str, failures: int, give_up: bool = False
+    ) -> None:
         """Publish the retry (or dead-letter) copy with confirm, then ack the original."""
         extra: dict[str, Any] = {"x-attempts": failures}
-        if failures <= len(self.retry_delays):
+        if failures <= len(self.retry_delays) and not give_up:
             target = self.retry_queue(name, self.retry_delays[failures - 1])
             log.warning("handler failed, will retry", extra={"queue": name, "error_code": error})
         else:

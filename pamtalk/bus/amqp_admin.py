@@ -1,5 +1,5 @@
-"""Inspection of the RabbitMQ topology: queue lengths and the dead-letter operations
-(peek, replay, discard) of ``AmqpBus``, plus the header helpers it shares.
+"""The RabbitMQ topology of ``AmqpBus``: its declaration, queue lengths and the dead-letter
+operations (peek, replay, discard), plus the header helpers the bus shares.
 
 Dead letters are read with ``basic.get`` on a channel of their own and held unacked while
 the operation runs, so each is seen once; the ones not replayed or discarded are requeued
@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractIncomingMessage, AbstractRobustConnection
 from pydantic import ValidationError
 
 from pamtalk.bus.base import DeadLetter
@@ -65,9 +65,10 @@ def _envelope(body: bytes) -> Envelope:
         return Envelope(type="<malformed>", data={"body": body[:2000].decode("utf-8", "replace")})
 
 
-class DeadLetterOps(abc.ABC):
-    """Mixin of ``AmqpBus``: what an operator needs to see and repair the queues."""
+class AmqpTopology(abc.ABC):
+    """Mixin of ``AmqpBus``: declare the queues, and what an operator needs to see and repair them."""
 
+    exchange_name: str
     retry_delays: tuple[float, ...]
     publish_timeout: float
 
@@ -82,6 +83,34 @@ class DeadLetterOps(abc.ABC):
 
     @abc.abstractmethod
     async def _confirmed(self, publishing: Awaitable[object]) -> None: ...
+
+    def declared_queues(self) -> list[str]:
+        """Every queue this bus declares (physical names)."""
+        names = []
+        for spec in QUEUES.values():
+            names += [self.physical(spec.name), self.physical(spec.dlq)]
+            names += [self.retry_queue(spec.name, d) for d in sorted(set(self.retry_delays))]
+        return names
+
+    async def _declare(self, channel: AbstractChannel) -> AbstractExchange:
+        exchange = await channel.declare_exchange(
+            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        for spec in QUEUES.values():
+            queue = await channel.declare_queue(self.physical(spec.name), durable=True)
+            for pattern in spec.bindings:
+                await queue.bind(exchange, pattern)
+            await channel.declare_queue(self.physical(spec.dlq), durable=True)
+            for delay in sorted(set(self.retry_delays)):
+                arguments: dict[str, Any] = {
+                    "x-message-ttl": round(delay * 1000),
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": self.physical(spec.name),
+                }
+                await channel.declare_queue(
+                    self.retry_queue(spec.name, delay), durable=True, arguments=arguments
+                )
+        return exchange
 
     async def queue_lengths(self) -> dict[str, int]:
         """Ready messages per queue (``q``, ``q.retry`` summed over its delays, ``q.dlq``)."""
@@ -104,7 +133,7 @@ class DeadLetterOps(abc.ABC):
     @contextlib.asynccontextmanager
     async def _held(
         self, queue: str, limit: int | None = None
-    ) -> AsyncIterator[tuple[aio_pika.abc.AbstractChannel, list[AbstractIncomingMessage]]]:
+    ) -> AsyncIterator[tuple[AbstractChannel, list[AbstractIncomingMessage]]]:
         """Dead letters of ``queue`` taken unacked; whatever is left unsettled is requeued."""
         if queue not in QUEUES:
             raise KeyError(f"unknown queue {queue!r}")
