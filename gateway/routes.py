@@ -65,6 +65,13 @@ ROUTES: tuple[Route, ...] = (
 
 GATEWAY_PORT = 8080  # nginx in the distributed mode
 EMBEDDED_PORT = 8000  # the single process of ``make run``
+CONTAINER_PORT = 8000  # every service container (compose, Kubernetes) listens here
+K8S_SERVICE_PREFIX = "pamtalk-"  # Kubernetes Service of service ``farm``: ``pamtalk-farm``
+
+
+def k8s_service_name(name: str, *, canary: bool = False) -> str:
+    """The Kubernetes Service that fronts service ``name`` (or its canary Deployment)."""
+    return f"{K8S_SERVICE_PREFIX}{name}{'-canary' if canary else ''}"
 
 
 def service(name: str) -> Service:

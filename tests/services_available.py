@@ -36,3 +36,16 @@ def require(name: str) -> None:
     if os.environ.get("PAMTALK_REQUIRE_SERVICES") == "1":
         pytest.fail(message + " and PAMTALK_REQUIRE_SERVICES=1", pytrace=False)
     pytest.skip(message)
+
+
+def require_nginx() -> str:
+    """The nginx binary for gateway and end-to-end tests (skip, or fail in CI, without it)."""
+    from gateway.nginx_proc import nginx_binary
+
+    binary = nginx_binary()
+    if binary:
+        return binary
+    message = "nginx is not installed (apt-get install nginx-light)"
+    if os.environ.get("PAMTALK_REQUIRE_SERVICES") == "1":
+        pytest.fail(message + " and PAMTALK_REQUIRE_SERVICES=1", pytrace=False)
+    pytest.skip(message)

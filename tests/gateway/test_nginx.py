@@ -1,0 +1,197 @@
+"""Real nginx, rendered from the route table, in front of stand-in services."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from gateway.routes import ROUTES
+from tests.gateway.conftest import Backends, Gateway, free_port
+
+ORIGIN = "capacitor://localhost"
+
+
+def _echo(response: httpx.Response) -> dict[str, object]:
+    assert response.status_code == 200, response.text
+    data: dict[str, object] = response.json()
+    return data
+
+
+def test_each_route_reaches_its_service(gateway: Gateway, backends: Backends) -> None:
+    with gateway.client() as client:
+        for route in ROUTES:
+            path = route.prefix.rstrip("/") + "/probe"
+            echo = _echo(client.get(path, params={"cc": "no-store"}))
+            assert echo["service"] == route.service, path
+            assert echo["port"] in backends.ports[route.service]
+            assert echo["path"] == path
+        assert client.get("/nothing/here").status_code == 404
+
+
+def test_farm_replicas_share_the_load(gateway: Gateway, backends: Backends) -> None:
+    with gateway.client() as client:
+        ports = {_echo(client.post("/api/v1/farms"))["port"] for _ in range(6)}
+    assert ports == set(backends.ports["farm"])
+
+
+def test_request_id_is_generated_or_forwarded(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        made = client.get("/api/v1/users/me")
+        rid = made.headers["x-request-id"]
+        assert len(rid) == 32 and rid != "from-the-service"
+        assert _echo(made)["headers"]["x-request-id"] == rid  # type: ignore[index]
+        given = client.get("/api/v1/users/me", headers={"X-Request-ID": "abc-123"})
+        assert given.headers.get_list("x-request-id") == ["abc-123"]
+        assert _echo(given)["headers"]["x-request-id"] == "abc-123"  # type: ignore[index]
+        bad = client.get("/api/v1/users/me", headers={"X-Request-ID": "no spaces<>"})
+        assert bad.headers["x-request-id"] != "no spaces<>"
+    entry = json.loads(gateway.access_log().splitlines()[-2])
+    assert entry["request_id"] == "abc-123" and entry["upstream_response_time"]
+
+
+def test_auth_zone_answers_429_past_its_rate(start_gateway: Callable[..., Gateway]) -> None:
+    gateway = start_gateway(auth_rate="1r/m", auth_burst=2)
+    with gateway.client() as client:
+        codes = [client.post("/api/v1/auth/login").status_code for _ in range(5)]
+        limited = client.post("/api/v1/auth/login")
+        assert client.get("/api/v1/farms").status_code == 200  # the api zone is separate
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    assert limited.headers["content-type"] == "application/problem+json"
+    assert limited.json()["status"] == 429 and limited.headers["retry-after"] == "1"
+
+
+def test_get_moves_to_the_next_replica_post_does_not(
+    start_gateway: Callable[..., Gateway], backends: Backends
+) -> None:
+    down = free_port()  # nothing listens: connection refused
+    # farm: a healthy replica, one that closes connections unanswered, one that is down.
+    ports = {"farm": (backends.broken, backends.spare)}
+    gateway = start_gateway(upstream_ports=ports)
+    with gateway.client() as client:
+        posts = [client.post("/api/v1/farms", content=b"{}").status_code for _ in range(2)]
+    assert sorted(posts) == [200, 502]  # the POST that reached the broken replica is not re-sent
+    gateway = start_gateway(upstream_ports=ports)
+    with gateway.client() as client:
+        gets = [client.get("/api/v1/farms", params={"cc": "no-store", "n": i}) for i in range(4)]
+    assert [r.status_code for r in gets] == [200] * 4
+    assert {r.json()["port"] for r in gets} == {backends.spare}
+    gateway = start_gateway(upstream_ports={"farm": (down, backends.spare)})
+    with gateway.client() as client:
+        # Refused before anything was sent: safe to try the next replica for any method.
+        assert [client.post("/api/v1/farms").status_code for _ in range(2)] == [200, 200]
+
+
+def test_gzip_for_json(gateway: Gateway) -> None:
+    with httpx.Client(base_url=gateway.url) as client:
+        response = client.get("/api/v1/users/x", params={"pad": 2000}, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["headers"].get("accept-encoding") is None  # the gateway compresses
+    raw = httpx.get(gateway.url + "/api/v1/users/x?pad=2000", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in raw.headers and len(gzip.compress(raw.content)) < len(raw.content)
+
+
+def test_security_headers(gateway: Gateway) -> None:
+    response = httpx.get(gateway.url + "/api/v1/users/x")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "strict-transport-security" not in response.headers  # plain HTTP
+    behind_tls = httpx.get(gateway.url + "/api/v1/users/x", headers={"X-Forwarded-Proto": "https"})
+    assert behind_tls.headers["strict-transport-security"].startswith("max-age=")
+    assert "server" not in response.headers or "/" not in response.headers["server"]
+
+
+def test_cors_preflight_and_simple_requests(gateway: Gateway) -> None:
+    preflight_headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+    with gateway.client() as client:
+        preflight = client.options("/api/v1/transactions", headers=preflight_headers)
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == ORIGIN
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        assert "Idempotency-Key" in preflight.headers["access-control-allow-headers"]
+        simple = client.get("/api/v1/transactions", headers={"Origin": ORIGIN})
+        assert simple.headers["access-control-allow-origin"] == ORIGIN
+        assert "X-Request-ID" in simple.headers["access-control-expose-headers"]
+        assert "access-control-allow-methods" not in simple.headers
+        stranger = client.options(
+            "/api/v1/transactions", headers={**preflight_headers, "Origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in stranger.headers
+
+
+def test_extra_cors_origin_by_option(start_gateway: Callable[..., Gateway]) -> None:
+    gateway = start_gateway(cors_origins=("https://app.pamtalk.kr",))
+    response = httpx.get(
+        gateway.url + "/api/v1/farms?cc=no-store", headers={"Origin": "https://app.pamtalk.kr"}
+    )
+    assert response.headers["access-control-allow-origin"] == "https://app.pamtalk.kr"
+
+
+def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        assert _echo(client.post("/api/v1/farms", content=b"x" * 500_000))["body_size"] == 500_000
+        too_big = client.post("/api/v1/farms", content=b"x" * (1024 * 1024 + 1))
+    assert too_big.status_code == 413
+    assert too_big.json()["type"].endswith("payload-too-large")
+
+
+def test_edge_cache_for_anonymous_gets_only(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        first = client.get("/api/v1/farms", params={"q": "cache"})
+        second = client.get("/api/v1/farms", params={"q": "cache"})
+        assert (first.headers["x-cache-status"], second.headers["x-cache-status"]) == ("MISS", "HIT")
+        assert first.json()["served"] == second.json()["served"]
+        assert second.headers["x-request-id"] != first.headers["x-request-id"]
+        auth = {"Authorization": "Bearer t"}
+        with_token = [client.get("/api/v1/farms", params={"q": "cache"}, headers=auth) for _ in range(2)]
+        assert [r.headers["x-cache-status"] for r in with_token] == ["BYPASS", "BYPASS"]
+        assert with_token[0].json()["served"] != first.json()["served"]
+        no_store = [client.get("/api/v1/farms", params={"q": "ns", "cc": "no-store"}) for _ in range(2)]
+        assert no_store[0].json()["served"] != no_store[1].json()["served"]
+        assert "x-cache-status" not in client.get("/api/v1/transactions").headers  # not edge_cache
+        posted = client.post("/api/v1/farms", params={"q": "cache"})
+        assert posted.json()["method"] == "POST"
+
+
+def test_healthz_is_answered_by_nginx(gateway: Gateway) -> None:
+    response = httpx.get(gateway.url + "/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_docs_page_and_openapi_documents(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        page = client.get("/docs")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        for route in ROUTES:
+            assert f'href="#{route.service}"' in page.text
+        assert "sha256-" in page.headers["content-security-policy"]
+        doc = client.get("/openapi/farm.json")
+        assert doc.status_code == 200 and doc.json()["info"]["title"] == "farm service"
+        asset = client.get("/docs/assets/swagger-ui-bundle.js")
+        assert asset.status_code in (200, 404)  # 404: fastapi-offline absent, the page uses the CDN
+
+
+def test_sse_is_not_buffered(gateway: Gateway) -> None:
+    start = time.monotonic()
+    with httpx.stream("GET", gateway.url + "/api/v1/notifications/stream", timeout=10) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert "content-encoding" not in response.headers
+        chunks = response.iter_text()
+        first = next(chunks)
+        first_at = time.monotonic() - start
+        rest = "".join(chunks)
+        end_at = time.monotonic() - start
+    assert "data: 1" in first and "data: 2" in rest
+    assert first_at < 0.8 <= end_at
+
+
+@pytest.mark.parametrize("path", ["/docs/", "/openapi/nope.json"])
+def test_other_paths(gateway: Gateway, path: str) -> None:
+    response = httpx.get(gateway.url + path)
+    assert response.status_code in (301, 404)
