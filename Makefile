@@ -1,0 +1,71 @@
+# PAM-TALK - two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint fmt migrate up down status gateway train load dlq bench clean
+
+help:
+	@echo "make run      start the whole platform in one process on http://localhost:8000 (embedded)"
+	@echo "make test     set up and run every test (lint of imports included)"
+	@echo "make lint     ruff, ruff format --check, mypy, import-linter"
+	@echo "make up/down  distributed mode: one process per service, nginx on :8080, real PostgreSQL/Redis/RabbitMQ"
+	@echo "make migrate  apply every service's migrations (PAMTALK_DATABASE_URL)"
+	@echo "make gateway  regenerate the nginx configurations from gateway/routes.py"
+	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
+	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
+	@echo "make dlq      list dead-lettered events (ARGS='replay --queue Q --all')"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[embedded,ml,chain,load,dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m gateway.embedded
+
+test: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy pamtalk services gateway
+	$(VENV)/bin/lint-imports
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: $(STAMP)
+	$(PY) -m pamtalk.migrate all
+
+up: $(STAMP)
+	$(PY) -m gateway.launcher up
+
+down:
+	@test -x $(PY) && $(PY) -m gateway.launcher down || true
+
+status: $(STAMP)
+	$(PY) -m gateway.launcher status
+
+gateway: $(STAMP)
+	$(PY) -m gateway.render --write
+
+train: $(STAMP)
+	$(PY) -m services.prediction.ml.train $(ARGS)
+
+load: $(STAMP)
+	$(PY) loadtests/performance_test.py $(ARGS)
+
+dlq: $(STAMP)
+	$(PY) -m pamtalk.bus.dlq $(or $(ARGS),list)
+
+clean:
+	rm -rf .run .data .pytest_cache .mypy_cache .ruff_cache

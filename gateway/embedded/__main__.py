@@ -1,0 +1,3 @@
+from gateway.embedded.run import main
+
+raise SystemExit(main())
