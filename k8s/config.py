@@ -1,0 +1,91 @@
+"""Names, images and numbers shared by every generated artefact (one place to change them)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from gateway.routes import SERVICES, Service
+
+ROOT = Path(__file__).resolve().parents[1]
+K8S = ROOT / "k8s"
+
+NAMESPACE = "pamtalk"
+DATA_NAMESPACE = "pamtalk-data"  # PostgreSQL, Redis, RabbitMQ (operator-managed or external)
+MONITORING_NAMESPACE = "monitoring"  # Prometheus, Grafana
+TRACING_NAMESPACE = "observability"  # OpenTelemetry collector / Jaeger
+INGRESS_NAMESPACE = "ingress-nginx"
+
+APP_PORT = 8000  # every service container listens here
+UID = 10001  # the non-root user of the service images
+NGINX_UID = 101  # the unprivileged nginx user of the gateway image
+
+REGISTRY = "registry.pamtalk.example/pamtalk"
+
+
+def version() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        return str(tomllib.load(fh)["project"]["version"])
+
+
+def image(name: str) -> str:
+    """The repository (no tag) of a first-party image; tags are set by the overlays."""
+    return f"{REGISTRY}/{name}"
+
+
+# Third-party images, pinned to an exact release.
+PYTHON_IMAGE = "python:3.11.11-slim-bookworm"
+NGINX_IMAGE = "nginx:1.27.3-alpine"
+NGINX_EXPORTER_IMAGE = "nginx/nginx-prometheus-exporter:1.3.0"
+POSTGRES_IMAGE = "postgres:16.6-alpine"
+REDIS_IMAGE = "redis:7.4.1-alpine"
+RABBITMQ_IMAGE = "rabbitmq:3.13.7-management-alpine"
+PROMETHEUS_IMAGE = "prom/prometheus:v2.55.1"
+BLACKBOX_IMAGE = "prom/blackbox-exporter:v0.25.0"
+GRAFANA_IMAGE = "grafana/grafana:11.4.0"
+JAEGER_IMAGE = "jaegertracing/all-in-one:1.62.0"
+
+# The source plan's numbers (phase 3).
+REQUESTS = {"cpu": "250m", "memory": "256Mi"}
+LIMITS = {"cpu": "500m", "memory": "512Mi"}
+HPA_MIN, HPA_MAX = 3, 50
+HPA_CPU, HPA_MEMORY = 70, 80
+PROD_REPLICAS = 10
+CANARY_STEPS = (5, 25, 50, 100)
+
+# pyproject extras each service image installs on top of the base dependencies.
+EXTRAS = {"prediction": "ml", "blockchain": "chain"}
+
+# Where models load: these services get a long startup probe on /readyz.
+SLOW_START = {"prediction": 300}  # seconds allowed before the first ready answer
+
+# Secrets each service needs (the Secret templates hold placeholders only).
+SHARED_SECRETS = ("DATABASE_URL", "REDIS_URL", "AMQP_URL")
+EXTRA_SECRETS = {
+    "user": ("JWT_PRIVATE_KEY",),
+    "blockchain": ("LEDGER_SIGNING_KEY", "CHAIN_PRIVATE_KEY", "CHAIN_RPC_URL"),
+}
+
+# Other services a service calls over HTTP inside the cluster (everyone verifies tokens
+# against the user service's JWKS).
+CALLS = {svc.name: ("user",) for svc in SERVICES if svc.name != "user"}
+
+
+def secret_keys(svc: Service) -> list[str]:
+    prefix = f"PAMTALK_{svc.name.upper()}_"
+    return [prefix + key for key in (*SHARED_SECRETS, *EXTRA_SECRETS.get(svc.name, ()))]
+
+
+def labels(name: str, component: str = "api", track: str | None = None) -> dict[str, str]:
+    out = {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/part-of": "pamtalk",
+        "app.kubernetes.io/component": component,
+    }
+    if track:
+        out["pamtalk.io/track"] = track
+    return out
+
+
+def selector(name: str, track: str) -> dict[str, str]:
+    return {"app.kubernetes.io/name": name, "pamtalk.io/track": track}
