@@ -205,14 +205,13 @@ class AmqpBus(AmqpTopology, Bus):
     async def stop_consuming(self) -> None:
         """Cancel the consumers, then return once the handlers in progress have finished."""
         self._consuming = False
-        self._active.clear()
         if self._starting:
             await asyncio.wait(set(self._starting))
-        self._active.clear()
         consumers, self._consumers = self._consumers, {}
         for _channel, queue, tag in consumers.values():
             with contextlib.suppress(*_FAILURES):
                 await asyncio.wait_for(queue.cancel(tag), self.publish_timeout)
+        self._active.clear()  # a delivery dispatched from now on is requeued, not handled
         while True:
             for _ in range(3):  # deliveries read before the cancel start as tasks: let them
                 await asyncio.sleep(0)
@@ -237,7 +236,7 @@ class AmqpBus(AmqpTopology, Bus):
             await self._settle(message.nack(requeue=True))
             return
         headers = text_headers(message.headers)
-        failures = int(headers.get("x-attempts", "0") or 0)
+        failures = int(attempts) if (attempts := headers.get("x-attempts", "0")).isdigit() else 0
         try:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError as exc:  # retrying cannot fix a malformed body

@@ -165,7 +165,7 @@ class AmqpTopology(abc.ABC):
             envelope=_envelope(message.body),
             headers={k: v for k, v in headers.items() if k not in _DEAD_LETTER_HEADERS},
             error=headers.get("x-error", ""),
-            attempts=int(headers.get("x-attempts", "0") or 0),
+            attempts=int(attempts) if (attempts := headers.get("x-attempts", "0")).isdigit() else 0,
             message_id=message.message_id or "",
         )
 

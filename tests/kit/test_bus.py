@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
+import aio_pika
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -14,6 +15,7 @@ from pamtalk.bus import AmqpBus, BusUnavailable, make_bus
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.events.envelope import Envelope
 from tests.kit.bus_support import MakeBus, envelope, eventually, new_bus, spans, wait_until
+from tests.services_available import AMQP_URL
 
 __all__ = ["new_bus", "spans"]  # fixtures
 
@@ -222,6 +224,31 @@ async def test_trace_context_crosses_publish_and_consume(
     assert attributes["messaging.destination"] == Q
     assert attributes["pamtalk.event.type"] == "transaction.settled"
     assert attributes["pamtalk.event.id"] == str(sent.event_id)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("new_bus", ["amqp"], indirect=True)
+async def test_a_malformed_message_goes_straight_to_the_dead_letter_queue(new_bus: MakeBus) -> None:
+    bus = await new_bus()
+    calls: list[Envelope] = []
+
+    async def handler(env: Envelope, _headers: Mapping[str, str]) -> None:
+        calls.append(env)
+
+    bus.consume(Q, handler)
+    await bus.start()
+    assert isinstance(bus, AmqpBus)
+    connection = await aio_pika.connect(AMQP_URL)
+    async with connection:
+        channel = await connection.channel()
+        await channel.default_exchange.publish(
+            aio_pika.Message(b"{not json", message_id="m-1"), bus.physical(Q)
+        )
+    letters = await eventually(lambda: bus.dead_letters(Q))
+    assert isinstance(letters, list)
+    [letter] = letters
+    assert letter.message_id == "m-1" and letter.attempts == 1 and calls == []
+    assert letter.error.startswith("malformed envelope") and letter.envelope.data == {"body": "{not json"}
 
 
 def test_make_bus_picks_the_implementation() -> None:
