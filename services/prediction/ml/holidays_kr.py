@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 
+_holidays: ModuleType | None
 try:  # pragma: no cover - which branch runs depends on the environment
-    import holidays as _holidays
+    import holidays as _installed
 
-    HOLIDAY_SOURCE = f"holidays {_holidays.__version__}"
+    _holidays = _installed
+    HOLIDAY_SOURCE = f"holidays {_installed.__version__}"
 except ImportError:  # pragma: no cover
     _holidays = None
     HOLIDAY_SOURCE = "fixed table"
