@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -58,6 +59,46 @@ class Problem(Exception):
         self.errors = errors
         self.headers = headers or {}
         self.extra = extra
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": ["string", "null"]},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "in": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` documenting problem documents for ``statuses``: pass it to a
+    route or router so the schema (and schemathesis) know the shape of its errors; a 422
+    given here replaces FastAPI's default validation-error schema."""
+    return {
+        status: {
+            "description": _DEFAULT_TYPES.get(status, "error").replace("-", " ").capitalize(),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
 
 
 def problem_response(problem: Problem, instance: str = "") -> Response:
@@ -117,3 +158,28 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"error_code": "internal-error"})
         return problem_response(Problem(500, "Something went wrong on our side."), request.url.path)
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, as every error response of the platform."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str = ""
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting the problem responses a route can give."""
+    return {
+        status: {
+            "model": ProblemDocument,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": _DEFAULT_TYPES.get(status, "error").replace("-", " ").capitalize(),
+        }
+        for status in statuses
+    }

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy import Table
 
 from pamtalk.auth.jwks import JwksFetcher, JwksVerifier, http_fetcher
+from pamtalk.bus import make_bus
 from pamtalk.bus.base import Bus
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
@@ -44,16 +45,6 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)  # service-specific singletons
 
 
-def make_bus(settings: ServiceSettings, service: str) -> Bus:
-    if settings.bus == "memory":
-        from pamtalk.bus.memory import MemoryBus
-
-        return MemoryBus()
-    from pamtalk.bus.amqp import AmqpBus
-
-    return AmqpBus(settings.amqp_url, service=service)
-
-
 def build_runtime(
     service: str, settings: ServiceSettings, shared: Shared | None, outbox: Table | None
 ) -> Runtime:
@@ -70,7 +61,9 @@ def build_runtime(
         settings=settings,
         db=db,
         redis=shared.redis if shared else make_redis(settings.redis_url),
-        bus=shared.bus if shared else make_bus(settings, service),
+        bus=shared.bus
+        if shared
+        else make_bus("memory" if settings.bus == "memory" else settings.amqp_url, service=service),
         verifier=verifier,
         outbox=outbox,
         owns_bus=shared is None,

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problems
 from pamtalk.ratelimit import too_many
 from services.user import accounts
 from services.user.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, UserOut
@@ -26,7 +26,13 @@ def client_address(request: Request, state: UserState) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/signup", status_code=201, response_model=UserOut, summary="Create an account")
+@router.post(
+    "/signup",
+    status_code=201,
+    response_model=UserOut,
+    summary="Create an account",
+    responses=problems(403, 409, 422),
+)
 async def signup(body: SignupIn, session: DbSession, state: State) -> UserOut:
     user = await accounts.sign_up(session, body, state.passwords)
     return UserOut.model_validate(user)
@@ -44,7 +50,12 @@ def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str
     )
 
 
-@router.post("/login", response_model=TokenPair, summary="Log in with email and password")
+@router.post(
+    "/login",
+    response_model=TokenPair,
+    summary="Log in with email and password",
+    responses=problems(401, 422, 429),
+)
 async def login(body: LoginIn, request: Request, session: DbSession, state: State) -> TokenPair:
     account_key, client_key = body.email.lower(), client_address(request, state)
     for counter, key, who in (
@@ -63,7 +74,12 @@ async def login(body: LoginIn, request: Request, session: DbSession, state: Stat
     return _tokens(state, user, login_session.id, login_session.refresh_token)
 
 
-@router.post("/refresh", response_model=TokenPair, summary="Swap a refresh token for new tokens")
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    summary="Swap a refresh token for new tokens",
+    responses=problems(401, 422),
+)
 async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPair:
     outcome, login_session = await state.sessions.rotate(body.refresh_token)
     if outcome is RefreshOutcome.REUSED:
@@ -80,7 +96,12 @@ async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPai
     return _tokens(state, user, login_session.id, login_session.refresh_token)
 
 
-@router.post("/logout", status_code=204, summary="End this session (its refresh token stops working)")
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="End this session (its refresh token stops working)",
+    responses=problems(401),
+)
 async def logout(principal: CurrentUser, state: State) -> Response:
     await state.sessions.revoke(principal.session_id)
     return Response(status_code=204)

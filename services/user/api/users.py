@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends
 from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problems
 from services.user import accounts
 from services.user.schemas import PasswordChange, ProfileUpdate, RoleGrant, UserOut, WalletLink
 from services.user.state import UserState, user_state
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problems(401, 404, 422))
 Admin = Annotated[Principal, Depends(require_roles("admin"))]
 State = Annotated[UserState, Depends(user_state)]
 
@@ -31,7 +31,7 @@ async def update_me(body: ProfileUpdate, principal: CurrentUser, session: DbSess
     return UserOut.model_validate(await accounts.update_profile(session, user, body))
 
 
-@router.put("/me/password", status_code=204, summary="Change my password")
+@router.put("/me/password", status_code=204, summary="Change my password", responses=problems(403))
 async def change_password(
     body: PasswordChange, principal: CurrentUser, session: DbSession, state: State
 ) -> None:
@@ -41,7 +41,12 @@ async def change_password(
     user.password_hash = await state.passwords.hash(body.new_password)
 
 
-@router.put("/me/wallet", response_model=UserOut, summary="Link my wallet address (for ESG-GOLD tokens)")
+@router.put(
+    "/me/wallet",
+    response_model=UserOut,
+    summary="Link my wallet address (for ESG-GOLD tokens)",
+    responses=problems(409),
+)
 async def link_wallet(body: WalletLink, principal: CurrentUser, session: DbSession) -> UserOut:
     user = await accounts.get_user(session, principal.id)
     return UserOut.model_validate(await accounts.link_wallet(session, user, body.address))
@@ -54,7 +59,9 @@ async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: DbSessio
     return UserOut.model_validate(await accounts.get_user(session, user_id))
 
 
-@router.put("/{user_id}/role", response_model=UserOut, summary="Grant a role (admins only)")
+@router.put(
+    "/{user_id}/role", response_model=UserOut, summary="Grant a role (admins only)", responses=problems(403)
+)
 async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, session: DbSession) -> UserOut:
     user = await accounts.get_user(session, user_id)
     user.role = body.role
