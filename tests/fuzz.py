@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis import given
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
