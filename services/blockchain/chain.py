@@ -247,12 +247,17 @@ def _mapped_errors() -> Iterator[None]:
         raise ChainUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def in_process_chain(funding_wei: int = 10**21) -> tuple[Web3, LocalAccount]:
-    """A fresh in-process EVM (eth-tester + py-evm) and a new account funded on it."""
-    from eth_tester import EthereumTester, PyEVMBackend  # only embedded mode and tests need these
-    from web3 import EthereumTesterProvider
+def in_process_chain(funding_wei: int = 10**21, provider: Any = None) -> tuple[Web3, LocalAccount]:
+    """A fresh in-process EVM (eth-tester + py-evm) and a new account funded on it.
 
-    w3 = Web3(EthereumTesterProvider(EthereumTester(PyEVMBackend())))
+    ``provider``: an ``EthereumTesterProvider`` (or subclass, e.g. one that simulates outages).
+    """
+    if provider is None:
+        from eth_tester import EthereumTester, PyEVMBackend  # only embedded mode and tests need these
+        from web3 import EthereumTesterProvider
+
+        provider = EthereumTesterProvider(EthereumTester(PyEVMBackend()))
+    w3 = Web3(provider)
     account: LocalAccount = Account.create()
     tx_hash = w3.eth.send_transaction(
         {"from": w3.eth.accounts[0], "to": account.address, "value": Wei(funding_wei)}
