@@ -53,8 +53,9 @@ def banner(port: int, services: list[str]) -> str:
 
 async def serve(database_url: str, host: str, port: int) -> None:
     platform = EmbeddedPlatform(database_url, make_redis("fake"), outbox_poll_seconds=0.5)
-    server = uvicorn.Server(uvicorn.Config(platform, host=host, port=port, log_config=None, access_log=False,
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(platform, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -83,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PAMTALK_PORT", EMBEDDED_PORT)))
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("PAMTALK_DATA_DIR", ROOT / ".data")))
     args = parser.parse_args(argv)
-    configure_logging("embedded", os.environ.get("PAMTALK_LOG_LEVEL", "INFO"),
-                      json=os.environ.get("PAMTALK_LOG_JSON", "false").lower() == "true")
+    configure_logging(
+        "embedded",
+        os.environ.get("PAMTALK_LOG_LEVEL", "INFO"),
+        json=os.environ.get("PAMTALK_LOG_JSON", "false").lower() == "true",
+    )
     print("Starting the embedded PostgreSQL ...", flush=True)
     database_url = start_postgres(args.data / "pg")
     for name in available_services():

@@ -1,0 +1,130 @@
+"""Are PostgreSQL, Redis and RabbitMQ there? Asked with their real clients, all at once.
+
+Each check answers ``None`` when the server accepted a real session, else a sentence naming
+what is missing and how to point the launcher elsewhere. PostgreSQL's database is created
+when the server is there but the database is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+TIMEOUT = 3.0
+
+
+@dataclass(frozen=True)
+class Backing:
+    label: str
+    env: str
+    default: str
+    hint: str
+
+    def url(self, environ: dict[str, str] | None = None) -> str:
+        env = os.environ if environ is None else environ
+        return env.get(self.env) or self.default
+
+
+POSTGRES = Backing(
+    "PostgreSQL",
+    "PAMTALK_DATABASE_URL",
+    "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk",
+    "start it (e.g. `pg_ctlcluster 15 main start`) or set PAMTALK_DATABASE_URL",
+)
+REDIS = Backing(
+    "Redis",
+    "PAMTALK_REDIS_URL",
+    "redis://127.0.0.1:6379/0",
+    "start it (e.g. `redis-server --daemonize yes`) or set PAMTALK_REDIS_URL",
+)
+RABBITMQ = Backing(
+    "RabbitMQ",
+    "PAMTALK_AMQP_URL",
+    "amqp://guest:guest@127.0.0.1:5672/",
+    "start it (e.g. `rabbitmq-server -detached`) or set PAMTALK_AMQP_URL",
+)
+ALL = (POSTGRES, REDIS, RABBITMQ)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _plain_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def check_postgres(url: str) -> None:
+    import asyncpg
+
+    dsn = _plain_dsn(url)
+    try:
+        conn = await asyncpg.connect(dsn, timeout=TIMEOUT)
+    except asyncpg.InvalidCatalogNameError:
+        database = urlsplit(dsn).path.lstrip("/")
+        admin = await asyncpg.connect(urlunsplit(urlsplit(dsn)._replace(path="/postgres")), timeout=TIMEOUT)
+        try:
+            await admin.execute(f'CREATE DATABASE "{database}"')
+            print(f"created database {database!r}")
+        except asyncpg.DuplicateDatabaseError:
+            pass  # created meanwhile by someone else
+        finally:
+            await admin.close()
+        conn = await asyncpg.connect(dsn, timeout=TIMEOUT)
+    try:
+        await conn.fetchval("SELECT 1")
+    finally:
+        await conn.close()
+
+
+async def check_redis(url: str) -> None:
+    from redis.asyncio import from_url
+
+    client = from_url(url, socket_connect_timeout=TIMEOUT, socket_timeout=TIMEOUT)
+    try:
+        await client.ping()
+    finally:
+        await client.aclose()
+
+
+async def check_rabbitmq(url: str) -> None:
+    import aio_pika
+
+    for noisy in ("aiormq", "aio_pika"):  # they log the refusal we report ourselves
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    connection = await aio_pika.connect(url, timeout=TIMEOUT)
+    await connection.close()
+
+
+CHECKS: dict[str, Callable[[str], Awaitable[None]]] = {
+    POSTGRES.label: check_postgres,
+    REDIS.label: check_redis,
+    RABBITMQ.label: check_rabbitmq,
+}
+
+
+async def _one(backing: Backing, url: str) -> str | None:
+    try:
+        await asyncio.wait_for(CHECKS[backing.label](url), TIMEOUT * 3)
+    except Exception as exc:  # any failure means "not usable"; say which and why
+        reason = str(exc).strip() or type(exc).__name__
+        return f"{backing.label} is not reachable at {redact(url)} ({reason}); {backing.hint}"
+    return None
+
+
+def missing(environ: dict[str, str] | None = None) -> list[str]:
+    """A sentence per backing service that cannot be used; empty when all answer."""
+
+    async def run() -> list[str | None]:
+        return await asyncio.gather(*(_one(b, b.url(environ)) for b in ALL))
+
+    return [problem for problem in asyncio.run(run()) if problem]

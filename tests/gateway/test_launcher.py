@@ -1,0 +1,87 @@
+"""``make up`` / ``make down`` (gateway/launcher.py) with stand-in services."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway.routes import SERVICES
+from tests.e2e.harness import ROOT, distributed_mode, pick_ports
+from tests.services_available import reachable, require_nginx
+
+STAND_IN = {"PAMTALK_LAUNCH_APP": "tests.gateway.dummy_app:app", "PAMTALK_LAUNCH_SKIP_MIGRATE": "1"}
+
+
+def _launcher(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "gateway.launcher", command]
+    return subprocess.run(
+        cmd, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_up_names_everything_that_is_missing(tmp_path: Path) -> None:
+    env = {
+        "PAMTALK_RUN_DIR": str(tmp_path),
+        "PAMTALK_NGINX": str(tmp_path / "no-nginx"),
+        "PAMTALK_DATABASE_URL": "postgresql+asyncpg://postgres:s3cret@127.0.0.1:1/pamtalk",
+        "PAMTALK_REDIS_URL": "redis://127.0.0.1:2/0",
+        "PAMTALK_AMQP_URL": "amqp://guest:guest@127.0.0.1:3/",
+    }
+    done = _launcher("up", env)
+    assert done.returncode == 1
+    for name in ("nginx", "PostgreSQL", "Redis", "RabbitMQ", "PAMTALK_DATABASE_URL", "127.0.0.1:3"):
+        assert name in done.stderr
+    assert "s3cret" not in done.stderr
+    assert not list(tmp_path.glob("pids/*"))
+
+
+def test_up_status_down(tmp_path: Path) -> None:
+    # Real PostgreSQL, Redis and RabbitMQ are checked when this machine has them.
+    backing_here = all(reachable(name) for name in ("postgresql", "redis", "rabbitmq"))
+    env = {**STAND_IN, "PAMTALK_LAUNCH_SKIP_BACKING": "0" if backing_here else "1"}
+    with distributed_mode(env, run_dir=tmp_path) as platform:
+        assert "/docs" in platform.up_output
+        with platform.client() as client:
+            for svc in SERVICES:
+                assert (
+                    client.get(f"/openapi/{svc.name}.json").json()["info"]["title"] == f"{svc.name} service"
+                )
+            farm_ports = {client.post("/api/v1/farms").json()["port"] for _ in range(4)}
+            assert client.get("/docs").status_code == 200
+        assert {f"http://127.0.0.1:{port}" for port in farm_ports} == set(platform.service_urls("farm"))
+        status = platform.launcher("status")
+        assert status.returncode == 0, status.stdout
+        assert status.stdout.count(" running ") == sum(s.replicas for s in SERVICES) + 1
+        again = platform.launcher("up")
+        assert again.returncode == 1 and "already running" in again.stderr
+        pids = [json.loads(p.read_text())["pid"] for p in (tmp_path / "pids").glob("*.json")]
+        assert "request_id" in platform.log("access")
+    assert not list((tmp_path / "pids").glob("*.json"))
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    with pytest.raises(httpx.TransportError):
+        httpx.get(platform.gateway_url + "/healthz", timeout=1)
+
+
+def test_a_service_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:
+    require_nginx()
+    offset, gateway_port = pick_ports()
+    env = {
+        **STAND_IN,
+        "PAMTALK_LAUNCH_SKIP_BACKING": "1",
+        "PAMTALK_LAUNCH_APP_PREDICTION": "tests.gateway.no_such_module:app",
+        "PAMTALK_RUN_DIR": str(tmp_path),
+        "PAMTALK_PORT_OFFSET": str(offset),
+        "PAMTALK_GATEWAY_PORT": str(gateway_port),
+    }
+    done = _launcher("up", env)
+    assert done.returncode == 1
+    assert "prediction-1" in done.stderr and "no_such_module" in done.stderr
+    assert "everything was stopped" in done.stderr
+    assert not list((tmp_path / "pids").glob("*.json"))
