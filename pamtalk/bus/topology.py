@@ -37,6 +37,7 @@ QUEUES: dict[str, QueueSpec] = {
             "notification_events",
             (
                 "user.registered",
+                "user.updated",
                 "transaction.*",
                 "esg.scored",
                 "token.*",

@@ -29,6 +29,15 @@ class UserRegistered(Event):
     language: str = "ko"
 
 
+class UserUpdated(Event):
+    """A profile change other services keep a copy of (the language notifications use)."""
+
+    TYPE = "user.updated"
+    user_id: uuid.UUID
+    display_name: str
+    language: str = "ko"
+
+
 class FarmSnapshot(Event):
     """What other services keep of a farm (the transaction service's read model)."""
 
@@ -212,6 +221,7 @@ CATALOGUE: dict[tuple[str, int], type[Event]] = {
     (cls.TYPE, cls.VERSION): cls
     for cls in (
         UserRegistered,
+        UserUpdated,
         FarmRegistered,
         FarmUpdated,
         FarmEsgSubmitted,
