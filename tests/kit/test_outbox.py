@@ -108,7 +108,7 @@ async def test_event_committed_while_broker_down_is_published_later(db) -> None:
 
 
 async def test_handler_receives_typed_events_and_ignores_unknown_types(db) -> None:
-    database, _, inbox, effects = db
+    database, _, inbox, _ = db
     calls: list[str] = []
 
     async def apply(session, event: Event, envelope: Envelope) -> None:
