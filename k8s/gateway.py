@@ -38,7 +38,7 @@ def config_map(conf: str) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": meta(f"{NAME}-nginx", c.labels(NAME, component="gateway")),
+        "metadata": meta(f"{NAME}-nginx", c.labels(NAME, component="config")),
         "data": {CONF_KEY: conf},
     }
 
@@ -148,7 +148,7 @@ def service_account() -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": meta(NAME, c.labels(NAME, component="gateway")),
+        "metadata": meta(NAME, c.labels(NAME, component="config")),
         "automountServiceAccountToken": False,
     }
 

@@ -200,7 +200,7 @@ def service_account(svc: Service) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": meta(svc.name, c.labels(svc.name)),
+        "metadata": meta(svc.name, c.labels(svc.name, component="config")),
         "automountServiceAccountToken": False,
     }
 
@@ -222,7 +222,7 @@ def config_map(svc: Service) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": meta(f"{svc.name}-config", c.labels(svc.name)),
+        "metadata": meta(f"{svc.name}-config", c.labels(svc.name, component="config")),
         "data": data,
     }
 
@@ -235,17 +235,20 @@ def secret_template(svc: Service) -> Obj:
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": meta(f"{svc.name}-secrets", c.labels(svc.name)),
+        "metadata": meta(f"{svc.name}-secrets", c.labels(svc.name, component="config")),
         "type": "Opaque",
         "stringData": {key: PLACEHOLDER for key in c.secret_keys(svc)},
     }
 
 
 def migration_job(svc: Service) -> Obj:
+    """Runs before a new version serves (``k8s/deploy.sh``). It runs the canary image: the
+    newest version in the environment (the same as stable when no canary is out), so a
+    canary's expand-only migrations are applied before its first pod starts."""
     labels = c.labels(svc.name, component="migration")
     container = {
         "name": "migrate",
-        "image": f"{c.image(svc.name)}:{c.version()}",
+        "image": f"canary/{svc.name}:{c.version()}",
         "imagePullPolicy": "IfNotPresent",
         "command": ["python", "-m", "pamtalk.migrate", svc.name],
         "envFrom": [
