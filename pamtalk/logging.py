@@ -14,6 +14,23 @@ from opentelemetry import trace
 from pamtalk.context import request_id_var, user_id_var
 
 _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "taskName"}
+_CONTEXT = ("request_id", "user_id", "trace_id")
+_base_factory = logging.getLogRecordFactory()
+
+
+def _record_with_context(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    """Capture the request context when a record is made (not when it is formatted,
+    which may happen later or elsewhere)."""
+    record = _base_factory(*args, **kwargs)
+    record.request_id = request_id_var.get()
+    record.user_id = user_id_var.get()
+    span = trace.get_current_span().get_span_context()
+    record.trace_id = format(span.trace_id, "032x") if span.is_valid else None
+    return record
+
+
+if getattr(_base_factory, "__name__", "") != "_record_with_context":
+    logging.setLogRecordFactory(_record_with_context)
 
 
 class JsonFormatter(logging.Formatter):
@@ -28,14 +45,11 @@ class JsonFormatter(logging.Formatter):
             "service": self.service,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get(),
-            "user_id": user_id_var.get(),
         }
-        span = trace.get_current_span().get_span_context()
-        if span.is_valid:
-            data["trace_id"] = format(span.trace_id, "032x")
+        for key in _CONTEXT:
+            data[key] = getattr(record, key, None)
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and key not in _CONTEXT and not key.startswith("_"):
                 data[key] = value
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
