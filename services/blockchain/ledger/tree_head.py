@@ -1,6 +1,6 @@
 """Signed tree heads (STH): Ed25519 over a fixed, domain-separated byte string.
 
-Signed bytes (62 bytes)::
+Signed bytes (70 bytes)::
 
     b"pamtalk-ledger-sth-v1\\x00"   22 bytes, context (never valid for anything else)
     tree_size                       8 bytes, unsigned big-endian
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -108,7 +108,8 @@ class TreeHead:
 
 
 def load_public_key(data: str | bytes) -> Ed25519PublicKey:
-    """An Ed25519 public key from PEM or from base64 of its 32 raw bytes."""
+    """An Ed25519 public key from PEM (exactly as ``public_key_pem`` or OpenSSL writes it,
+    give or take surrounding whitespace) or from base64 of its 32 raw bytes."""
     text = data.decode("ascii", "replace") if isinstance(data, bytes) else data
     text = text.strip()
     try:
@@ -116,10 +117,12 @@ def load_public_key(data: str | bytes) -> Ed25519PublicKey:
             key = serialization.load_pem_public_key(text.encode("ascii"))
         else:
             key = Ed25519PublicKey.from_public_bytes(parse_b64(text, "public key"))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise TreeHeadError(f"not an Ed25519 public key: {exc}") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise TreeHeadError("the public key is not an Ed25519 key")
+    if text.startswith("-----BEGIN") and public_key_pem(key).strip() != text:
+        raise TreeHeadError("the public key PEM has extra or altered text around the key")
     return key
 
 
@@ -165,7 +168,7 @@ class TreeHeadSigner:
         data = pem.encode("ascii") if isinstance(pem, str) else pem
         try:
             key = serialization.load_pem_private_key(data, password=password)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
             raise TreeHeadError(f"cannot load the tree head signing key: {exc}") from exc
         if not isinstance(key, Ed25519PrivateKey):
             raise TreeHeadError("the tree head signing key is not an Ed25519 key")
