@@ -66,11 +66,26 @@ def etag_for(data: bytes) -> str:
     return '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
 
 
+def etag_matches(header: str | None, tag: str) -> bool:
+    """Weak comparison of an ``If-None-Match`` / ``If-Match`` list with ``tag`` (``*`` matches any)."""
+    if not header:
+        return False
+    wanted = tag.removeprefix("W/")
+    return any(t.strip() == "*" or t.strip().removeprefix("W/") == wanted for t in header.split(","))
+
+
 def cached_json(
-    request: Request, data: bytes, *, max_age: int, public: bool = True, hit: bool | None = None
+    request: Request,
+    data: bytes,
+    *,
+    max_age: int,
+    public: bool = True,
+    hit: bool | None = None,
+    etag: str | None = None,
 ) -> Response:
-    """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it."""
-    tag = etag_for(data)
+    """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it.
+    The ETag is a hash of ``data`` unless the caller gives one (e.g. from a row version)."""
+    tag = etag or etag_for(data)
     headers = {
         "ETag": tag,
         "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}",
@@ -78,7 +93,6 @@ def cached_json(
     }
     if hit is not None:
         headers["X-Cache"] = "HIT" if hit else "MISS"
-    inm = request.headers.get("if-none-match")
-    if inm and tag in [t.strip() for t in inm.split(",")]:
+    if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
     return Response(data, media_type="application/json", headers=headers)

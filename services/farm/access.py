@@ -1,0 +1,53 @@
+"""Who may see and change a farm.
+
+Rule: a farm is *visible* to everyone while active, and always to its owner and to admins.
+A farm the caller cannot see answers 404 (its existence is not leaked); a farm the caller
+can see but may not change answers 403."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.auth.jwks import Principal
+from pamtalk.errors import Problem
+from services.farm.models import Farm
+
+
+def is_owner(principal: Principal | None, farm: Farm) -> bool:
+    return principal is not None and principal.id == farm.owner_id
+
+
+def can_see(principal: Principal | None, farm: Farm) -> bool:
+    return farm.status == "active" or is_owner(principal, farm) or bool(principal and principal.is_admin)
+
+
+def not_found() -> Problem:
+    return Problem(404, "No such farm.", type_="farm-not-found")
+
+
+def not_owner() -> Problem:
+    return Problem(403, "Only the farm's owner can do this.", type_="not-farm-owner")
+
+
+async def visible_farm(
+    session: AsyncSession, principal: Principal | None, farm_id: uuid.UUID, *, lock: bool = False
+) -> Farm:
+    """The farm if the caller may see it (locked for update when ``lock``), else 404."""
+    statement = select(Farm).where(Farm.id == farm_id)
+    if lock:
+        statement = statement.with_for_update()
+    farm = await session.scalar(statement)
+    if farm is None or not can_see(principal, farm):
+        raise not_found()
+    return farm
+
+
+async def owned_farm(session: AsyncSession, principal: Principal, farm_id: uuid.UUID) -> Farm:
+    """The caller's own farm, locked for update; 404 if invisible, 403 if someone else's."""
+    farm = await visible_farm(session, principal, farm_id, lock=True)
+    if not is_owner(principal, farm):
+        raise not_owner()
+    return farm

@@ -1,0 +1,55 @@
+"""A farm's ESG data: submit (owner; scored asynchronously) and the history (owner,
+admins and the ESG committee)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import Problem
+from services.farm import esg
+from services.farm.access import is_owner, owned_farm, visible_farm
+from services.farm.api.common import errors
+from services.farm.esg_schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
+from services.farm.state import State, WriteSession
+
+router = APIRouter(prefix="/api/v1/farms", tags=["esg"])
+READERS = {"admin", "committee"}
+
+
+@router.post(
+    "/{farm_id}/esg",
+    status_code=202,
+    response_model=EsgSubmissionOut,
+    summary="Submit ESG data for my farm (scored asynchronously: farm.esg_submitted)",
+    responses=errors(401, 403, 404, 409, 422),
+)
+async def submit_esg(
+    farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, session: WriteSession
+) -> EsgSubmissionOut:
+    farm = await owned_farm(session, principal, farm_id)
+    submission = await esg.submit(session, farm, principal.id, body)
+    return esg.submission_out(submission)
+
+
+@router.get(
+    "/{farm_id}/esg",
+    response_model=EsgHistory,
+    summary="ESG submissions of a farm, newest first, with its current grade",
+    responses=errors(401, 403, 404, 422),
+)
+async def esg_history(
+    farm_id: uuid.UUID,
+    principal: CurrentUser,
+    session: DbSession,
+    state: State,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+) -> EsgHistory:
+    farm = await visible_farm(session, principal, farm_id)
+    if not (is_owner(principal, farm) or principal.role in READERS):
+        raise Problem(403, "Only the owner, admins and the ESG committee see ESG data.", type_="forbidden")
+    return await esg.history(session, farm, cursor, limit or state.settings.esg_history_page_size)

@@ -1,0 +1,57 @@
+"""The Redis cache of public farm-list pages (300 s, the source plan's TTL).
+
+Writers mark their session with ``mark_lists_changed``; the cache is invalidated (its
+generation bumped) after the transaction commits, so a reader can never cache a page read
+before the commit under the new generation. Redis trouble never fails a request: reads
+fall back to the database, and a failed invalidation is logged (entries die by TTL)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.cache import Cache
+
+log = logging.getLogger("pamtalk.farm.cache")
+_CHANGED = "farm.lists_changed"
+
+
+def mark_lists_changed(session: AsyncSession) -> None:
+    session.info[_CHANGED] = True
+
+
+def lists_changed(session: AsyncSession) -> bool:
+    return bool(session.info.pop(_CHANGED, False))
+
+
+def cache_key(query: dict[str, Any]) -> str:
+    raw = orjson.dumps(query, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+class ListCache:
+    def __init__(self, redis: Redis, ttl: int) -> None:
+        self._cache = Cache(redis, "farm:list", ttl)
+
+    async def get_or_compute(
+        self, query: dict[str, Any], compute: Callable[[], Awaitable[Any]]
+    ) -> tuple[bytes, bool | None]:
+        """The page's JSON and whether it was a cache hit (None: Redis unavailable)."""
+        try:
+            return await self._cache.get_or_compute(cache_key(query), compute)
+        except RedisError as exc:
+            log.warning("farm list cache unavailable", extra={"error_code": type(exc).__name__})
+            return orjson.dumps(await compute(), default=str), None
+
+    async def invalidate(self) -> None:
+        try:
+            await self._cache.invalidate()
+        except RedisError as exc:
+            log.warning("farm list cache not invalidated", extra={"error_code": type(exc).__name__})

@@ -1,0 +1,49 @@
+"""The farm service's singletons, and the session for writes that invalidates the list
+cache once the transaction has committed (still before the response is sent)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.deps import get_runtime
+from pamtalk.runtime import Runtime
+from services.farm.list_cache import ListCache, lists_changed
+from services.farm.settings import FarmSettings
+
+
+@dataclass
+class FarmState:
+    settings: FarmSettings
+    list_cache: ListCache
+
+
+async def build_state(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, FarmSettings)
+    runtime.extras["farm"] = FarmState(settings, ListCache(runtime.redis, settings.list_cache_seconds))
+
+
+def state_of(runtime: Runtime) -> FarmState:
+    state: FarmState = runtime.extras["farm"]
+    return state
+
+
+def farm_state(request: Request) -> FarmState:
+    return state_of(get_runtime(request))
+
+
+async def write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    runtime = get_runtime(request)
+    async with runtime.db.transaction() as session:
+        yield session
+    if lists_changed(session):
+        await state_of(runtime).list_cache.invalidate()
+
+
+State = Annotated[FarmState, Depends(farm_state)]
+WriteSession = Annotated[AsyncSession, Depends(write_session, scope="function")]

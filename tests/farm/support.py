@@ -1,0 +1,82 @@
+"""Request bodies and helpers of the farm tests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from services.farm.models import outbox
+
+
+def farm_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Haenam Green Farm",
+        "region": "Jeonnam",
+        "latitude": 34.5736,
+        "longitude": 126.5990,
+        "address": "Haenam-gun, Jeollanam-do",
+        "size_ha": 12.5,
+        "established": "2011-03-01",
+        "contact_phone": "+82 10-1234-5678",
+        "contact_email": "farm@example.com",
+        "certifications": ["organic"],
+        "crops": ["cabbage", "rice"],
+        "wallet_address": "0x" + "AB" * 20,
+    }
+    body.update(overrides)
+    return body
+
+
+def esg_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "organic_certified": True,
+        "water_usage_per_hectare": 4200.0,
+        "carbon_emissions": 1.5,
+        "renewable_energy_percentage": 40,
+        "biodiversity_score": 7,
+        "soil_health_score": 8,
+        "waste_management_score": 6,
+        "fair_wage_certification": True,
+        "community_investment_percentage": 5,
+        "worker_safety_score": 9,
+        "local_employment_percentage": 80,
+        "training_programs": True,
+        "healthcare_provided": False,
+        "transparency_score": 7,
+        "record_keeping_score": 8,
+        "stakeholder_engagement_score": 6,
+        "ethical_practices_score": 9,
+        "supply_chain_traceability": True,
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_farm(
+    client: httpx.AsyncClient, tokens: Any, owner: uuid.UUID | None = None, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/farms", json=farm_body(**overrides), headers=tokens.headers("farmer", owner or uuid.uuid4())
+    )
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def outbox_count(app: FastAPI) -> int:
+    async with app.state.runtime.db.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(outbox)) or 0)
+
+
+async def published(app: FastAPI, event_type: str, farm_id: str | None = None) -> list[dict[str, Any]]:
+    """Bodies of the events of this type the relay has published (after flushing the outbox)."""
+    await app.state.runtime.relay.publish_pending()
+    return [
+        e.data
+        for e in app.state.runtime.bus.published
+        if e.type == event_type and (farm_id is None or e.data.get("farm_id") == farm_id)
+    ]
