@@ -1,0 +1,70 @@
+"""My notifications: the list (newest first), the unread count, and marking them read."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Query, Response
+
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import Problem
+from pamtalk.pagination import Page, decode_cursor, encode_cursor
+from services.notification import store
+from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
+
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+MAX_ID = 2**63 - 1  # bigint
+PRIVATE = "private, no-store"
+
+
+@router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
+async def list_mine(
+    principal: CurrentUser,
+    session: DbSession,
+    response: Response,
+    cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
+    limit: int = Query(20, ge=1, le=100),
+    unread_only: bool = Query(False, description="Only notifications not read yet"),
+) -> Page[NotificationOut]:
+    before = None
+    if cursor is not None:
+        (value,) = decode_cursor(cursor, 1)
+        if not isinstance(value, int) or not 0 < value <= MAX_ID:
+            raise Problem(422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor")
+        before = value
+    rows = await store.newest_first(
+        session, principal.id, before=before, limit=limit + 1, unread_only=unread_only
+    )
+    items = [NotificationOut.model_validate(row) for row in rows[:limit]]
+    response.headers["Cache-Control"] = PRIVATE
+    return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(rows) > limit else None)
+
+
+@router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
+async def unread_count(principal: CurrentUser, session: DbSession, response: Response) -> UnreadCount:
+    response.headers["Cache-Control"] = PRIVATE
+    return UnreadCount(unread=await store.unread_count(session, principal.id))
+
+
+@router.post("/read-all", response_model=ReadAll, summary="Mark all of mine read")
+async def read_all(
+    principal: CurrentUser,
+    session: DbSession,
+    up_to_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="Only those with this id or lower (the newest the user saw)"
+    ),
+) -> ReadAll:
+    return ReadAll(updated=await store.mark_all_read(session, principal.id, up_to_id))
+
+
+@router.post(
+    "/{notification_id}/read",
+    response_model=NotificationOut,
+    summary="Mark one of mine read",
+    responses={404: {"description": "No such notification of yours"}},
+)
+async def read_one(
+    principal: CurrentUser, session: DbSession, notification_id: int = Path(ge=1, le=MAX_ID)
+) -> NotificationOut:
+    item = await store.mark_read(session, principal.id, notification_id)
+    if item is None:  # someone else's is "not found" too: ids of others are not confirmed
+        raise Problem(404, "No such notification.", type_="notification-not-found")
+    return NotificationOut.model_validate(item)
