@@ -166,6 +166,7 @@ class TreeHeadSigner:
     @classmethod
     def from_pem(cls, pem: str | bytes, password: bytes | None = None) -> TreeHeadSigner:
         data = pem.encode("ascii") if isinstance(pem, str) else pem
+        data = data[data.find(b"-----BEGIN") :] if b"-----BEGIN" in data else data  # skip comments
         try:
             key = serialization.load_pem_private_key(data, password=password)
         except (ValueError, TypeError, UnsupportedAlgorithm) as exc:

@@ -1,0 +1,85 @@
+"""Blockchain service settings (``PAMTALK_BLOCKCHAIN_<FIELD>``, then ``PAMTALK_<FIELD>``).
+
+Development and embedded mode need nothing: the tree heads are signed with the development
+key in ``dev_ledger_key.pem`` and anchors go to an in-process chain (eth-tester + py-evm)
+with a freshly deployed contract. Production (``PAMTALK_ENV=production``) refuses to start
+without a real ledger signing key, a chain URL, the chain's signing key and the contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import model_validator
+
+from pamtalk.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from .anchoring import AnchorPolicy
+    from .chain import AnchorClient
+    from .ledger.tree_head import TreeHeadSigner
+
+DEV_LEDGER_KEY_FILE = Path(__file__).with_name("dev_ledger_key.pem")
+
+
+class BlockchainSettings(ServiceSettings):
+    SERVICE = "blockchain"
+
+    # Ed25519 private key (PEM, PKCS#8) that signs tree heads. Empty: the development key.
+    ledger_signing_key: str = ""
+    # JSON-RPC endpoint of an Ethereum-compatible node. Empty: an in-process chain.
+    chain_rpc_url: str = ""
+    # Hex private key of the account that owns the anchor contract (a secret).
+    chain_private_key: str = ""
+    # The chain id the node must report (guards against a wrong network); None: any.
+    chain_id: int | None = None
+    # Address of the deployed Anchor contract (published for verifiers).
+    anchor_contract_address: str = ""
+    # First block to search for anchor events (the contract's deployment block).
+    anchor_contract_block: int = 0
+    anchor_every_entries: int = 1000
+    anchor_every_seconds: float = 3600.0
+    chain_request_timeout_seconds: float = 10.0
+    chain_receipt_timeout_seconds: float = 120.0
+
+    def secret_values(self) -> dict[str, Any]:
+        return {"ledger_signing_key": self.ledger_signing_key, "chain_private_key": self.chain_private_key}
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_chain(self) -> BlockchainSettings:
+        if self.production and not (self.chain_rpc_url and self.anchor_contract_address):
+            raise ValueError(
+                "PAMTALK_BLOCKCHAIN_CHAIN_RPC_URL and PAMTALK_BLOCKCHAIN_ANCHOR_CONTRACT_ADDRESS "
+                "must be set when PAMTALK_ENV=production"
+            )
+        if self.chain_rpc_url and not self.chain_private_key:
+            raise ValueError("PAMTALK_BLOCKCHAIN_CHAIN_PRIVATE_KEY is needed with a chain RPC URL")
+        return self
+
+    def tree_head_signer(self) -> TreeHeadSigner:
+        from .ledger.tree_head import TreeHeadSigner
+
+        pem = self.ledger_signing_key or DEV_LEDGER_KEY_FILE.read_text(encoding="ascii")
+        return TreeHeadSigner.from_pem(pem)
+
+    def anchor_client(self) -> AnchorClient:
+        """The configured chain; in-process (with a new contract) when no URL is set."""
+        from .chain import AnchorClient, local_anchor_client
+
+        if not self.chain_rpc_url:
+            return local_anchor_client()
+        return AnchorClient.connect(
+            self.chain_rpc_url,
+            self.chain_private_key,
+            self.anchor_contract_address or None,
+            expected_chain_id=self.chain_id,
+            request_timeout=self.chain_request_timeout_seconds,
+            receipt_timeout=self.chain_receipt_timeout_seconds,
+            logs_from_block=self.anchor_contract_block,
+        )
+
+    def anchor_policy(self) -> AnchorPolicy:
+        from .anchoring import AnchorPolicy
+
+        return AnchorPolicy(self.anchor_every_entries, self.anchor_every_seconds)
