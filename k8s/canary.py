@@ -61,7 +61,9 @@ def apply_step(release: dict[str, Any], action: str, name: str = "", value: str 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("env", choices=sorted(overlays.ENVIRONMENTS))
     parser.add_argument("action", choices=["start", "weight", "promote", "finish", "abort", "status"])
     parser.add_argument("service", nargs="?", default="")

@@ -26,7 +26,12 @@ def healthy(*names: str) -> Obj:
 
 
 def hardening() -> Obj:
-    return {"read_only": True, "tmpfs": ["/tmp"], "cap_drop": ["ALL"], "security_opt": ["no-new-privileges:true"]}
+    return {
+        "read_only": True,
+        "tmpfs": ["/tmp"],
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges:true"],
+    }
 
 
 def service_env(svc: Service) -> list[str]:
@@ -128,14 +133,31 @@ def infra_services() -> dict[str, Obj]:
         },
         "redis": {
             "image": c.REDIS_IMAGE,
-            "command": ["redis-server", "--save", "", "--appendonly", "no", "--maxmemory", "256mb",
-                        "--maxmemory-policy", "allkeys-lru"],
-            "healthcheck": {"test": ["CMD", "redis-cli", "ping"], "interval": "5s", "timeout": "3s", "retries": 20},
+            "command": [
+                "redis-server",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxmemory",
+                "256mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
+            ],
+            "healthcheck": {
+                "test": ["CMD", "redis-cli", "ping"],
+                "interval": "5s",
+                "timeout": "3s",
+                "retries": 20,
+            },
             "restart": "unless-stopped",
         },
         "rabbitmq": {
             "image": c.RABBITMQ_IMAGE,
-            "environment": ["RABBITMQ_DEFAULT_USER=pamtalk", "RABBITMQ_DEFAULT_PASS=${RABBITMQ_PASSWORD:-pamtalk-dev}"],
+            "environment": [
+                "RABBITMQ_DEFAULT_USER=pamtalk",
+                "RABBITMQ_DEFAULT_PASS=${RABBITMQ_PASSWORD:-pamtalk-dev}",
+            ],
             "volumes": [
                 "./monitoring/rabbitmq/enabled_plugins:/etc/rabbitmq/enabled_plugins:ro",
                 "rabbitmq-data:/var/lib/rabbitmq",

@@ -48,8 +48,14 @@ class Layout:
         self.y += self.row_h
         self.x, self.row_h = 0, 0
         self.panels.append(
-            {"type": "row", "title": title, "collapsed": False, "id": len(self.panels) + 1,
-             "gridPos": {"h": 1, "w": 24, "x": 0, "y": self.y}, "panels": []}
+            {
+                "type": "row",
+                "title": title,
+                "collapsed": False,
+                "id": len(self.panels) + 1,
+                "gridPos": {"h": 1, "w": 24, "x": 0, "y": self.y},
+                "panels": [],
+            }
         )
         self.y += 1
 
@@ -71,8 +77,13 @@ def targets(exprs: list[tuple[str, str]]) -> list[Obj]:
     ]
 
 
-def timeseries(title: str, exprs: list[tuple[str, str]], unit: str, thresholds: list[float] | None = None,
-               description: str = "") -> Obj:
+def timeseries(
+    title: str,
+    exprs: list[tuple[str, str]],
+    unit: str,
+    thresholds: list[float] | None = None,
+    description: str = "",
+) -> Obj:
     steps: list[Obj] = [{"color": "green", "value": None}]
     steps += [{"color": "red", "value": t} for t in thresholds or []]
     return {
@@ -89,12 +100,16 @@ def timeseries(title: str, exprs: list[tuple[str, str]], unit: str, thresholds: 
             },
             "overrides": [],
         },
-        "options": {"legend": {"displayMode": "table", "placement": "bottom", "calcs": ["mean", "max"]},
-                    "tooltip": {"mode": "multi", "sort": "desc"}},
+        "options": {
+            "legend": {"displayMode": "table", "placement": "bottom", "calcs": ["mean", "max"]},
+            "tooltip": {"mode": "multi", "sort": "desc"},
+        },
     }
 
 
-def stat(title: str, expr: str, unit: str, steps: list[tuple[str, float | None]], description: str = "") -> Obj:
+def stat(
+    title: str, expr: str, unit: str, steps: list[tuple[str, float | None]], description: str = ""
+) -> Obj:
     return {
         "type": "stat",
         "title": title,
@@ -108,8 +123,11 @@ def stat(title: str, expr: str, unit: str, steps: list[tuple[str, float | None]]
             },
             "overrides": [],
         },
-        "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
-                    "colorMode": "background", "graphMode": "area"},
+        "options": {
+            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+            "colorMode": "background",
+            "graphMode": "area",
+        },
     }
 
 
@@ -135,58 +153,181 @@ def panels() -> list[Obj]:
     budget = f"1 - (1 - ({availability('30d')})) / {1 - SLO:g}"
     g.row("Overview")
     g.add(stat("Requests / s", f"sum({rate('request_total', SEL, '5m')})", "reqps", [("blue", None)]), 4, 4)
-    g.add(stat("Error rate (5xx)", error_ratio(window="5m"), "percentunit",
-               [("green", None), ("orange", 0.001), ("red", 0.01)]), 4, 4)
-    g.add(stat("p95 latency", quantile(0.95),
-               "s", [("green", None), ("orange", 0.5), ("red", 2)]), 4, 4)
-    g.add(stat("Active users", 'sum(max by (service) (active_users_gauge{service=~"$service"}))', "short",
-               [("blue", None)]), 4, 4)
-    g.add(stat("Availability (30 d)", availability("30d"), "percentunit",
-               [("red", None), ("orange", SLO), ("green", 0.9995)]), 4, 4)
-    g.add(stat("Error budget left (30 d)", budget, "percentunit", [("red", None), ("orange", 0.25), ("green", 0.5)],
-               "Share of the 0.1 % monthly error budget (SLO 99.9 %) not yet spent."), 4, 4)
+    g.add(
+        stat(
+            "Error rate (5xx)",
+            error_ratio(window="5m"),
+            "percentunit",
+            [("green", None), ("orange", 0.001), ("red", 0.01)],
+        ),
+        4,
+        4,
+    )
+    g.add(stat("p95 latency", quantile(0.95), "s", [("green", None), ("orange", 0.5), ("red", 2)]), 4, 4)
+    g.add(
+        stat(
+            "Active users",
+            'sum(max by (service) (active_users_gauge{service=~"$service"}))',
+            "short",
+            [("blue", None)],
+        ),
+        4,
+        4,
+    )
+    g.add(
+        stat(
+            "Availability (30 d)",
+            availability("30d"),
+            "percentunit",
+            [("red", None), ("orange", SLO), ("green", 0.9995)],
+        ),
+        4,
+        4,
+    )
+    g.add(
+        stat(
+            "Error budget left (30 d)",
+            budget,
+            "percentunit",
+            [("red", None), ("orange", 0.25), ("green", 0.5)],
+            "Share of the 0.1 % monthly error budget (SLO 99.9 %) not yet spent.",
+        ),
+        4,
+        4,
+    )
     g.row("Traffic")
-    g.add(timeseries("Request rate by service", [(f"sum by (service) ({rate('request_total', SEL)})",
-                                                 "{{service}}")], "reqps"), 12)
-    g.add(timeseries("Request rate by route", [(f"sum by (service, route) ({rate('request_total', SEL)})",
-                                               "{{service}} {{route}}")], "reqps"), 12)
+    g.add(
+        timeseries(
+            "Request rate by service",
+            [(f"sum by (service) ({rate('request_total', SEL)})", "{{service}}")],
+            "reqps",
+        ),
+        12,
+    )
+    g.add(
+        timeseries(
+            "Request rate by route",
+            [(f"sum by (service, route) ({rate('request_total', SEL)})", "{{service}} {{route}}")],
+            "reqps",
+        ),
+        12,
+    )
     g.row("Errors")
-    g.add(timeseries("Error rate by service (5xx)", [(error_ratio("service"), "{{service}}")], "percentunit",
-                     [0.01], "HighErrorRate fires above 1 % for 1 minute."), 12)
+    g.add(
+        timeseries(
+            "Error rate by service (5xx)",
+            [(error_ratio("service"), "{{service}}")],
+            "percentunit",
+            [0.01],
+            "HighErrorRate fires above 1 % for 1 minute.",
+        ),
+        12,
+    )
     failed = rate("request_total", SEL + ', status=~"[45].."')
-    g.add(timeseries("Errors by route and status", [
-        (f"sum by (service, route, status) ({failed})", "{{service}} {{route}} {{status}}")], "reqps"), 12)
+    g.add(
+        timeseries(
+            "Errors by route and status",
+            [(f"sum by (service, route, status) ({failed})", "{{service}} {{route}} {{status}}")],
+            "reqps",
+        ),
+        12,
+    )
     g.row("Latency")
-    g.add(timeseries("Latency percentiles by service", [
-        (quantile(0.5, "service"), "p50 {{service}}"),
-        (quantile(0.95, "service"), "p95 {{service}}"),
-        (quantile(0.99, "service"), "p99 {{service}}"),
-    ], "s", [2.0], "Targets: p50 < 0.5 s, p95 < 2 s (HighResponseTime), p99 < 5 s."), 12)
-    g.add(timeseries("p95 latency by route", [(quantile(0.95, "service, route"), "{{service}} {{route}}")],
-                     "s", [2.0]), 12)
+    g.add(
+        timeseries(
+            "Latency percentiles by service",
+            [
+                (quantile(0.5, "service"), "p50 {{service}}"),
+                (quantile(0.95, "service"), "p95 {{service}}"),
+                (quantile(0.99, "service"), "p99 {{service}}"),
+            ],
+            "s",
+            [2.0],
+            "Targets: p50 < 0.5 s, p95 < 2 s (HighResponseTime), p99 < 5 s.",
+        ),
+        12,
+    )
+    g.add(
+        timeseries(
+            "p95 latency by route", [(quantile(0.95, "service, route"), "{{service}} {{route}}")], "s", [2.0]
+        ),
+        12,
+    )
     g.row("Users, database and queues")
-    g.add(timeseries("Active users", [('max by (service) (active_users_gauge{service=~"$service"})',
-                                       "{{service}}")], "short"), 6)
-    g.add(timeseries("Database pool use", [(
-        'max by (service) (database_connection_pool{service=~"$service", state="checked_out"}'
-        ' / ignoring(state) database_connection_pool{service=~"$service", state="size"})',
-        "{{service}}")], "percentunit", [0.8], "DatabaseConnectionPoolExhausted fires above 80 % for 30 s."), 6)
-    g.add(timeseries("Queue length", [('max by (queue) (queue_length{queue!~".*\\\\.dlq"})', "{{queue}}")],
-                     "short"), 6)
-    g.add(timeseries("Dead-letter queues", [('max by (queue) (queue_length{queue=~".*\\\\.dlq"})', "{{queue}}")],
-                     "short", [1], "Any message here failed every retry: inspect and replay (docs/runbook.md)."), 6)
+    g.add(
+        timeseries(
+            "Active users",
+            [('max by (service) (active_users_gauge{service=~"$service"})', "{{service}}")],
+            "short",
+        ),
+        6,
+    )
+    g.add(
+        timeseries(
+            "Database pool use",
+            [
+                (
+                    'max by (service) (database_connection_pool{service=~"$service", state="checked_out"}'
+                    ' / ignoring(state) database_connection_pool{service=~"$service", state="size"})',
+                    "{{service}}",
+                )
+            ],
+            "percentunit",
+            [0.8],
+            "DatabaseConnectionPoolExhausted fires above 80 % for 30 s.",
+        ),
+        6,
+    )
+    g.add(
+        timeseries(
+            "Queue length", [('max by (queue) (queue_length{queue!~".*\\\\.dlq"})', "{{queue}}")], "short"
+        ),
+        6,
+    )
+    g.add(
+        timeseries(
+            "Dead-letter queues",
+            [('max by (queue) (queue_length{queue=~".*\\\\.dlq"})', "{{queue}}")],
+            "short",
+            [1],
+            "Any message here failed every retry: inspect and replay (docs/runbook.md).",
+        ),
+        6,
+    )
     g.row("Models and SLO")
     model = "rate(model_inference_seconds_bucket[$__rate_interval])"
-    g.add(timeseries("Model inference latency", [
-        (f"histogram_quantile({q}, sum by (model, le) ({model}))", f"p{int(q * 100)} {{{{model}}}}")
-        for q in (0.5, 0.95, 0.99)
-    ], "s"), 8)
-    g.add(timeseries("Model calls / s", [("sum by (model) (rate(model_inference_seconds_count[$__rate_interval]))",
-                                          "{{model}}")], "ops"), 8)
-    g.add(timeseries("Error budget burn rate", [
-        (f"({error_ratio(window='1h')}) / {1 - SLO:g}", "1 h"),
-        (f"({error_ratio(window='6h')}) / {1 - SLO:g}", "6 h"),
-    ], "short", [1.0], "1 = spending the budget exactly over 30 days; 14.4 for an hour burns 2 % of it."), 8)
+    g.add(
+        timeseries(
+            "Model inference latency",
+            [
+                (f"histogram_quantile({q}, sum by (model, le) ({model}))", f"p{int(q * 100)} {{{{model}}}}")
+                for q in (0.5, 0.95, 0.99)
+            ],
+            "s",
+        ),
+        8,
+    )
+    g.add(
+        timeseries(
+            "Model calls / s",
+            [("sum by (model) (rate(model_inference_seconds_count[$__rate_interval]))", "{{model}}")],
+            "ops",
+        ),
+        8,
+    )
+    g.add(
+        timeseries(
+            "Error budget burn rate",
+            [
+                (f"({error_ratio(window='1h')}) / {1 - SLO:g}", "1 h"),
+                (f"({error_ratio(window='6h')}) / {1 - SLO:g}", "6 h"),
+            ],
+            "short",
+            [1.0],
+            "1 = spending the budget exactly over 30 days; 14.4 for an hour burns 2 % of it.",
+        ),
+        8,
+    )
     return g.panels
 
 
@@ -203,8 +344,13 @@ def dashboard() -> Obj:
         "time": {"from": "now-3h", "to": "now"},
         "templating": {
             "list": [
-                {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
-                 "current": {"text": "Prometheus", "value": "prometheus"}},
+                {
+                    "name": "datasource",
+                    "label": "Data source",
+                    "type": "datasource",
+                    "query": "prometheus",
+                    "current": {"text": "Prometheus", "value": "prometheus"},
+                },
                 variable("service", "label_values(request_total, service)"),
                 variable("route", 'label_values(request_total{service=~"$service"}, route)'),
             ]

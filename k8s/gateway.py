@@ -52,8 +52,16 @@ def deployment(conf: str) -> Obj:
         "imagePullPolicy": "IfNotPresent",
         "ports": [{"name": "http", "containerPort": GATEWAY_PORT, "protocol": "TCP"}],
         "resources": {"requests": dict(c.REQUESTS), "limits": dict(c.LIMITS)},
-        "startupProbe": {"httpGet": {"path": HEALTH, "port": "http"}, "periodSeconds": 2, "failureThreshold": 15},
-        "livenessProbe": {"httpGet": {"path": HEALTH, "port": "http"}, "periodSeconds": 10, "failureThreshold": 3},
+        "startupProbe": {
+            "httpGet": {"path": HEALTH, "port": "http"},
+            "periodSeconds": 2,
+            "failureThreshold": 15,
+        },
+        "livenessProbe": {
+            "httpGet": {"path": HEALTH, "port": "http"},
+            "periodSeconds": 10,
+            "failureThreshold": 3,
+        },
         "readinessProbe": {
             "httpGet": {"path": HEALTH, "port": "http"},
             "periodSeconds": 5,

@@ -1,8 +1,8 @@
 """Write (or, with ``--check``, compare) every artefact generated from the route table.
 
-    python -m k8s.generate           # write k8s/base, k8s/overlays/*, k8s/secrets, compose.yaml,
-                                     # the Dockerfiles and the Grafana dashboard
-    python -m k8s.generate --check   # exit 1 and name the files that differ (drift)
+python -m k8s.generate           # write k8s/base, k8s/overlays/*, k8s/secrets, compose.yaml,
+                                 # the Dockerfiles and the Grafana dashboard
+python -m k8s.generate --check   # exit 1 and name the files that differ (drift)
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ def write(files: dict[Path, str]) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="report drift, write nothing")
     args = parser.parse_args(argv)
     files = artefacts()

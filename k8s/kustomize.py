@@ -130,10 +130,13 @@ def build(folder: Path) -> list[Obj]:
                 for i, o in enumerate(objects)
                 if o["kind"] == patch["kind"]
                 and o["metadata"]["name"] == patch["metadata"]["name"]
-                and patch["metadata"].get("namespace", o["metadata"].get("namespace")) == o["metadata"].get("namespace")
+                and patch["metadata"].get("namespace", o["metadata"].get("namespace"))
+                == o["metadata"].get("namespace")
             ]
             if len(matches) != 1:
-                raise ValueError(f"{kfile}: patch target {patch['kind']}/{patch['metadata']['name']} not found")
+                raise ValueError(
+                    f"{kfile}: patch target {patch['kind']}/{patch['metadata']['name']} not found"
+                )
             objects[matches[0]] = merge(objects[matches[0]], patch)
     for rule in spec.get("replicas", ()):
         hits = [o for o in objects if o["kind"] in WORKLOADS and o["metadata"]["name"] == rule["name"]]

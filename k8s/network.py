@@ -42,7 +42,12 @@ def policy(name: str, labels: dict[str, str], select: Obj, ingress: list[Obj], e
         spec["ingress"] = ingress
     if egress:
         spec["egress"] = egress
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(name, labels), "spec": spec}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": meta(name, labels),
+        "spec": spec,
+    }
 
 
 def default_deny() -> Obj:
@@ -83,7 +88,9 @@ def service_policy(svc: Service) -> Obj:
                 "ports": tcp(443, 8545),
             }
         )
-    return policy(svc.name, c.labels(svc.name, component="network"), pods(svc.name)["podSelector"], ingress, egress)
+    return policy(
+        svc.name, c.labels(svc.name, component="network"), pods(svc.name)["podSelector"], ingress, egress
+    )
 
 
 def gateway_policy() -> Obj:
@@ -92,7 +99,9 @@ def gateway_policy() -> Obj:
         {"from": [ns(c.MONITORING_NAMESPACE)], "ports": tcp(EXPORTER_PORT)},
     ]
     egress = [{"to": [pods(svc.name) for svc in SERVICES], "ports": tcp(c.APP_PORT)}]
-    return policy(GATEWAY, c.labels(GATEWAY, component="network"), pods(GATEWAY)["podSelector"], ingress, egress)
+    return policy(
+        GATEWAY, c.labels(GATEWAY, component="network"), pods(GATEWAY)["podSelector"], ingress, egress
+    )
 
 
 def network_objects() -> list[Obj]:

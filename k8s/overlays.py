@@ -110,12 +110,18 @@ def resources_patches(env: Environment) -> list[Obj]:
             }
             if env.hard_zone_spread:
                 # never two replicas more in one zone than another (needs zone-labelled nodes)
-                spread = workloads.spread(c.selector(svc.name, "canary" if name.endswith("-canary") else "stable"))
+                spread = workloads.spread(
+                    c.selector(svc.name, "canary" if name.endswith("-canary") else "stable")
+                )
                 spread[0]["whenUnsatisfiable"] = "DoNotSchedule"
                 spec["topologySpreadConstraints"] = [{"$patch": "replace"}, *spread]
             out.append(_deployment_patch(name, spec))
     if env.gateway_resources:
-        out.append(_deployment_patch(gw.NAME, {"containers": [{"name": "nginx", "resources": env.gateway_resources}]}))
+        out.append(
+            _deployment_patch(
+                gw.NAME, {"containers": [{"name": "nginx", "resources": env.gateway_resources}]}
+            )
+        )
     return out
 
 
@@ -172,7 +178,9 @@ def kustomization(env: Environment, release: Obj, patch_files: list[str]) -> Obj
         images.append({"name": c.image(name), "newTag": str(tag)})
         if name != gw.NAME:
             canary_tag = canary.get(name, {}).get("tag", tag)
-            images.append({"name": CANARY_ALIAS.format(name=name), "newName": c.image(name), "newTag": str(canary_tag)})
+            images.append(
+                {"name": CANARY_ALIAS.format(name=name), "newName": c.image(name), "newTag": str(canary_tag)}
+            )
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",

@@ -24,7 +24,9 @@ def compose_config() -> Obj:
             {
                 # every replica: Docker's DNS answers a service name with all its containers
                 "job_name": "pamtalk-services",
-                "dns_sd_configs": [{"names": names, "type": "A", "port": c.APP_PORT, "refresh_interval": "15s"}],
+                "dns_sd_configs": [
+                    {"names": names, "type": "A", "port": c.APP_PORT, "refresh_interval": "15s"}
+                ],
                 "relabel_configs": [
                     {"source_labels": ["__meta_dns_name"], "target_label": "compose_service"},
                 ],
@@ -53,8 +55,11 @@ def compose_config() -> Obj:
 def k8s_config() -> Obj:
     pod_sd = [{"role": "pod", "namespaces": {"names": [c.NAMESPACE]}}]
     annotated = [
-        {"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "regex": "true",
-         "action": "keep"},
+        {
+            "source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
+            "regex": "true",
+            "action": "keep",
+        },
         {"source_labels": ["__meta_kubernetes_pod_phase"], "regex": "Running", "action": "keep"},
         {
             "source_labels": ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
@@ -73,8 +78,11 @@ def k8s_config() -> Obj:
                 "job_name": "pamtalk-services",
                 "kubernetes_sd_configs": pod_sd,
                 "relabel_configs": [
-                    {"source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_component"], "regex": "api",
-                     "action": "keep"},
+                    {
+                        "source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
+                        "regex": "api",
+                        "action": "keep",
+                    },
                     *annotated,
                 ],
             },
@@ -82,8 +90,11 @@ def k8s_config() -> Obj:
                 "job_name": "gateway",
                 "kubernetes_sd_configs": pod_sd,
                 "relabel_configs": [
-                    {"source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
-                     "regex": "gateway", "action": "keep"},
+                    {
+                        "source_labels": ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
+                        "regex": "gateway",
+                        "action": "keep",
+                    },
                     *annotated,
                 ],
             },
