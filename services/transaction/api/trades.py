@@ -1,0 +1,98 @@
+"""Opening, listing and reading trades."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import JSONResponse
+
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import problems
+from services.transaction import idempotency, trades
+from services.transaction.listing import TradeFilter, list_trades
+from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
+from services.transaction.state import TransactionState, transaction_state
+
+router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
+State = Annotated[TransactionState, Depends(transaction_state)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]+$",
+        description="Any unique printable string (a UUID is fine). A retry with the same key and "
+        "body returns the first response and creates nothing; the same key with another body is a 422. "
+        "Kept 24 h.",
+    ),
+]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=TradeOut,
+    summary="Open a trade with a farm (consumers and companies)",
+    responses=problems(401, 403, 409, 422),
+)
+async def create_trade(
+    body: TradeIn,
+    principal: CurrentUser,
+    session: DbSession,
+    state: State,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    trades.require_buyer(principal)
+    now = state.clock()
+    if idempotency_key is not None:
+        digest = idempotency.request_hash(body)
+        replay = await idempotency.claim(
+            session, principal.id, idempotency_key, digest, now, state.idempotency_ttl
+        )
+        if replay is not None:
+            return JSONResponse(
+                replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
+            )
+    trade = await trades.open_trade(session, principal, body, now)
+    out = trades.trade_out(trade, principal).model_dump(mode="json")
+    if idempotency_key is not None:
+        await idempotency.remember(session, principal.id, idempotency_key, 201, out, trade.id)
+    return JSONResponse(out, status_code=201, headers={"Location": f"{router.prefix}/{trade.id}"})
+
+
+@router.get(
+    "",
+    response_model=TradePage,
+    summary="My trades (as buyer or producer), a farm's trades (its owner), newest first",
+    responses=problems(401, 422),
+)
+async def get_trades(
+    principal: CurrentUser,
+    session: DbSession,
+    crop: Crop | None = None,
+    status: TradeStatus | None = None,
+    since: Annotated[datetime | None, Query(alias="from", description="created at or after")] = None,
+    until: Annotated[datetime | None, Query(alias="to", description="created before")] = None,
+    farm_id: Annotated[
+        uuid.UUID | None, Query(description="all trades of this farm for its owner; else yours with it")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> TradePage:
+    where = TradeFilter(crop=crop, status=status, since=since, until=until, farm_id=farm_id)
+    rows, next_cursor = await list_trades(session, principal, where, cursor, limit)
+    return TradePage(items=[trades.trade_out(t, principal) for t in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{trade_id}",
+    response_model=TradeOut,
+    summary="One trade (its buyer, its producer, or an admin)",
+    responses=problems(401, 404, 422),
+)
+async def get_trade(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession) -> TradeOut:
+    return trades.trade_out(await trades.readable_trade(session, principal, trade_id), principal)

@@ -1,0 +1,91 @@
+"""Moving a trade along its lifecycle (see ``services/transaction/lifecycle.py``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from pamtalk.auth.deps import require_roles
+from pamtalk.auth.jwks import Principal
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import problems
+from services.transaction import lifecycle
+from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
+from services.transaction.state import TransactionState, transaction_state
+from services.transaction.trades import trade_out
+
+router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
+State = Annotated[TransactionState, Depends(transaction_state)]
+Admin = Annotated[Principal, Depends(require_roles("admin"))]
+MOVE_PROBLEMS = problems(401, 403, 404, 409, 422)
+
+
+@router.post(
+    "/{trade_id}/confirm",
+    response_model=TradeOut,
+    summary="Confirm a pending trade (the farm's owner)",
+    responses=MOVE_PROBLEMS,
+)
+async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> TradeOut:
+    trade = await lifecycle.apply(session, lifecycle.CONFIRM, trade_id, principal, state.clock())
+    return trade_out(trade, principal)
+
+
+@router.post(
+    "/{trade_id}/settle",
+    response_model=TradeOut,
+    summary="Settle a confirmed trade: payment and delivery are done (the buyer)",
+    responses=MOVE_PROBLEMS,
+)
+async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> TradeOut:
+    trade = await lifecycle.apply(session, lifecycle.SETTLE, trade_id, principal, state.clock())
+    return trade_out(trade, principal)
+
+
+@router.post(
+    "/{trade_id}/cancel",
+    response_model=TradeOut,
+    summary="Cancel a trade (the buyer while pending; the farm's owner before it is settled)",
+    responses=MOVE_PROBLEMS,
+)
+async def cancel(
+    trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, session: DbSession, state: State
+) -> TradeOut:
+    trade = await lifecycle.apply(
+        session,
+        lifecycle.CANCEL,
+        trade_id,
+        principal,
+        state.clock(),
+        cancel_reason=body.reason,
+        cancelled_by=principal.id,
+    )
+    return trade_out(trade, principal)
+
+
+@router.post(
+    "/{trade_id}/review",
+    response_model=TradeOut,
+    summary="Decide on a trade under review: clear it or cancel it (admins)",
+    responses=MOVE_PROBLEMS,
+)
+async def review(
+    trade_id: uuid.UUID, body: ReviewIn, admin: Admin, session: DbSession, state: State
+) -> TradeOut:
+    now = state.clock()
+    if body.decision == "clear":
+        trade = await lifecycle.apply(session, lifecycle.CLEAR, trade_id, admin, now)
+    else:
+        reason = body.note or "cancelled after review"
+        trade = await lifecycle.apply(
+            session,
+            lifecycle.REVIEW_CANCEL,
+            trade_id,
+            admin,
+            now,
+            cancel_reason=reason,
+            cancelled_by=admin.id,
+        )
+    return trade_out(trade, admin)

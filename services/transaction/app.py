@@ -1,0 +1,42 @@
+"""The transaction service: trades and their lifecycle, market statistics, and a read model
+of farms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from pamtalk.app import ServiceDefinition, create_service_app
+from pamtalk.runtime import Shared
+from services.transaction import state
+from services.transaction.api import dashboard, trades, transitions
+from services.transaction.consumers import QUEUE, transaction_updates
+from services.transaction.models import outbox
+from services.transaction.settings import TransactionSettings
+
+DEFINITION = ServiceDefinition(
+    name="transaction",
+    title="PAM-TALK transaction service",
+    description="Trades between buyers and farms, their lifecycle, and the market dashboard.",
+    settings_cls=TransactionSettings,
+    routers=[trades.router, transitions.router, dashboard.router],
+    outbox=outbox,
+    consumers={QUEUE: transaction_updates},
+    on_startup=[state.start],
+    on_shutdown=[state.stop],
+    openapi_tags=[
+        {"name": "transactions", "description": "Trades and their lifecycle"},
+        {"name": "dashboard", "description": "Market figures"},
+    ],
+)
+
+
+def create_app(shared: Shared | None = None, **overrides: Any) -> FastAPI:
+    return create_service_app(DEFINITION, TransactionSettings(**overrides), shared)
+
+
+def __getattr__(name: str) -> Any:  # ``services.transaction.app:app`` for uvicorn, built on first use
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)
