@@ -195,3 +195,19 @@ def test_sse_is_not_buffered(gateway: Gateway) -> None:
 def test_other_paths(gateway: Gateway, path: str) -> None:
     response = httpx.get(gateway.url + path)
     assert response.status_code in (301, 404)
+
+
+def test_edge_cache_lifetime_stays_short(start_gateway: Callable[..., Gateway]) -> None:
+    gateway = start_gateway(cache_ttl="1s")
+    long_lived = {"q": "ttl", "cc": "public, max-age=600"}
+    with gateway.client() as client:
+        first, second = (client.get("/api/v1/ledger", params=long_lived) for _ in range(2))
+        assert [first.headers["x-cache-status"], second.headers["x-cache-status"]] == ["MISS", "HIT"]
+        time.sleep(2.1)  # nginx counts whole seconds
+        # The service's max-age=600 is capped: past the TTL the entry is refreshed (the stale
+        # copy answers while a background request updates it).
+        third = client.get("/api/v1/ledger", params=long_lived)
+        assert third.headers["x-cache-status"] in ("EXPIRED", "STALE")
+        time.sleep(0.2)
+        fourth = client.get("/api/v1/ledger", params=long_lived)
+    assert fourth.json()["served"] != first.json()["served"]
