@@ -18,7 +18,14 @@ from services.blockchain.ledger.anchor import Anchor
 from services.blockchain.ledger.bundle import make_bundle, verify_bundle
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
 from services.blockchain.ledger.tree import MerkleTree
-from services.blockchain.ledger.tree_head import TreeHeadSigner, public_key_b64, public_key_pem
+from services.blockchain.ledger.tree_head import (
+    TreeHead,
+    TreeHeadSigner,
+    key_id,
+    load_public_key,
+    public_key_b64,
+    public_key_pem,
+)
 from tests.blockchain.chain_support import serve_rpc, web3_rpc
 
 PACKAGE = Path(verify.__file__).parent
@@ -227,3 +234,15 @@ def test_verifier_runs_from_a_copy_of_its_files_alone(ledger: Ledger, tmp_path: 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("VALID") and "FOREIGN []" in done.stdout
+
+
+def test_the_documented_example_verifies() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "ledger-verification.md").read_text(encoding="utf-8")
+    bundle = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    verdict = verify_bundle(bundle)
+    assert verdict.valid, verdict.reason
+    key = load_public_key(bundle["public_key"])
+    assert key_id(key) in doc
+    entry = LedgerEntry.from_json_obj(bundle["entry"])
+    assert entry.canonical_bytes().decode() in doc and entry.leaf_hash().hex() in doc
+    assert TreeHead.from_json_obj(bundle["tree_head"]).signing_input().hex() in doc
