@@ -21,11 +21,13 @@ class OnnxMismatchError(RuntimeError):
     """ONNX and scikit-learn predictions differ by more than ``TOLERANCE``."""
 
 
-def to_onnx_bytes(model: Any, n_features: int) -> bytes:
+def to_onnx_bytes(model: Any, n_features: int, name: str = "model") -> bytes:
+    """ONNX bytes; the graph gets a fixed name so the same model always gives the same bytes."""
     onx = convert_sklearn(
         model,
         initial_types=[("X", FloatTensorType([None, n_features]))],
         target_opset=TARGET_OPSET,
+        name=name,
     )
     return bytes(onx.SerializeToString())
 
@@ -34,7 +36,7 @@ def export_checked(
     model: Any, x_check: np.ndarray, expected: np.ndarray, name: str, output: int = 0
 ) -> tuple[bytes, float]:
     """ONNX bytes of ``model`` and the largest difference on ``x_check``; raises on mismatch."""
-    data = to_onnx_bytes(model, x_check.shape[1])
+    data = to_onnx_bytes(model, x_check.shape[1], name)
     got = make_session(data).run(None, {"X": x_check.astype(np.float32)})[output]
     diff = float(np.max(np.abs(np.asarray(got, dtype=np.float64).ravel() - expected.ravel())))
     if not np.isfinite(diff) or diff > TOLERANCE:
