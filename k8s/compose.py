@@ -19,6 +19,9 @@ Obj = dict[str, Any]
 PG_URL = "postgresql+asyncpg://pamtalk:${POSTGRES_PASSWORD:-pamtalk-dev}@postgres:5432/pamtalk"
 AMQP_URL = "amqp://pamtalk:${RABBITMQ_PASSWORD:-pamtalk-dev}@rabbitmq:5672/"
 VERSION = "${PAMTALK_VERSION:-%s}"
+READY_CHECK = (
+    f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{c.APP_PORT}/readyz', timeout=2)"
+)
 
 
 def healthy(*names: str) -> Obj:
@@ -86,12 +89,7 @@ def app_services() -> dict[str, Obj]:
                 **healthy("redis", "rabbitmq"),
             },
             "healthcheck": {
-                "test": [
-                    "CMD",
-                    "python",
-                    "-c",
-                    f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{c.APP_PORT}/readyz', timeout=2)",
-                ],
+                "test": ["CMD", "python", "-c", READY_CHECK],
                 "interval": "10s",
                 "timeout": "3s",
                 "retries": 3,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gateway.routes import GATEWAY_PORT, Service
 from k8s import config as c
+from k8s.compose import READY_CHECK
 
 SERVICE_TEMPLATE = """\
 # syntax=docker/dockerfile:1
@@ -54,7 +55,7 @@ RUN python -m compileall -q pamtalk services
 USER {uid}:{uid}
 EXPOSE {port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period={start}s --retries=3 \\
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/readyz', timeout=2)"]
+  CMD ["python", "-c", "{ready_check}"]
 # Multi-worker server (the source plan's gunicorn-style entry point): uvicorn supervises
 # WEB_CONCURRENCY worker processes. Migrations run separately: python -m pamtalk.migrate {name}
 CMD ["uvicorn", "{module}:app", "--host", "0.0.0.0", "--port", "{port}", \\
@@ -108,6 +109,7 @@ def service_dockerfile(svc: Service) -> str:
         extra_note=f" and the [{extra}] extra" if extra else "",
         module=svc.module,
         start=c.SLOW_START.get(svc.name, 30),
+        ready_check=READY_CHECK,
     )
 
 
