@@ -72,8 +72,9 @@ def test_round_trip_and_strict_parsing() -> None:
     for bad in [spaced, data.replace(b'"v":1', b'"v":2'), data[:-1], b"\xff"]:
         with pytest.raises(EntryError):
             LedgerEntry.from_canonical_bytes(bad)
-    with pytest.raises(EntryError):
-        LedgerEntry.from_json_obj({**entry.to_json_obj(), "extra": 1})
+    for change in ({"extra": 1}, {"v": 1.0}, {"v": True}, {"index": 7.0}):
+        with pytest.raises(EntryError):
+            LedgerEntry.from_json_obj({**entry.to_json_obj(), **change})
 
 
 json_values = st.recursive(

@@ -116,7 +116,7 @@ class LedgerEntry:
         if set(obj) != _FIELDS:
             missing, extra = sorted(_FIELDS - set(obj)), sorted(set(obj) - _FIELDS)
             raise EntryError(f"entry fields wrong (missing {missing}, unexpected {extra})")
-        if obj["v"] != ENCODING_VERSION or isinstance(obj["v"], bool):
+        if type(obj["v"]) is not int or obj["v"] != ENCODING_VERSION:
             raise EntryError(f"unsupported entry encoding version {obj['v']!r}")
         return cls(
             kind=obj["kind"],
