@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from services.blockchain import cli
 from services.blockchain.anchoring import AnchorState, Outcome, catch_up
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.entry import EntryError, EntryKind
 from services.blockchain.ledger.merkle import verify_consistency
-from services.blockchain.ledger.tree_head import TreeHeadSigner, verify_tree_head
+from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, verify_tree_head
 from services.blockchain.ledger_log import LedgerLog
 from services.blockchain.settings import BlockchainSettings
 from services.blockchain.tokens import trade_reward_micro
@@ -69,3 +72,15 @@ def test_production_refuses_development_defaults(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PAMTALK_BLOCKCHAIN_ANCHOR_CONTRACT_ADDRESS", "0x" + "22" * 20)
     settings = BlockchainSettings()
     assert settings.anchor_client().contract_address.lower() == "0x" + "22" * 20
+
+
+def test_operator_cli_keygen_and_public_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "ledger-key.pem"
+    assert cli.main(["keygen", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    signer = TreeHeadSigner.from_pem(out.read_bytes())
+    assert key_id(signer.public_key) in printed and out.stat().st_mode & 0o077 == 0
+    assert cli.main(["public-key"]) == 0
+    dev = BlockchainSettings().tree_head_signer()
+    assert key_id(dev.public_key) in capsys.readouterr().out
+    assert cli.main(["deploy-anchor"]) == 2  # no chain configured
