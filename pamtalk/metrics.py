@@ -1,9 +1,24 @@
 """Prometheus metrics with the source plan's names. Defined once for the process, labelled
-by service, so that the embedded mode (six services in one process) shares one registry."""
+by service, so that the embedded mode (six services in one process) shares one registry.
+
+With several worker processes (``uvicorn --workers N``) set ``PROMETHEUS_MULTIPROC_DIR``
+to an empty folder shared by the workers: every scrape then reports the sum over all
+workers (prometheus_client's multiprocess mode), not one random worker's numbers."""
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,9 +29,15 @@ REQUEST_DURATION = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0),
 )
 REQUEST_TOTAL = Counter("request_total", "HTTP requests answered", ["service", "method", "route", "status"])
-ACTIVE_USERS = Gauge("active_users_gauge", "Users with a live session (last 30 minutes)", ["service"])
-DB_POOL = Gauge("database_connection_pool", "Database pool connections", ["service", "state"])
-QUEUE_LENGTH = Gauge("queue_length", "Messages waiting in a queue of the event bus", ["queue"])
+ACTIVE_USERS = Gauge(
+    "active_users_gauge", "Users with a live session (last 30 minutes)", ["service"], multiprocess_mode="max"
+)
+DB_POOL = Gauge(
+    "database_connection_pool", "Database pool connections", ["service", "state"], multiprocess_mode="livesum"
+)
+QUEUE_LENGTH = Gauge(
+    "queue_length", "Messages waiting in a queue of the event bus", ["queue"], multiprocess_mode="max"
+)
 EVENTS_HANDLED = Counter(
     "events_handled_total", "Events handled by consumers", ["service", "queue", "outcome"]
 )
@@ -32,4 +53,12 @@ async def metrics_endpoint(request: Request) -> Response:
     refresh = getattr(request.app.state, "refresh_metrics", None)
     if refresh is not None:
         await refresh()
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+
+
+def _registry() -> CollectorRegistry:
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
