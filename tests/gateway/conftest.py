@@ -72,7 +72,7 @@ class Backends:
 
 def _pick_offset(extra: int) -> int:
     for _ in range(50):
-        offset = random.randrange(20000, 40000, 10)
+        offset = random.randrange(10000, 24000, 10)  # ports stay below the ephemeral range
         ports = [p + offset for svc in SERVICES for p in svc.ports] + [
             8190 + offset + i for i in range(extra)
         ]

@@ -188,7 +188,7 @@ def test_sse_is_not_buffered(gateway: Gateway) -> None:
         rest = "".join(chunks)
         end_at = time.monotonic() - start
     assert "data: 1" in first and "data: 2" in rest
-    assert first_at < 0.8 <= end_at
+    assert end_at - first_at > 0.5  # the first event came a second before the stream ended
 
 
 @pytest.mark.parametrize("path", ["/docs/", "/openapi/nope.json"])
