@@ -1,7 +1,7 @@
 """The one route table of the platform.
 
 Everything that needs to know which service answers which path reads it from here:
-the generated nginx configuration (``gateway/nginx.conf``), the embedded mode's
+the generated nginx configurations (``gateway/nginx/*.conf``), the embedded mode's
 in-process router, the distributed launcher (ports and replicas), the compose file and
 Kubernetes manifests tests. Change a route here, then run ``make gateway``.
 """
