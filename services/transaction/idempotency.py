@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -33,9 +34,18 @@ class Replay:
 
 
 def request_hash(body: BaseModel) -> str:
-    """Hash of the request as understood (defaults filled in, key order irrelevant)."""
-    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+    """Hash of the request as understood: defaults filled in, key order and number
+    spelling irrelevant (``2500``, ``2500.00`` and ``"2500"`` are one price)."""
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = Decimal(str(value))
+        if isinstance(value, Decimal):
+            return str(value.normalize())
+        return str(value) if isinstance(value, uuid.UUID) else value
+
+    fields = {name: canonical(value) for name, value in body.model_dump().items()}
+    return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 async def claim(

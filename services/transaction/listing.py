@@ -32,9 +32,7 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-async def _scope(
-    session: AsyncSession, principal: Principal, farm_id: uuid.UUID | None
-) -> Select[Trade]:
+async def _scope(session: AsyncSession, principal: Principal, farm_id: uuid.UUID | None) -> Select[Trade]:
     query = select(Trade)
     if farm_id is not None:
         query = query.where(Trade.farm_id == farm_id)

@@ -76,7 +76,9 @@ async def _create(session: AsyncSession, schema: str, month: date, strays: set[d
         return
     # Rows of this month sit in DEFAULT: move them into a new table, then attach it.
     in_range = f"created_at >= {lo} AND created_at < {hi}"
-    await session.execute(text(f"CREATE TABLE {schema}.{name} (LIKE {parent} INCLUDING DEFAULTS)"))
+    await session.execute(
+        text(f"CREATE TABLE {schema}.{name} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    )
     await session.execute(text(f"INSERT INTO {schema}.{name} SELECT * FROM {default} WHERE {in_range}"))
     await session.execute(text(f"DELETE FROM {default} WHERE {in_range}"))
     await session.execute(

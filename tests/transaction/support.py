@@ -1,0 +1,135 @@
+"""Helpers of the transaction service tests: parties with tokens, farms put in the read
+model through the bus (as the farm service would), and trades opened through the API."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from pamtalk.bus.memory import MemoryBus
+from pamtalk.events.catalogue import FarmRegistered, FarmUpdated
+from pamtalk.events.envelope import Envelope
+from services.transaction.models import Farm, Trade
+from services.transaction.state import TransactionState
+from tests.conftest import TokenFactory
+
+API = "/api/v1/transactions"
+
+
+@dataclass
+class User:
+    id: uuid.UUID
+    role: str
+    headers: dict[str, str]
+
+
+def user(tokens: TokenFactory, role: str = "consumer") -> User:
+    user_id = uuid.uuid4()
+    return User(user_id, role, tokens.headers(role, user_id))
+
+
+async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 5.0) -> Any:
+    async with asyncio.timeout(within):
+        while True:
+            if result := await probe():
+                return result
+            await asyncio.sleep(0.02)
+
+
+def state_of(app: FastAPI) -> TransactionState:
+    state: TransactionState = app.state.runtime.extras["transaction"]
+    return state
+
+
+def set_clock(app: FastAPI, at: datetime | None) -> None:
+    state_of(app).clock = (lambda: at) if at is not None else (lambda: datetime.now(UTC))
+
+
+async def publish_farm(app: FastAPI, farm_id: uuid.UUID, owner_id: uuid.UUID, **fields: Any) -> Envelope:
+    """Publish a farm snapshot on the app's bus, as the farm service does."""
+    event_cls = fields.pop("event_cls", FarmRegistered)
+    snapshot = {
+        "farm_id": farm_id,
+        "owner_id": owner_id,
+        "name": "Green Valley",
+        "region": "Jeonnam",
+        "latitude": 34.8,
+        "longitude": 126.9,
+        "size_ha": 5.0,
+        "crops": ["tomatoes", "rice"],
+        "certifications": ["organic"],
+        "status": "active",
+        "wallet_address": "0x" + "ab" * 20,
+        "esg_score": 72.5,
+        "esg_grade": "Silver",
+        "updated_at": datetime.now(UTC),
+        **fields,
+    }
+    envelope = Envelope.wrap(event_cls(**snapshot), "farm")
+    bus: MemoryBus = app.state.runtime.bus
+    await bus.publish(envelope)
+    return envelope
+
+
+async def farm_row(app: FastAPI, farm_id: uuid.UUID) -> Farm | None:
+    async with app.state.runtime.db.transaction() as session:
+        return await session.scalar(select(Farm).where(Farm.farm_id == farm_id))
+
+
+async def add_farm(app: FastAPI, owner: User, **fields: Any) -> uuid.UUID:
+    """A farm in the read model, through the bus and the service's consumer."""
+    farm_id = uuid.uuid4()
+    await publish_farm(app, farm_id, owner.id, **fields)
+    await eventually(lambda: farm_row(app, farm_id))
+    return farm_id
+
+
+async def update_farm(app: FastAPI, farm_id: uuid.UUID, owner: User, **fields: Any) -> None:
+    await publish_farm(app, farm_id, owner.id, event_cls=FarmUpdated, **fields)
+
+
+def trade_body(farm_id: uuid.UUID | str, /, **overrides: Any) -> dict[str, Any]:
+    return {
+        "farm_id": str(farm_id),
+        "crop": "tomatoes",
+        "quantity": "120.5",
+        "unit_price": "2500",
+        "payment_method": "bank_transfer",
+        **overrides,
+    }
+
+
+async def open_trade(
+    client: httpx.AsyncClient, buyer: User, farm_id: uuid.UUID | str, /, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(API, json=trade_body(farm_id, **overrides), headers=buyer.headers)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def trade_count(app: FastAPI, **where: Any) -> int:
+    async with app.state.runtime.db.transaction() as session:
+        query = select(Trade.id)
+        for name, value in where.items():
+            query = query.where(getattr(Trade, name) == value)
+        return len((await session.scalars(query)).all())
+
+
+async def published(app: FastAPI, type_: str, trade_id: str | None = None) -> list[Envelope]:
+    """Events the relay has published (it is run once first), optionally for one trade."""
+    await app.state.runtime.relay.publish_pending()
+    bus: MemoryBus = app.state.runtime.bus
+    return [
+        e
+        for e in bus.published
+        if e.type == type_ and (trade_id is None or e.data.get("transaction_id") == trade_id)
+    ]
