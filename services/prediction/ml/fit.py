@@ -19,7 +19,7 @@ GBR_PARAMS: dict[str, Any] = {
 }
 LOWER_ALPHA = 0.1
 UPPER_ALPHA = 0.9
-IFOREST_PARAMS: dict[str, Any] = {"n_estimators": 100, "max_samples": 256, "random_state": 0}
+IFOREST_PARAMS: dict[str, Any] = {"n_estimators": 50, "max_samples": 256, "random_state": 0}
 
 
 @dataclass(frozen=True)
