@@ -163,7 +163,9 @@ async def seed(client: httpx.AsyncClient, grant_role: Any, services: list[str]) 
         for owner, farm in DEMO_FARMS:
             headers = await _login(client, owner)
             created = await client.post(
-                "/api/v1/farms", json={**farm, "contact_email": owner}, headers=headers
+                "/api/v1/farms",
+                json={**farm, "contact_email": owner, "contact_phone": "+82 10-2026-0001"},
+                headers=headers,
             )
             if created.status_code != 201:
                 log.warning("demo farm not created: %s", created.text)
