@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from services.prediction.ml import platform_data as P
 from services.prediction.ml.generator import generate_series
 from services.prediction.ml.runtime import ForecastRequest, ModelRuntime
 from services.prediction.ml.train import main
+from tests.services_available import PG_URL, require
 
 START = date(2026, 1, 1)
 
@@ -55,6 +58,20 @@ def test_train_refuses_short_platform_history(monkeypatch, capsys):
     assert "refusing to train" in capsys.readouterr().err
 
 
+@pytest.fixture
+async def platform_db() -> AsyncIterator[str]:
+    """A database of its own (the table is created here, not by the service's migrations)."""
+    require("postgresql")
+    name = f"pamtalk_pred_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(P._dsn(PG_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 async def _fill(url: str, days: int) -> None:
     conn = await asyncpg.connect(P._dsn(url))
     try:
@@ -74,13 +91,13 @@ async def _fill(url: str, days: int) -> None:
 
 
 @pytest.mark.integration
-async def test_train_from_platform_end_to_end(database_url, tmp_path: Path):
-    await _fill(database_url, 60)
-    code = await asyncio.to_thread(main, ["--from-platform", database_url, "--out", str(tmp_path)])
+async def test_train_from_platform_end_to_end(platform_db, tmp_path: Path):
+    await _fill(platform_db, 60)
+    code = await asyncio.to_thread(main, ["--from-platform", platform_db, "--out", str(tmp_path)])
     assert code == 2 and not (tmp_path / "model_card.json").exists()
 
-    await _fill(database_url, 150)
-    args = ["--from-platform", database_url, "--out", str(tmp_path), "--allow-worse-than-baseline"]
+    await _fill(platform_db, 150)
+    args = ["--from-platform", platform_db, "--out", str(tmp_path), "--allow-worse-than-baseline"]
     assert await asyncio.to_thread(main, args) == 0
     card = json.loads((tmp_path / "model_card.json").read_text())
     assert card["data"]["source"] == "platform" and card["data"]["series"] == 2

@@ -8,6 +8,7 @@ see ``generator.py``) is used and the result says ``history_source="generated"``
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -23,11 +24,13 @@ from .crops import normalise_crop, normalise_region
 from .features import WINDOW, Vocabulary
 from .fit import isolation_score
 from .generator import generated_history
+from .holidays_kr import HOLIDAY_SOURCE
 from .onnx_session import make_session
 from .recursive import SeriesInput, recursive_forecast
 from .trades import CropNorm, TradeRow, norms_from_json, trade_matrix
 
 MAX_DAYS = 28
+log = logging.getLogger(__name__)
 
 
 class ForecastInputError(ValueError):
@@ -89,6 +92,9 @@ class ModelRuntime:
         self.data_source: str = self.card["data"]["source"]
         self.norms: dict[str, CropNorm] = norms_from_json(K.load_norms(self.directory))
         self._offset = float(self.card["anomaly"]["offset"])
+        trained_with = self.card["data"].get("holidays")
+        if trained_with and not trained_with.startswith(HOLIDAY_SOURCE.split(" ")[0]):
+            log.warning("model trained with holidays from %r, serving with %r", trained_with, HOLIDAY_SOURCE)
 
     def _run(self, name: str, x: np.ndarray, output: int = 0) -> np.ndarray:
         result = self._sessions[name].run(None, {"X": x})[output]
