@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -160,26 +159,5 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(Problem(500, "Something went wrong on our side."), request.url.path)
 
 
-class ProblemDocument(BaseModel):
-    """RFC 9457 problem details, as every error response of the platform."""
-
-    model_config = ConfigDict(extra="allow")
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str = ""
-    request_id: str | None = None
-    errors: list[dict[str, Any]] | None = None
-
-
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries documenting the problem responses a route can give."""
-    return {
-        status: {
-            "model": ProblemDocument,
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-            "description": _DEFAULT_TYPES.get(status, "error").replace("-", " ").capitalize(),
-        }
-        for status in statuses
-    }
+# Short alias used by some routers.
+problems = problem_responses

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pamtalk.auth.jwks import Principal
 from pamtalk.db.outbox import add_event
 from pamtalk.errors import Problem
-from pamtalk.events.catalogue import UserRegistered
+from pamtalk.events.catalogue import UserRegistered, UserUpdated
 from services.user.models import User, outbox
 from services.user.passwords import Passwords
 from services.user.schemas import ProfileUpdate, SignupIn
@@ -82,6 +82,12 @@ async def update_profile(session: AsyncSession, user: User, body: ProfileUpdate)
             )
         setattr(user, field, value.strip() if isinstance(value, str) and field == "display_name" else value)
     await session.flush()
+    await add_event(
+        session,
+        outbox,
+        UserUpdated(user_id=user.id, display_name=user.display_name, language=user.language),
+        "user",
+    )
     return user
 
 

@@ -191,7 +191,7 @@ async def test_login_per_client_limit(user_api) -> None:
 
 
 async def test_profile_wallet_and_privacy(user_api) -> None:
-    client, _ = user_api
+    client, app = user_api
     a, b = await signup(client), await signup(client)
     pair = (await login(client, a["email"])).json()
     auth = {"Authorization": f"Bearer {pair['access_token']}"}
@@ -199,6 +199,13 @@ async def test_profile_wallet_and_privacy(user_api) -> None:
         "/api/v1/users/me", json={"display_name": "  Han ", "language": "en"}, headers=auth
     )
     assert patched.json()["display_name"] == "Han" and patched.json()["language"] == "en"
+    await app.state.runtime.relay.publish_pending()
+    updates = [
+        e
+        for e in app.state.runtime.bus.published
+        if e.type == "user.updated" and e.data["user_id"] == a["id"]
+    ]
+    assert updates[-1].data == {"user_id": a["id"], "display_name": "Han", "language": "en"}
     wallet = "0x" + "Ab" * 20
     linked = await client.put("/api/v1/users/me/wallet", json={"address": wallet}, headers=auth)
     assert linked.json()["wallet_address"] == wallet.lower()
