@@ -35,6 +35,7 @@ def test_risk_bands(score, band):
 
 def test_normal_generated_trades_are_low_risk():
     trades = generate_trades(400, seed=5)
+    assert {t.source for t in trades} == {"generated"}
     scores = get_runtime().anomaly_score(trades)
     assessed = A.assess_trades(trades, list(scores))
     bands = [a.risk for a in assessed]

@@ -40,6 +40,7 @@ class TradeRow:
     total_value: float | None = None  # quantity x unit price when not given
     producer_reputation: float | None = None  # 0-1, None = unknown
     buyer_reputation: float | None = None
+    source: str | None = None  # "generated" for the synthetic training trades
 
     @property
     def value(self) -> float:
@@ -103,6 +104,7 @@ def generate_trades(n: int = 20_000, seed: int = 7) -> list[TradeRow]:
                 quality_score=round(float(quality[i]), 1),
                 hour=int(hours[i]),
                 delivery_hours=float(delivery[i]),
+                source="generated",
             )
         )
     return rows
