@@ -42,6 +42,9 @@ class _Paths:
     assets: str
 
 
+STATUS_PORT = 8081  # stub_status for the metrics exporter (compose and k8s targets)
+
+
 def _paths(target: str, run_dir: str | Path | None) -> _Paths:
     if target != "local":
         return _Paths(
@@ -226,8 +229,29 @@ def render(
     ]
     for route in sorted(ROUTES, key=lambda r: r.prefix):
         lines += _route_location(route, backends[route.service], opts)
-    lines += ["        location / {", "            return 404;", "        }", "    }", "}", ""]
+    lines += ["        location / {", "            return 404;", "        }", "    }"]
+    if target != "local":
+        lines += _status_server()
+    lines += ["}", ""]
     return "\n".join(lines)
+
+
+def _status_server() -> list[str]:
+    """nginx's connection counters for the Prometheus exporter, on a port that is never
+    published outside the pod or the compose network."""
+    return [
+        "",
+        "    server {",
+        f"        listen {STATUS_PORT};",
+        "        access_log off;",
+        "        location = /stub_status {",
+        "            stub_status;",
+        "        }",
+        "        location / {",
+        "            return 404;",
+        "        }",
+        "    }",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from gateway.render import STATUS_PORT
 from gateway.routes import GATEWAY_PORT
 from k8s import config as c
 from k8s.workloads import GRACE_SECONDS, PRESTOP_SECONDS, container_security, hpa, meta, pdb, pod_security
@@ -17,7 +18,7 @@ NAME = "gateway"
 CONF_KEY = "nginx.conf"
 CONF_ANNOTATION = "pamtalk.io/nginx-conf-sha256"
 HEALTH = "/healthz"  # answered by nginx itself
-STATUS_PORT = 8081  # stub_status for the exporter, inside the pod only
+# STATUS_PORT: stub_status for the exporter, inside the pod only (served by the rendered nginx.conf)
 EXPORTER_PORT = 9113
 HOST = "api.pamtalk.example"
 TLS_SECRET = "pamtalk-gateway-tls"
