@@ -1,0 +1,124 @@
+"""The read model of farms, fed by farm events: newer snapshots win, older ones are
+ignored, a redelivery changes nothing, and trades follow the farm's current state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pamtalk.events.catalogue import FarmEsgSubmitted, FarmUpdated
+from pamtalk.events.envelope import Envelope
+from tests.transaction.conftest import Api
+from tests.transaction.support import (
+    API,
+    User,
+    add_farm,
+    eventually,
+    farm_row,
+    open_trade,
+    publish_farm,
+    trade_body,
+    update_farm,
+)
+
+pytestmark = pytest.mark.integration
+
+
+async def test_newer_snapshots_win_and_older_ones_are_ignored(
+    trade_api: Api, farmer: User, buyer: User
+) -> None:
+    client, app = trade_api
+    farm_id = await add_farm(app, farmer, updated_at=datetime.now(UTC) - timedelta(minutes=5))
+    later = datetime.now(UTC)
+    await update_farm(app, farm_id, farmer, status="inactive", updated_at=later)
+    await eventually(lambda: _status_is(app, farm_id, "inactive"))
+    # an older update arriving late must not bring the farm back
+    stale = await publish_farm(
+        app,
+        farm_id,
+        farmer.id,
+        event_cls=FarmUpdated,
+        status="active",
+        updated_at=later - timedelta(minutes=1),
+    )
+    await eventually(lambda: _handled(app, stale))
+    assert (await farm_row(app, farm_id)).status == "inactive"
+    response = await client.post(API, json=trade_body(farm_id), headers=buyer.headers)
+    assert response.status_code == 422 and response.json()["type"].endswith("/farm-inactive")
+
+    await update_farm(
+        app,
+        farm_id,
+        farmer,
+        status="active",
+        crops=["Lettuce"],
+        esg_score=91.0,
+        updated_at=later + timedelta(seconds=1),
+    )
+    await eventually(lambda: _status_is(app, farm_id, "active"))
+    trade = await open_trade(client, buyer, farm_id, crop="lettuce")  # crops are matched lower-cased
+    assert trade["producer_esg_score"] == 91.0
+
+
+async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_ignored(
+    trade_api: Api, farmer: User
+) -> None:
+    _, app = trade_api
+    farm_id = await add_farm(app, farmer)
+    envelope = await publish_farm(app, farm_id, farmer.id, event_cls=FarmUpdated, name="Renamed")
+    await eventually(lambda: _handled(app, envelope))
+    await app.state.runtime.bus.publish(envelope)
+    submitted = Envelope.wrap(
+        FarmEsgSubmitted.model_validate(
+            {
+                "submission_id": uuid.uuid4(),
+                "farm_id": farm_id,
+                "owner_id": farmer.id,
+                "size_ha": 5,
+                "certifications": [],
+                "esg": {
+                    "organic_certified": True,
+                    "water_usage_per_hectare": 1,
+                    "carbon_emissions": 1,
+                    "renewable_energy_percentage": 1,
+                    "biodiversity_score": 1,
+                    "soil_health_score": 1,
+                    "waste_management_score": 1,
+                    "fair_wage_certification": True,
+                    "community_investment_percentage": 1,
+                    "worker_safety_score": 1,
+                    "local_employment_percentage": 1,
+                    "training_programs": True,
+                    "healthcare_provided": True,
+                    "transparency_score": 1,
+                    "record_keeping_score": 1,
+                    "stakeholder_engagement_score": 1,
+                    "ethical_practices_score": 1,
+                    "supply_chain_traceability": True,
+                },
+            }
+        ),
+        "farm",
+    )
+    await app.state.runtime.bus.publish(submitted)  # bound by farm.*: recorded, not applied
+    await eventually(lambda: _handled(app, submitted))
+    assert (await farm_row(app, farm_id)).name == "Renamed"
+    assert await app.state.runtime.bus.dead_letters("transaction_updates") == []
+
+
+async def _status_is(app, farm_id: uuid.UUID, status: str) -> bool:
+    row = await farm_row(app, farm_id)
+    return row is not None and row.status == status
+
+
+async def _handled(app, envelope: Envelope) -> bool:
+    from sqlalchemy import select
+
+    from services.transaction.models import inbox
+
+    async with app.state.runtime.db.transaction() as session:
+        return bool(
+            await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == envelope.event_id))
+        )
