@@ -19,9 +19,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 def fuzz_api(
-    base_url: str, headers: Mapping[str, str], *, max_examples: int = 25, exclude_paths: tuple[str, ...] = ()
+    base_url: str,
+    headers: Mapping[str, str],
+    *,
+    max_examples: int = 25,
+    exclude_paths: tuple[str, ...] = (),
+    path_parameters: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Returns a list of failures (empty when the API held)."""
+    """Returns a list of failures (empty when the API held). ``path_parameters`` pins path
+    parameters (e.g. the id of a real row) so generated bodies reach existing objects."""
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -38,6 +44,9 @@ def fuzz_api(
             suppress_health_check=list(HealthCheck),
         )
         def run(case: schemathesis.Case) -> None:
+            for name, value in (path_parameters or {}).items():
+                if case.path_parameters is not None and name in case.path_parameters:
+                    case.path_parameters[name] = value
             case.call_and_validate(base_url=base_url, headers=dict(headers), checks=CHECKS)
 
         try:

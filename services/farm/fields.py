@@ -58,12 +58,22 @@ def _wallet(value: str) -> str:
 Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_stripped)]
 Latitude = Annotated[
     float,
-    Field(ge=-90, le=90, description="WGS84 degrees north; must lie within South Korea (33.0 to 38.7)"),
+    Field(
+        ge=-90,
+        le=90,
+        description="WGS84 degrees north, within South Korea",
+        json_schema_extra={"minimum": KOREA_LATITUDE[0], "maximum": KOREA_LATITUDE[1]},
+    ),
     _in_korea(KOREA_LATITUDE, "latitude"),
 ]
 Longitude = Annotated[
     float,
-    Field(ge=-180, le=180, description="WGS84 degrees east; must lie within South Korea (124.5 to 132.0)"),
+    Field(
+        ge=-180,
+        le=180,
+        description="WGS84 degrees east, within South Korea",
+        json_schema_extra={"minimum": KOREA_LONGITUDE[0], "maximum": KOREA_LONGITUDE[1]},
+    ),
     _in_korea(KOREA_LONGITUDE, "longitude"),
 ]
 Address = Annotated[str, Field(max_length=300), AfterValidator(_stripped)]

@@ -34,8 +34,9 @@ def haversine_km(lat_col: Any, lon_col: Any, lat: float, lon: float) -> ColumnEl
     """SQL: great-circle distance in km from (lat_col, lon_col) to (lat, lon)."""
     p_lat: ColumnElement[float] = literal(lat, Double())
     p_lon: ColumnElement[float] = literal(lon, Double())
-    half_dlat = func.sin(func.radians(lat_col - p_lat) / 2)
-    half_dlon = func.sin(func.radians(lon_col - p_lon) / 2)
+    half: ColumnElement[float] = literal(0.5, Double())
+    half_dlat = func.sin(func.radians(lat_col - p_lat) * half)
+    half_dlon = func.sin(func.radians(lon_col - p_lon) * half)
     a = (
         half_dlat * half_dlat
         + func.cos(func.radians(p_lat)) * func.cos(func.radians(lat_col)) * half_dlon * half_dlon

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.farm.fields import (
     Address,
@@ -42,44 +42,32 @@ class FarmIn(BaseModel):
     wallet_address: Wallet | None = None
 
 
-# Fields a PATCH may not set to null (address and wallet_address may be cleared with null).
-REQUIRED_ON_PATCH = (
-    "name",
-    "region",
-    "latitude",
-    "longitude",
-    "size_ha",
-    "established",
-    "contact_phone",
-    "contact_email",
-    "certifications",
-    "crops",
-)
+_KEEP: Any = None  # default of a PATCH field: absent means "keep" (defaults are not validated)
+
+
+def _no_defaults(schema: dict[str, Any]) -> None:
+    """Absent means "keep": the schema shows no default (null is not a valid value)."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
 
 
 class FarmPatch(BaseModel):
-    """Fields to change; absent fields stay as they are."""
+    """Fields to change; absent fields stay as they are. Only address and wallet_address
+    may be cleared with null."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: Name | SkipJsonSchema[None] = None
-    region: Region | SkipJsonSchema[None] = None
-    latitude: Latitude | SkipJsonSchema[None] = None
-    longitude: Longitude | SkipJsonSchema[None] = None
-    address: Address | None = None
-    size_ha: SizeHa | SkipJsonSchema[None] = None
-    established: Established | SkipJsonSchema[None] = None
-    contact_phone: Phone | SkipJsonSchema[None] = None
-    contact_email: Email | SkipJsonSchema[None] = None
-    certifications: Certifications | SkipJsonSchema[None] = None
-    crops: Crops | SkipJsonSchema[None] = None
-    wallet_address: Wallet | None = None
-
-    @field_validator(*REQUIRED_ON_PATCH, mode="after")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("must not be null (omit the field to keep it)")
-        return value
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults)
+    name: Name = _KEEP
+    region: Region = _KEEP
+    latitude: Latitude = _KEEP
+    longitude: Longitude = _KEEP
+    address: Address | None = _KEEP
+    size_ha: SizeHa = _KEEP
+    established: Established = _KEEP
+    contact_phone: Phone = _KEEP
+    contact_email: Email = _KEEP
+    certifications: Certifications = _KEEP
+    crops: Crops = _KEEP
+    wallet_address: Wallet | None = _KEEP
 
     def changes(self) -> dict[str, object]:
         return self.model_dump(exclude_unset=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from pamtalk.events.catalogue import EsgScored
+from pamtalk.events.envelope import Envelope
+from services.farm.consumers import esg_scored_consumer
 from services.farm.models import outbox
 
 
@@ -80,3 +84,48 @@ async def published(app: FastAPI, event_type: str, farm_id: str | None = None) -
         for e in app.state.runtime.bus.published
         if e.type == event_type and (farm_id is None or e.data.get("farm_id") == farm_id)
     ]
+
+
+def scored_envelope(
+    farm: dict[str, Any], grade: str = "Gold", overall: float = 84.0, submission_id: uuid.UUID | None = None
+) -> Envelope:
+    """An ``esg.scored`` event as the prediction service will send it."""
+    return Envelope.wrap(
+        EsgScored(
+            assessment_id=uuid.uuid4(),
+            submission_id=submission_id or uuid.uuid4(),
+            farm_id=uuid.UUID(farm["id"]),
+            owner_id=uuid.UUID(farm["owner_id"]),
+            environmental=80.0,
+            social=85.0,
+            governance=90.0,
+            overall=overall,
+            grade=grade,  # type: ignore[arg-type]
+            token_estimate=120_000,
+            valid_until=date.today() + timedelta(days=365),
+        ),
+        "prediction",
+    )
+
+
+async def deliver(app: FastAPI, envelope: Envelope) -> None:
+    """Hand an event to the farm's esg.scored consumer, as the bus would."""
+    await esg_scored_consumer(app.state.runtime)(envelope, {})
+
+
+async def page_through(
+    client: httpx.AsyncClient, params: dict[str, Any], **kwargs: Any
+) -> list[list[dict[str, Any]]]:
+    """Every page of a list query, following next_cursor."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor = None
+    while True:
+        response = await client.get(
+            "/api/v1/farms", params={**params, **({"cursor": cursor} if cursor else {})}, **kwargs
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages

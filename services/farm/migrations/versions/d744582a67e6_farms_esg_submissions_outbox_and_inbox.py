@@ -50,7 +50,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_farms_certifications', 'farms', ['certifications'], unique=False, schema='farm_svc', postgresql_using='gin')
     op.create_index('ix_farms_crops', 'farms', ['crops'], unique=False, schema='farm_svc', postgresql_using='gin')
-    op.create_index('ix_farms_location', 'farms', ['latitude', 'longitude'], unique=False, schema='farm_svc')
+    op.create_index('ix_farms_location', 'farms', ['latitude', 'longitude'], unique=False, schema='farm_svc', postgresql_include=['status', 'esg_grade_rank', 'region', 'id'])
     op.create_index('ix_farms_owner_id_id', 'farms', ['owner_id', 'id'], unique=False, schema='farm_svc')
     op.create_index('ix_farms_region_status_id', 'farms', ['region', 'status', 'id'], unique=False, schema='farm_svc')
     op.create_index('ix_farms_status_grade_id', 'farms', ['status', 'esg_grade_rank', 'id'], unique=False, schema='farm_svc')
