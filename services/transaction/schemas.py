@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 Crop = Literal["tomatoes", "cabbage", "rice", "lettuce", "carrots"]
 TradeStatus = Literal["pending", "confirmed", "settled", "cancelled", "under_review"]
@@ -17,14 +17,39 @@ MAX_QUANTITY = Decimal(1_000_000)
 MAX_UNIT_PRICE = Decimal(100_000_000)  # KRW
 
 
+def _amount_schema(maximum: int, places: int, description: str) -> WithJsonSchema:
+    """A positive amount as a JSON number or a decimal string (exact)."""
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": maximum, "multipleOf": 10**-places},
+                {"type": "string", "pattern": rf"^[0-9]{{1,{len(str(maximum))}}}(\.[0-9]{{1,{places}}})?$"},
+            ],
+            "description": description,
+        }
+    )
+
+
+Quantity = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_QUANTITY, decimal_places=3),
+    _amount_schema(1_000_000, 3, "units, > 0, at most 3 decimals"),
+]
+UnitPrice = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2),
+    _amount_schema(100_000_000, 2, "KRW per unit, > 0, at most 2 decimals"),
+]
+
+
 class TradeIn(BaseModel):
     """A buyer's offer to a farm. The total is computed by the service, never sent."""
 
     model_config = ConfigDict(extra="forbid")
     farm_id: uuid.UUID
     crop: Crop = Field(description="one of the crops the farm offers")
-    quantity: Decimal = Field(gt=0, le=MAX_QUANTITY, decimal_places=3, description="units, > 0")
-    unit_price: Decimal = Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2, description="KRW per unit, > 0")
+    quantity: Quantity
+    unit_price: UnitPrice
     quality_score: float = Field(default=80, ge=0, le=100)
     delivery_hours: int = Field(
         default=48,
