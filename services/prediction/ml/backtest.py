@@ -1,8 +1,9 @@
 """Rolling-origin backtest against the seasonal-naive forecast (same weekday last week).
 
-Every day of the last ``weeks`` weeks is a forecast origin; from each origin the model
-forecasts ``horizon`` days recursively, using the actual history up to the origin. The
-model must have been trained on data before the window. Per crop we report MAPE (over days
+One origin a day, placed so that every ``horizon``-day forecast lies inside the last
+``weeks`` weeks (8 weeks, 7 days: 50 origins); from each origin the model forecasts
+recursively from the actual history up to the origin. The model must have been trained on
+data before those weeks. Per crop we report MAPE (over days
 with positive demand), MASE (errors scaled by the in-sample mean absolute seasonal-naive error
 of each series) and the share of actual days inside the 80 % interval.
 """

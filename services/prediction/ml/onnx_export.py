@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from onnx.helper import make_opsetid
 from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType
 
@@ -29,6 +30,10 @@ def to_onnx_bytes(model: Any, n_features: int, name: str = "model") -> bytes:
         target_opset=TARGET_OPSET,
         name=name,
     )
+    # skl2onnx lists the opsets in set order, which varies with PYTHONHASHSEED: sort them.
+    imports = [make_opsetid(o.domain, o.version) for o in sorted(onx.opset_import, key=lambda o: o.domain)]
+    del onx.opset_import[:]
+    onx.opset_import.extend(imports)
     return bytes(onx.SerializeToString())
 
 

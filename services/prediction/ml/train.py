@@ -71,9 +71,9 @@ def _backtest_section(metrics: dict[str, CropMetrics]) -> dict[str, Any]:
     crops = {c: m for c, m in metrics.items() if c != "all"}
     return {
         "method": (
-            f"rolling origin: every day of the last {BACKTEST_WEEKS} weeks is an origin, "
-            f"{HORIZON_DAYS}-day recursive forecast from actual history; models trained on the data "
-            "before the window"
+            f"rolling origin, one origin a day, every {HORIZON_DAYS}-day recursive forecast inside the "
+            f"last {BACKTEST_WEEKS} weeks, from the actual history up to its origin; models trained "
+            "on the data before those weeks"
         ),
         "weeks": BACKTEST_WEEKS,
         "horizon_days": HORIZON_DAYS,
