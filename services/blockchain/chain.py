@@ -130,6 +130,13 @@ class AnchorClient:
             raise RuntimeError("no anchor contract: deploy() one or configure its address")
         return self._address
 
+    @contextmanager
+    def exclusive_web3(self) -> Iterator[Web3]:
+        """The client's ``Web3`` with this client's transactions held off meanwhile (for the
+        read-only JSON-RPC bridge to the in-process chain)."""
+        with self._lock:
+            yield self._w3
+
     def _contract(self) -> Any:
         return self._w3.eth.contract(address=self.contract_address, abi=self._abi)
 

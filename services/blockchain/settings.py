@@ -42,6 +42,12 @@ class BlockchainSettings(ServiceSettings):
     anchor_every_seconds: float = 3600.0
     chain_request_timeout_seconds: float = 10.0
     chain_receipt_timeout_seconds: float = 120.0
+    # The anchoring task (one replica at a time) looks every ``anchor_poll_seconds`` whether
+    # the policy above says an anchor is due; off: the ledger is never anchored.
+    anchor_enabled: bool = True
+    anchor_poll_seconds: float = 5.0
+    # How long an ``Idempotency-Key`` of a token write is remembered.
+    idempotency_ttl_seconds: int = 24 * 3600
 
     def secret_values(self) -> dict[str, Any]:
         return {"ledger_signing_key": self.ledger_signing_key, "chain_private_key": self.chain_private_key}

@@ -1,0 +1,94 @@
+"""Anchors of the ledger on a chain, the chain the service anchors on, and (in-process chain
+only) a read-only JSON-RPC endpoint for the verifier's ``--rpc``."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+from starlette.responses import JSONResponse
+
+from pamtalk.deps import DbSession
+from pamtalk.errors import Problem, problems
+from pamtalk.pagination import Page, encode_cursor
+from services.blockchain.api.views import SHORT, State, cache, int_cursor
+from services.blockchain.chain import ChainUnavailable
+from services.blockchain.chain_rpc import RpcRefused, client_rpc
+from services.blockchain.models import AnchorRow
+from services.blockchain.schemas import AnchorOut, ChainOut, RpcRequest, RpcResponse
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["anchors"], responses=problems(422))
+RPC_PATH = "/api/v1/ledger/chain/rpc"
+
+
+def anchor_out(row: AnchorRow) -> AnchorOut:
+    return AnchorOut(
+        tree_size=row.tree_size,
+        root_hash=bytes(row.root_hash).hex(),
+        chain_id=row.chain_id,
+        contract_address=row.contract_address,
+        tx_hash="0x" + bytes(row.tx_hash).hex(),
+        block_number=row.block_number,
+        anchored_at=row.anchored_at,
+    )
+
+
+@router.get("/anchors", response_model=Page[AnchorOut], summary="Roots written to the chain, newest first")
+async def list_anchors(
+    session: DbSession,
+    response: Response,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[AnchorOut]:
+    query = select(AnchorRow)
+    if cursor is not None:
+        query = query.where(AnchorRow.id < int_cursor(cursor))
+    rows = (await session.execute(query.order_by(AnchorRow.id.desc()).limit(limit + 1))).scalars().all()
+    cache(response, SHORT)
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return Page(items=[anchor_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+
+
+@router.get("/chain", response_model=ChainOut, summary="Where the ledger is anchored")
+async def chain(state: State) -> ChainOut:
+    client = state.anchor_client
+    if client is None:
+        return ChainOut(anchoring=False, mode="off")
+    chain_id: int | None
+    try:
+        chain_id = await asyncio.to_thread(client.chain_id)
+    except ChainUnavailable:
+        chain_id = None
+    return ChainOut(
+        anchoring=True,
+        mode="in-process" if state.in_process_chain else "json-rpc",
+        contract_address=state.contract_address,
+        chain_id=chain_id,
+        rpc_path=RPC_PATH if state.in_process_chain else None,
+    )
+
+
+@router.post(
+    "/chain/rpc",
+    response_model=None,
+    summary="Read-only JSON-RPC of the in-process chain (embedded mode only)",
+    responses={200: {"model": RpcResponse}, **problems(404)},
+)
+async def chain_rpc(body: RpcRequest, state: State) -> Response:
+    if state.anchor_client is None or not state.in_process_chain:
+        raise Problem(
+            404,
+            "This service anchors on an external chain: ask a node of your own choosing.",
+            type_="no-in-process-chain",
+        )
+    rpc = client_rpc(state.anchor_client)
+    reply: dict[str, Any] = {"jsonrpc": "2.0", "id": body.id}
+    try:
+        reply["result"] = await asyncio.to_thread(rpc, body.method, body.params)
+    except RpcRefused as exc:
+        reply["error"] = {"code": -32601, "message": str(exc)}
+    except Exception as exc:  # the chain's own error for a bad call: the caller's problem
+        reply["error"] = {"code": -32000, "message": f"{type(exc).__name__}: {exc}"}
+    return JSONResponse(reply)

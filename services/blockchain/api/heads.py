@@ -1,0 +1,77 @@
+"""The ledger's public key and its signed tree heads (latest, by size, and all of them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import select
+
+from pamtalk.deps import DbSession
+from pamtalk.errors import Problem, problems
+from pamtalk.pagination import Page, encode_cursor
+from services.blockchain import ledger_reads
+from services.blockchain.api.views import IMMUTABLE, MAX_INDEX, SHORT, State, cache, head_out, int_cursor
+from services.blockchain.ledger.tree_head import public_key_b64
+from services.blockchain.models import TreeHeadRow
+from services.blockchain.schemas import PublicKeyOut, TreeHeadOut
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problems(422))
+
+
+@router.get("/public-key", response_model=PublicKeyOut, summary="The Ed25519 key that signs tree heads")
+async def public_key(state: State, response: Response) -> PublicKeyOut:
+    cache(response, "public, max-age=3600")
+    return PublicKeyOut(
+        key_id=state.key_id, pem=state.public_key_pem, raw_base64=public_key_b64(state.signer.public_key)
+    )
+
+
+@router.get(
+    "/heads/latest",
+    response_model=TreeHeadOut,
+    summary="The latest signed tree head",
+    responses=problems(404),
+)
+async def latest(session: DbSession, response: Response) -> TreeHeadOut:
+    head = await ledger_reads.latest_head(session)
+    if head is None:
+        raise Problem(404, "The ledger is empty: no tree head was signed yet.", type_="tree-head-not-found")
+    cache(response, SHORT)
+    return head_out(head)
+
+
+@router.get(
+    "/heads/{tree_size}",
+    response_model=TreeHeadOut,
+    summary="The signed tree head issued for a tree size",
+    responses=problems(404),
+)
+async def head_at(
+    tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: DbSession, response: Response
+) -> TreeHeadOut:
+    head = await ledger_reads.head_at(session, tree_size)
+    if head is None:
+        raise Problem(404, f"No tree head was signed for size {tree_size}.", type_="tree-head-not-found")
+    cache(response, IMMUTABLE)
+    return head_out(head)
+
+
+@router.get("/heads", response_model=Page[TreeHeadOut], summary="Signed tree heads, newest first")
+async def list_heads(
+    session: DbSession,
+    response: Response,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[TreeHeadOut]:
+    query = select(TreeHeadRow)
+    if cursor is not None:
+        before = int_cursor(cursor)
+        query = query.where(TreeHeadRow.tree_size < before)
+    rows = (
+        (await session.execute(query.order_by(TreeHeadRow.tree_size.desc()).limit(limit + 1))).scalars().all()
+    )
+    items = [head_out(ledger_reads.head_from_row(r)) for r in rows[:limit]]
+    cache(response, SHORT)
+    next_cursor = encode_cursor(rows[limit - 1].tree_size) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,95 @@
+"""Reading the stored ledger: entries, signed heads, proofs, anchors and bundles.
+
+Reads take no lock: entries, Merkle nodes, heads and anchors are immutable once committed,
+and every node a proof for a committed head needs was committed with that head.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.blockchain.ledger import merkle
+from services.blockchain.ledger.anchor import Anchor
+from services.blockchain.ledger.bundle import make_bundle
+from services.blockchain.ledger.entry import LedgerEntry
+from services.blockchain.ledger.tree import nodes_for_consistency, nodes_for_inclusion
+from services.blockchain.ledger.tree_head import TreeHead
+from services.blockchain.ledger_writer import latest_head_row, load_nodes
+from services.blockchain.models import AnchorRow, LedgerEntryRow, TreeHeadRow
+
+
+def head_from_row(row: TreeHeadRow) -> TreeHead:
+    return TreeHead(row.tree_size, row.timestamp_ms, bytes(row.root_hash), bytes(row.signature))
+
+
+def anchor_from_row(row: AnchorRow) -> Anchor:
+    return Anchor(
+        row.tree_size,
+        bytes(row.root_hash),
+        row.chain_id,
+        row.contract_address,
+        bytes(row.tx_hash),
+        row.block_number,
+    )
+
+
+async def latest_head(session: AsyncSession) -> TreeHead | None:
+    row = await latest_head_row(session)
+    return None if row is None else head_from_row(row)
+
+
+async def head_at(session: AsyncSession, tree_size: int) -> TreeHead | None:
+    row = await session.get(TreeHeadRow, tree_size)
+    return None if row is None else head_from_row(row)
+
+
+async def entry_at(session: AsyncSession, index: int) -> tuple[LedgerEntry, bytes] | None:
+    """The entry at ``index`` and its leaf hash, parsed from the stored canonical bytes."""
+    row = await session.get(LedgerEntryRow, index)
+    if row is None:
+        return None
+    return LedgerEntry.from_canonical_bytes(bytes(row.data)), bytes(row.leaf_hash)
+
+
+async def inclusion_proof(session: AsyncSession, index: int, tree_size: int) -> list[bytes]:
+    nodes = await load_nodes(session, nodes_for_inclusion(index, tree_size))
+    return merkle.inclusion_proof(index, tree_size, merkle.hasher_from_nodes(nodes.__getitem__))
+
+
+async def consistency_proof(session: AsyncSession, first: int, second: int) -> list[bytes]:
+    nodes = await load_nodes(session, nodes_for_consistency(first, second))
+    return merkle.consistency_proof(first, second, merkle.hasher_from_nodes(nodes.__getitem__))
+
+
+async def bundle_anchor(session: AsyncSession, index: int, contract: str | None) -> Anchor | None:
+    """The anchor to prove ``index`` against: the first on ``contract`` that covers the
+    entry, else the latest one there (it then predates the entry), else ``None``."""
+    if contract is None:
+        return None
+    on_contract = select(AnchorRow).where(AnchorRow.contract_address == contract.lower())
+    covering = on_contract.where(AnchorRow.tree_size > index).order_by(AnchorRow.tree_size).limit(1)
+    row = (await session.execute(covering)).scalar_one_or_none()
+    if row is None:
+        latest = on_contract.order_by(AnchorRow.tree_size.desc()).limit(1)
+        row = (await session.execute(latest)).scalar_one_or_none()
+    return None if row is None else anchor_from_row(row)
+
+
+async def bundle(
+    session: AsyncSession, index: int, public_key: str, contract: str | None
+) -> dict[str, object] | None:
+    """The verifier's bundle for entry ``index`` against the latest signed head (``None``
+    when there is no such entry)."""
+    head = await latest_head(session)
+    found = await entry_at(session, index)
+    if head is None or found is None or index >= head.tree_size:
+        return None
+    entry, _ = found
+    anchor = await bundle_anchor(session, index, contract)
+    link: list[bytes] = []
+    if anchor is not None:
+        small, large = sorted((anchor.tree_size, head.tree_size))
+        link = await consistency_proof(session, small, large)
+    proof = await inclusion_proof(session, index, head.tree_size)
+    return make_bundle(entry, proof, head, public_key, anchor, link)

@@ -1,0 +1,92 @@
+"""The blockchain service's singletons: the tree head signer, the clock, the chain client
+and the anchoring task, made at start-up and kept on the runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from pamtalk.app import Hook
+from pamtalk.runtime import Runtime
+from services.blockchain.anchorer import Anchorer
+from services.blockchain.chain import AnchorClient
+from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, public_key_pem
+from services.blockchain.ledger_writer import Clock, now_ms
+from services.blockchain.settings import BlockchainSettings
+
+log = logging.getLogger("pamtalk.blockchain")
+
+
+@dataclass
+class BlockchainState:
+    settings: BlockchainSettings
+    signer: TreeHeadSigner
+    clock: Clock = now_ms
+    anchor_client: AnchorClient | None = None
+    anchorer: Anchorer | None = None
+    in_process_chain: bool = False
+
+    @property
+    def public_key_pem(self) -> str:
+        return public_key_pem(self.signer.public_key)
+
+    @property
+    def key_id(self) -> str:
+        return key_id(self.signer.public_key)
+
+    @property
+    def contract_address(self) -> str | None:
+        client = self.anchor_client
+        return client.contract_address.lower() if client is not None else None
+
+
+async def _anchor_client(settings: BlockchainSettings) -> AnchorClient | None:
+    if not settings.anchor_enabled:
+        return None
+    if settings.chain_rpc_url and not settings.anchor_contract_address:
+        log.warning("no anchor contract configured: the ledger is not anchored (see cli deploy-anchor)")
+        return None
+    # The in-process chain is built (and its contract deployed) synchronously: off the loop.
+    return await asyncio.to_thread(settings.anchor_client)
+
+
+def starter(anchor_client: AnchorClient | None = None, clock: Clock | None = None) -> Hook:
+    """The start-up hook; tests hand in their own chain client (e.g. one with outages) and clock."""
+
+    async def start(runtime: Runtime) -> None:
+        settings = runtime.settings
+        assert isinstance(settings, BlockchainSettings)
+        client = anchor_client if anchor_client is not None else await _anchor_client(settings)
+        state = BlockchainState(
+            settings=settings,
+            signer=settings.tree_head_signer(),
+            clock=clock or now_ms,
+            anchor_client=client,
+            in_process_chain=client is not None and not settings.chain_rpc_url,
+        )
+        if client is not None:
+            state.anchorer = Anchorer(
+                runtime.db,
+                client,
+                settings.anchor_policy(),
+                poll_seconds=settings.anchor_poll_seconds,
+                clock=state.clock,
+            )
+            state.anchorer.start()
+        runtime.extras["blockchain"] = state
+
+    return start
+
+
+async def stop(runtime: Runtime) -> None:
+    state: BlockchainState | None = runtime.extras.get("blockchain")
+    if state is not None and state.anchorer is not None:
+        await state.anchorer.stop()
+
+
+def blockchain_state(request: Request) -> BlockchainState:
+    state: BlockchainState = request.app.state.runtime.extras["blockchain"]
+    return state

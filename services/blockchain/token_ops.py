@@ -1,0 +1,145 @@
+"""ESG-GOLD movements: each mint, transfer and burn is one ledger entry, the balance change,
+the wallet-history rows and the event announcing it, all in the writer's transaction.
+
+Balances never go negative (a debit that does not fit raises ``InsufficientBalance``
+before anything of the movement is written), and the sum of all balances always equals
+everything minted minus everything burned: a mint credits exactly its amount, a burn
+debits exactly its amount, and a transfer moves an amount from one wallet to another.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.db.outbox import add_event
+from pamtalk.events.catalogue import TokenBurned, TokenMinted, TokenTransferred
+from services.blockchain import wallets
+from services.blockchain.ledger.entry import EntryKind, LedgerEntry
+from services.blockchain.ledger_writer import PRODUCER, LedgerWriter
+from services.blockchain.models import TokenMovementRow, outbox
+
+
+def _check_amount(amount_micro: int) -> None:
+    if isinstance(amount_micro, bool) or not isinstance(amount_micro, int) or amount_micro <= 0:
+        raise ValueError("a movement is a positive integer amount of micro-DC")
+
+
+async def _history(
+    session: AsyncSession,
+    entry: LedgerEntry,
+    rows: list[tuple[str, str, int, int, str | None]],
+    reason: str,
+) -> None:
+    """One history row per wallet touched: (wallet, kind, delta, balance after, counterparty)."""
+    await session.execute(
+        insert(TokenMovementRow),
+        [
+            {
+                "wallet": wallet,
+                "ledger_index": entry.index,
+                "kind": kind,
+                "delta_micro": delta,
+                "balance_after_micro": after,
+                "counterparty": counterparty,
+                "reason": reason,
+                "reference": entry.reference,
+            }
+            for wallet, kind, delta, after, counterparty in rows
+        ],
+    )
+
+
+async def mint(
+    writer: LedgerWriter,
+    wallet: str,
+    owner_id: uuid.UUID | None,
+    amount_micro: int,
+    *,
+    reason: str,
+    reference: str,
+    details: dict[str, Any] | None = None,
+) -> LedgerEntry:
+    _check_amount(amount_micro)
+    payload = {**(details or {}), "wallet": wallet, "amount_micro": amount_micro, "reason": reason}
+    entry = await writer.append(EntryKind.TOKEN_MINTED, reference, payload)
+    balance = await wallets.credit(writer.session, wallet, owner_id, amount_micro)
+    await _history(writer.session, entry, [(wallet, "minted", amount_micro, balance, None)], reason)
+    event = TokenMinted(
+        wallet=wallet,
+        owner_id=owner_id,
+        amount_micro=amount_micro,
+        reason=reason,
+        reference=reference,
+        ledger_index=entry.index,
+    )
+    await add_event(writer.session, outbox, event, PRODUCER)
+    return entry
+
+
+async def transfer(
+    writer: LedgerWriter,
+    source: wallets.WalletView,
+    target: wallets.WalletView,
+    amount_micro: int,
+    *,
+    reason: str,
+    reference: str,
+) -> LedgerEntry:
+    """Move ``amount_micro`` from ``source`` to ``target`` (both already authorised)."""
+    _check_amount(amount_micro)
+    if source.address == target.address:
+        raise ValueError("a transfer needs two different wallets")
+    source_after = await wallets.debit(writer.session, source.address, amount_micro)
+    payload = {"from": source.address, "to": target.address, "amount_micro": amount_micro, "reason": reason}
+    entry = await writer.append(EntryKind.TOKEN_TRANSFERRED, reference, payload)
+    target_after = await wallets.credit(writer.session, target.address, target.owner_id, amount_micro)
+    await _history(
+        writer.session,
+        entry,
+        [
+            (source.address, "sent", -amount_micro, source_after, target.address),
+            (target.address, "received", amount_micro, target_after, source.address),
+        ],
+        reason,
+    )
+    event = TokenTransferred(
+        wallet=source.address,
+        owner_id=source.owner_id,
+        amount_micro=amount_micro,
+        reason=reason,
+        reference=reference,
+        ledger_index=entry.index,
+        to_wallet=target.address,
+        to_owner_id=target.owner_id,
+    )
+    await add_event(writer.session, outbox, event, PRODUCER)
+    return entry
+
+
+async def burn(
+    writer: LedgerWriter,
+    source: wallets.WalletView,
+    amount_micro: int,
+    *,
+    reason: str,
+    reference: str,
+) -> LedgerEntry:
+    _check_amount(amount_micro)
+    after = await wallets.debit(writer.session, source.address, amount_micro)
+    payload = {"wallet": source.address, "amount_micro": amount_micro, "reason": reason}
+    entry = await writer.append(EntryKind.TOKEN_BURNED, reference, payload)
+    await _history(writer.session, entry, [(source.address, "burned", -amount_micro, after, None)], reason)
+    event = TokenBurned(
+        wallet=source.address,
+        owner_id=source.owner_id,
+        amount_micro=amount_micro,
+        reason=reason,
+        reference=reference,
+        ledger_index=entry.index,
+    )
+    await add_event(writer.session, outbox, event, PRODUCER)
+    return entry

@@ -1,0 +1,148 @@
+"""Helpers of the blockchain service tests: parties with tokens, settled trades and ESG
+assessments published on the service's bus (as the other services do), and waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from pamtalk.bus.memory import MemoryBus
+from pamtalk.events.catalogue import EsgScored, TransactionSettled
+from pamtalk.events.envelope import Envelope, Event
+from services.blockchain.state import BlockchainState
+from tests.conftest import TokenFactory
+
+LEDGER = "/api/v1/ledger"
+WALLETS = "/api/v1/wallets"
+DC = 1_000_000
+
+
+@dataclass
+class User:
+    id: uuid.UUID
+    role: str
+    headers: dict[str, str]
+
+    @property
+    def wallet(self) -> str:
+        return f"user:{self.id}"
+
+
+def user(tokens: TokenFactory, role: str = "consumer") -> User:
+    user_id = uuid.uuid4()
+    return User(user_id, role, tokens.headers(role, user_id))
+
+
+async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 10.0) -> Any:
+    async with asyncio.timeout(within):
+        while True:
+            if result := await probe():
+                return result
+            await asyncio.sleep(0.02)
+
+
+def state_of(app: FastAPI) -> BlockchainState:
+    state: BlockchainState = app.state.runtime.extras["blockchain"]
+    return state
+
+
+def settled(
+    producer_id: uuid.UUID,
+    value: Decimal | int,
+    esg: float | None = 80.0,
+    wallet: str | None = None,
+    **fields: Any,
+) -> TransactionSettled:
+    now = datetime.now(UTC)
+    body: dict[str, Any] = {
+        "transaction_id": uuid.uuid4(),
+        "farm_id": uuid.uuid4(),
+        "producer_id": producer_id,
+        "buyer_id": uuid.uuid4(),
+        "crop": "tomatoes",
+        "quantity": Decimal(250),
+        "unit_price": Decimal(value) / 250,
+        "total_value": Decimal(value),
+        "quality_score": 80.0,
+        "delivery_hours": 48,
+        "payment_method": "card",
+        "region": "Jeonnam",
+        "producer_esg_score": esg,
+        "producer_wallet": wallet,
+        "status": "settled",
+        "created_at": now,
+        "occurred_at": now,
+        **fields,
+    }
+    return TransactionSettled(**body)
+
+
+def scored(owner_id: uuid.UUID, token_estimate: int = 1200, **fields: Any) -> EsgScored:
+    body: dict[str, Any] = {
+        "assessment_id": uuid.uuid4(),
+        "submission_id": uuid.uuid4(),
+        "farm_id": uuid.uuid4(),
+        "owner_id": owner_id,
+        "environmental": 81.5,
+        "social": 77.25,
+        "governance": 90.0,
+        "overall": 82.3,
+        "grade": "Gold",
+        "token_estimate": token_estimate,
+        "valid_until": date(2027, 6, 30),
+        **fields,
+    }
+    return EsgScored(**body)
+
+
+async def publish(app: FastAPI, event: Event | Envelope) -> Envelope:
+    envelope = event if isinstance(event, Envelope) else Envelope.wrap(event, "test")
+    bus: MemoryBus = app.state.runtime.bus
+    await bus.publish(envelope)
+    return envelope
+
+
+async def entries_for(client: httpx.AsyncClient, reference: str) -> list[dict[str, Any]]:
+    response = await client.get(f"{LEDGER}/entries", params={"reference": reference})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def recorded(client: httpx.AsyncClient, reference: str) -> dict[str, Any]:
+    """Wait until the entry ``reference`` is in the ledger; returns it."""
+
+    async def probe() -> dict[str, Any] | None:
+        items = await entries_for(client, reference)
+        return items[0] if items else None
+
+    found: dict[str, Any] = await eventually(probe)
+    return found
+
+
+async def settle(client: httpx.AsyncClient, app: FastAPI, event: TransactionSettled) -> dict[str, Any]:
+    """Publish a settled trade and wait for its ledger entry."""
+    await publish(app, event)
+    return await recorded(client, f"trade:{event.transaction_id}")
+
+
+async def balance(client: httpx.AsyncClient, address: str) -> int:
+    response = await client.get(f"{WALLETS}/{address}")
+    if response.status_code == 404:
+        return 0
+    assert response.status_code == 200, response.text
+    value: int = response.json()["balance_micro"]
+    return value
+
+
+async def fund(client: httpx.AsyncClient, app: FastAPI, owner: User, dc: int) -> None:
+    """Give ``owner`` about ``dc`` DC through settled trades (ESG 0: 1 DC per 1,000 won)."""
+    await settle(client, app, settled(owner.id, dc * 1000, esg=0))
