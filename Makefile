@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint fmt migrate up down status gateway train load dlq bench clean
+.PHONY: help venv run test lint fmt migrate up down status gateway train train-platform load dlq clean
 
 help:
 	@echo "make run      start the whole platform in one process on http://localhost:8000 (embedded)"
@@ -15,6 +15,7 @@ help:
 	@echo "make migrate  apply every service's migrations (PAMTALK_DATABASE_URL)"
 	@echo "make gateway  regenerate the nginx configurations from gateway/routes.py"
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
+	@echo "make train-platform  retrain from the platform's own trade history (PAMTALK_DATABASE_URL)"
 	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
 	@echo "make dlq      list dead-lettered events (ARGS='replay --queue Q --all')"
 
@@ -60,6 +61,9 @@ gateway: $(STAMP)
 
 train: $(STAMP)
 	$(PY) -m services.prediction.ml.train $(ARGS)
+
+train-platform: $(STAMP)
+	$(PY) -m services.prediction.ml.train --from-platform "$${PAMTALK_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/pamtalk}" $(ARGS)
 
 load: $(STAMP)
 	$(PY) loadtests/performance_test.py $(ARGS)
