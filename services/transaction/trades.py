@@ -19,7 +19,7 @@ from services.transaction.models import Trade
 from services.transaction.schemas import TradeIn, TradeOut
 
 BUYER_ROLES = {"consumer", "company"}
-CENT = Decimal("0.01")
+CENT, MILLI = Decimal("0.01"), Decimal("0.001")
 
 
 def total_value(quantity: Decimal, unit_price: Decimal) -> Decimal:
@@ -52,6 +52,7 @@ async def open_trade(session: AsyncSession, principal: Principal, body: TradeIn,
     if farm.owner_id == principal.id:
         raise Problem(422, "You cannot buy from your own farm.", type_="own-farm")
     at = to_millisecond(now)
+    quantity, unit_price = body.quantity.quantize(MILLI), body.unit_price.quantize(CENT)  # as stored
     trade = Trade(
         id=new_trade_id(at),
         created_at=at,
@@ -60,9 +61,9 @@ async def open_trade(session: AsyncSession, principal: Principal, body: TradeIn,
         buyer_id=principal.id,
         buyer_role=principal.role,
         crop=body.crop,
-        quantity=body.quantity,
-        unit_price=body.unit_price,
-        total_value=total_value(body.quantity, body.unit_price),
+        quantity=quantity,
+        unit_price=unit_price,
+        total_value=total_value(quantity, unit_price),
         quality_score=body.quality_score,
         delivery_hours=body.delivery_hours,
         payment_method=body.payment_method,

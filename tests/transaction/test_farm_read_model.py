@@ -44,7 +44,7 @@ async def test_newer_snapshots_win_and_older_ones_are_ignored(
         updated_at=later - timedelta(minutes=1),
     )
     await eventually(lambda: _handled(app, stale))
-    assert (await farm_row(app, farm_id)).status == "inactive"
+    assert await _status_is(app, farm_id, "inactive")
     response = await client.post(API, json=trade_body(farm_id), headers=buyer.headers)
     assert response.status_code == 422 and response.json()["type"].endswith("/farm-inactive")
 
@@ -104,7 +104,8 @@ async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_
     )
     await app.state.runtime.bus.publish(submitted)  # bound by farm.*: recorded, not applied
     await eventually(lambda: _handled(app, submitted))
-    assert (await farm_row(app, farm_id)).name == "Renamed"
+    row = await farm_row(app, farm_id)
+    assert row is not None and row.name == "Renamed"
     assert await app.state.runtime.bus.dead_letters("transaction_updates") == []
 
 

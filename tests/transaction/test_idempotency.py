@@ -108,7 +108,9 @@ async def test_a_key_expires_after_24_hours(trade_api: Api, farm: str, buyer: Us
 async def test_malformed_keys_are_422(trade_api: Api, farm: str, buyer: User, bad: bytes) -> None:
     client, app = trade_api
     response = await client.post(
-        API, json=trade_body(farm), headers=[*buyer.headers.items(), ("Idempotency-Key", bad)]
+        API,
+        json=trade_body(farm),
+        headers=[*((k.encode(), v.encode()) for k, v in buyer.headers.items()), (b"Idempotency-Key", bad)],
     )
     assert response.status_code == 422
     assert await trade_count(app, buyer_id=buyer.id) == 0

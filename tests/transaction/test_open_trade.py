@@ -32,6 +32,9 @@ async def test_open_trade_computes_the_total_and_snapshots_the_producer(
     assert trade["producer_id"] == str(farmer.id) and trade["buyer_id"] == str(buyer.id)
     assert trade["location"] == "Jeonnam" and trade["producer_esg_score"] == 72.5
     assert uuid.UUID(trade["id"]).version == 7
+    assert (trade["quantity"], trade["unit_price"]) == ("120.500", "2500.55")
+    read = await client.get(f"{API}/{trade['id']}", headers=buyer.headers)
+    assert read.json() == trade  # what was answered is what is stored
 
 
 @pytest.mark.parametrize(
