@@ -75,12 +75,14 @@ def submission_out(submission: EsgSubmission) -> EsgSubmissionOut:
 def latest(farm: Farm) -> LatestEsg | None:
     if farm.esg_assessment_id is None or farm.esg_score is None or farm.esg_assessed_at is None:
         return None
-    return LatestEsg(
-        assessment_id=farm.esg_assessment_id,
-        score=farm.esg_score,
-        grade=farm.esg_grade,  # type: ignore[arg-type]  # validated by LatestEsg
-        assessed_at=farm.esg_assessed_at,
-        valid_until=farm.esg_valid_until,
+    return LatestEsg.model_validate(
+        {
+            "assessment_id": farm.esg_assessment_id,
+            "score": farm.esg_score,
+            "grade": farm.esg_grade,
+            "assessed_at": farm.esg_assessed_at,
+            "valid_until": farm.esg_valid_until,
+        }
     )
 
 
@@ -106,6 +108,15 @@ async def history(session: AsyncSession, farm: Farm, cursor: str | None, limit: 
     )
 
 
+def _record_on_submission(submission: EsgSubmission, event: EsgScored, assessed_at: datetime) -> None:
+    """Keep the newest assessment of a submission (a re-score may arrive out of order)."""
+    current = submission.assessment
+    if current is not None and EsgAssessmentOut.model_validate(current).assessed_at >= assessed_at:
+        return
+    assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
+    submission.assessment = assessment.model_dump(mode="json")
+
+
 async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) -> None:
     """Effect of ``esg.scored`` (run once per event id by the inbox)."""
     assert isinstance(event, EsgScored)
@@ -116,15 +127,7 @@ async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) 
     assessed_at = envelope.occurred_at
     submission = await session.get(EsgSubmission, event.submission_id)
     if submission is not None and submission.farm_id == farm.id:
-        submission.assessment = {
-            **event.model_dump(
-                mode="json",
-                include={"assessment_id", "environmental", "social", "governance", "overall", "grade"},
-            ),
-            "token_estimate": event.token_estimate,
-            "valid_until": event.valid_until.isoformat(),
-            "assessed_at": assessed_at.isoformat(),
-        }
+        _record_on_submission(submission, event, assessed_at)
     if farm.esg_assessed_at is not None and farm.esg_assessed_at >= assessed_at:
         log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(farm.id)})
         return

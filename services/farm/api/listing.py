@@ -39,10 +39,10 @@ DEFAULT_RADIUS_KM = 10.0
 def _statuses(principal: Principal | None, mine: bool, status: str | None) -> tuple[str, ...]:
     if mine:
         return (status,) if status else STATUSES
-    if status in (None, "active"):
+    if status is None or status == "active":
         return ("active",)
     if principal is not None and principal.is_admin:
-        return (status,)  # type: ignore[return-value]
+        return (status,)
     raise Problem(
         403,
         "Only active farms are public; pass mine=true to list your own farms of any status.",
@@ -134,13 +134,18 @@ async def list_farms(
     return cached_json(request, data, max_age=settings.public_max_age_seconds, hit=hit)
 
 
+VOCABULARY_CACHE = "public, max-age=86400"
+
+
 @router.get("/crops", response_model=list[Term], summary="Crops a farm can grow")
-async def crops() -> list[Term]:
+async def crops(response: Response) -> list[Term]:
+    response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [Term(code=c, name=c.capitalize(), name_ko=CROP_NAMES_KO[c]) for c in CROPS]
 
 
 @router.get("/certifications", response_model=list[CertificationTerm], summary="Known certifications")
-async def certifications() -> list[CertificationTerm]:
+async def certifications(response: Response) -> list[CertificationTerm]:
+    response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [
         CertificationTerm(code=code, name=name, name_ko=ko, esg_points=points)
         for code, (name, ko, points) in CERTIFICATION_INFO.items()
@@ -148,5 +153,6 @@ async def certifications() -> list[CertificationTerm]:
 
 
 @router.get("/regions", response_model=list[Term], summary="Korean provinces and metropolitan cities")
-async def regions() -> list[Term]:
+async def regions(response: Response) -> list[Term]:
+    response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [Term(code=r, name=r, name_ko=REGION_NAMES_KO[r]) for r in REGIONS]
