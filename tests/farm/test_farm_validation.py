@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -144,3 +145,18 @@ async def test_bad_list_parameters_are_422(farm_api, params) -> None:
     response = await client.get(FARMS, params=params)
     assert response.status_code == 422, response.text
     assert response.json()["errors"]
+
+
+async def test_non_finite_numbers_are_422(farm_api, tokens) -> None:
+    client, _ = farm_api
+    owner = uuid.uuid4()
+    farm = await create_farm(client, tokens, owner)
+    headers = {**tokens.headers("farmer", owner), "Content-Type": "application/json"}
+    raw = json.dumps(esg_body()).replace(
+        '"water_usage_per_hectare": 4200.0', '"water_usage_per_hectare": Infinity'
+    )
+    response = await client.post(f"{FARMS}/{farm['id']}/esg", content=raw, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "water_usage_per_hectare"
+    patch = await client.patch(f"{FARMS}/{farm['id']}", content='{"size_ha": NaN}', headers=headers)
+    assert patch.status_code == 422 and patch.json()["errors"][0]["field"] == "size_ha"
