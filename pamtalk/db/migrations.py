@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -41,11 +42,15 @@ def run_env(metadata: MetaData) -> None:
 
     def do_run(connection: Connection) -> None:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        def only_own_schema(name: str | None, type_: str, parent_names: Any) -> bool:
+            return name == schema if type_ == "schema" else True
+
         context.configure(
             connection=connection,
             target_metadata=metadata,
             version_table_schema=schema,
-            include_schemas=False,
+            include_schemas=True,  # compare the service's schema (and no other) with its models
+            include_name=only_own_schema,
             compare_type=True,
         )
         with context.begin_transaction():
