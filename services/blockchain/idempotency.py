@@ -10,12 +10,12 @@ that fails stores nothing, so its retry is judged afresh. Keys are kept ``ttl``.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse
@@ -32,7 +32,7 @@ class IdempotentRequest:
 
     @classmethod
     def of(cls, owner_id: uuid.UUID, key: str | None, operation: str, body: Any) -> IdempotentRequest:
-        raw = orjson.dumps([operation, body], option=orjson.OPT_SORT_KEYS, default=str)
+        raw = json.dumps([operation, body], sort_keys=True, default=str).encode()  # ints of any size
         return cls(owner_id, key, hashlib.sha256(raw).hexdigest())
 
 

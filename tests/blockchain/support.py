@@ -4,14 +4,17 @@ assessments published on the service's bus (as the other services do), and waiti
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from pamtalk.bus.memory import MemoryBus
@@ -146,3 +149,24 @@ async def balance(client: httpx.AsyncClient, address: str) -> int:
 async def fund(client: httpx.AsyncClient, app: FastAPI, owner: User, dc: int) -> None:
     """Give ``owner`` about ``dc`` DC through settled trades (ESG 0: 1 DC per 1,000 won)."""
     await settle(client, app, settled(owner.id, dc * 1000, esg=0))
+
+
+@asynccontextmanager
+async def serve(app: FastAPI) -> AsyncIterator[str]:
+    """Serve an app whose lifespan already runs (``service_client``) over real HTTP on this
+    event loop, for a subprocess (the partner's verifier) to call."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

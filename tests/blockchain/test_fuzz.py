@@ -1,0 +1,41 @@
+"""Schemathesis over the blockchain API: no 5xx, every response as documented."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from pamtalk.bus.memory import MemoryBus
+from pamtalk.cache import make_redis
+from pamtalk.runtime import Shared
+from services.blockchain.app import create_app
+from tests.conftest import TokenFactory, migrate
+from tests.fuzz import fuzz_api
+from tests.live_server import live_server
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+async def test_blockchain_api_holds_under_fuzzing(
+    database_url: str, redis_url: str, tokens: TokenFactory
+) -> None:
+    await migrate("blockchain", database_url)
+    shared = Shared(
+        bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url
+    )
+    app = create_app(shared=shared, env="test", anchor_every_entries=1, anchor_poll_seconds=0.5)
+    owner = uuid.uuid4()
+
+    def run() -> list[str]:
+        with live_server(app) as base_url:
+            return fuzz_api(
+                base_url,
+                tokens.headers("committee", owner),
+                max_examples=20,
+                path_parameters={"address": f"user:{owner}"},
+            )
+
+    failures = await asyncio.to_thread(run)
+    assert not failures, "\n".join(failures)
