@@ -92,6 +92,9 @@ async def ensure_partitions(db: Database, now: datetime, months_behind: int, mon
     current = month_of(now)
     async with db.transaction() as session:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        # Waiting long for the DEFAULT partition's lock would stall writes queued behind it;
+        # give up instead, and let the next round try again.
+        await session.execute(text("SET LOCAL lock_timeout = '5s'"))
         existing = await _existing(session, schema)
         wanted = {add_months(current, n) for n in range(-months_behind, months_ahead + 1)}
         wanted |= await _stray_months(session, schema)

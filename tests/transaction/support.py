@@ -17,7 +17,7 @@ from sqlalchemy import select
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.events.catalogue import FarmRegistered, FarmUpdated
 from pamtalk.events.envelope import Envelope
-from services.transaction.models import Farm, Trade
+from services.transaction.models import Farm, Trade, inbox
 from services.transaction.state import TransactionState
 from tests.conftest import TokenFactory
 
@@ -133,3 +133,10 @@ async def published(app: FastAPI, type_: str, trade_id: str | None = None) -> li
         for e in bus.published
         if e.type == type_ and (trade_id is None or e.data.get("transaction_id") == trade_id)
     ]
+
+
+async def handled(app: FastAPI, envelope: Envelope) -> bool:
+    """Whether the service's consumer has recorded the event in its inbox."""
+    async with app.state.runtime.db.transaction() as session:
+        found = await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == envelope.event_id))
+        return found is not None

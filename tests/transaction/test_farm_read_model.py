@@ -17,6 +17,7 @@ from tests.transaction.support import (
     add_farm,
     eventually,
     farm_row,
+    handled,
     open_trade,
     publish_farm,
     trade_body,
@@ -43,7 +44,7 @@ async def test_newer_snapshots_win_and_older_ones_are_ignored(
         status="active",
         updated_at=later - timedelta(minutes=1),
     )
-    await eventually(lambda: _handled(app, stale))
+    await eventually(lambda: handled(app, stale))
     assert await _status_is(app, farm_id, "inactive")
     response = await client.post(API, json=trade_body(farm_id), headers=buyer.headers)
     assert response.status_code == 422 and response.json()["type"].endswith("/farm-inactive")
@@ -68,7 +69,7 @@ async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_
     _, app = trade_api
     farm_id = await add_farm(app, farmer)
     envelope = await publish_farm(app, farm_id, farmer.id, event_cls=FarmUpdated, name="Renamed")
-    await eventually(lambda: _handled(app, envelope))
+    await eventually(lambda: handled(app, envelope))
     await app.state.runtime.bus.publish(envelope)
     submitted = Envelope.wrap(
         FarmEsgSubmitted.model_validate(
@@ -103,7 +104,7 @@ async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_
         "farm",
     )
     await app.state.runtime.bus.publish(submitted)  # bound by farm.*: recorded, not applied
-    await eventually(lambda: _handled(app, submitted))
+    await eventually(lambda: handled(app, submitted))
     row = await farm_row(app, farm_id)
     assert row is not None and row.name == "Renamed"
     assert await app.state.runtime.bus.dead_letters("transaction_updates") == []
@@ -112,14 +113,3 @@ async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_
 async def _status_is(app, farm_id: uuid.UUID, status: str) -> bool:
     row = await farm_row(app, farm_id)
     return row is not None and row.status == status
-
-
-async def _handled(app, envelope: Envelope) -> bool:
-    from sqlalchemy import select
-
-    from services.transaction.models import inbox
-
-    async with app.state.runtime.db.transaction() as session:
-        return bool(
-            await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == envelope.event_id))
-        )

@@ -43,6 +43,7 @@ async def test_retry_with_the_same_key_returns_the_first_response(
     again = await client.post(API, json=dict(reversed(list(same.items()))), headers=headers)
     assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
     assert again.json() == first.json()  # the first response, status pending and all
+    assert again.headers["location"] == first.headers["location"]
     assert await trade_count(app, buyer_id=buyer.id) == 1
     assert (
         len([e for e in await published(app, "transaction.created") if e.data["buyer_id"] == str(buyer.id)])

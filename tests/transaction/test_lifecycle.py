@@ -12,7 +12,7 @@ import pytest
 from pamtalk.events.catalogue import TransactionFlagged
 from pamtalk.events.envelope import Envelope
 from tests.transaction.conftest import Api
-from tests.transaction.support import API, User, eventually, open_trade, published
+from tests.transaction.support import API, User, eventually, handled, open_trade, published
 
 pytestmark = pytest.mark.integration
 
@@ -181,20 +181,9 @@ async def test_a_settled_trade_is_not_put_under_review(
     await move(client, trade["id"], "confirm", farmer)
     await move(client, trade["id"], "settle", buyer)
     envelope = await flag(trade_api, trade, buyer, farmer)
-    await eventually(lambda: _handled(app, envelope))
+    await eventually(lambda: handled(app, envelope))
     assert await status_of(client, trade["id"], buyer) == "settled"
 
 
 async def _is(client: httpx.AsyncClient, trade_id: str, who: User, status: str) -> bool:
     return await status_of(client, trade_id, who) == status
-
-
-async def _handled(app, envelope: Envelope) -> bool:
-    from sqlalchemy import select
-
-    from services.transaction.models import inbox
-
-    async with app.state.runtime.db.transaction() as session:
-        return bool(
-            await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == envelope.event_id))
-        )

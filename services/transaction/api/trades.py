@@ -54,9 +54,8 @@ async def create_trade(
             session, principal.id, idempotency_key, digest, now, state.idempotency_ttl
         )
         if replay is not None:
-            return JSONResponse(
-                replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
-            )
+            headers = {"Idempotent-Replayed": "true", "Location": f"{router.prefix}/{replay.body['id']}"}
+            return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)
     trade = await trades.open_trade(session, principal, body, now)
     out = trades.trade_out(trade, principal).model_dump(mode="json")
     if idempotency_key is not None:
