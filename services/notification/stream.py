@@ -74,8 +74,8 @@ async def notification_events(
     """The SSE body: replay after ``last_event_id``, then live events and heartbeats."""
     async with hub.listen(user_id) as bell:
         cursor = last_event_id if last_event_id is not None else await _latest(db, user_id)
+        read_at = time.monotonic()
         yield opening(settings.stream_retry_ms, cursor)
-        read_at = 0.0
         must_read = last_event_id is not None
         while True:
             if must_read:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, Response
 
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, decode_cursor, encode_cursor
 from services.notification import store
 from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(
+    prefix="/api/v1/notifications", tags=["notifications"], responses=problem_responses(401, 422)
+)
 MAX_ID = 2**63 - 1  # bigint
 PRIVATE = "private, no-store"
 
@@ -59,7 +61,7 @@ async def read_all(
     "/{notification_id}/read",
     response_model=NotificationOut,
     summary="Mark one of mine read",
-    responses={404: {"description": "No such notification of yours"}},
+    responses=problem_responses(404),
 )
 async def read_one(
     principal: CurrentUser, session: DbSession, notification_id: int = Path(ge=1, le=MAX_ID)

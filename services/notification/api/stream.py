@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pamtalk.auth.jwks import InvalidToken, JwksVerifier, Principal
 from pamtalk.context import user_id_var
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problem_responses
 from services.notification.state import NotificationState, notification_state
 from services.notification.stream import HEADERS, EventStreamResponse, notification_events
 
@@ -69,7 +69,10 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
     "/stream",
     summary="My notifications, live (Server-Sent Events)",
     response_class=EventStreamResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "An endless event stream"}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "An endless event stream"},
+        **problem_responses(401, 422),
+    },
 )
 async def stream(
     caller: Annotated[tuple[Principal, float], Depends(stream_caller)],
