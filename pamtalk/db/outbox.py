@@ -98,9 +98,13 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         batch: int = 100,
         keep_published: timedelta = timedelta(days=1),
+        max_backoff: float = 5.0,
     ) -> None:
         self.db, self.table, self.bus = db, table, bus
         self.poll_seconds, self.batch, self.keep_published = poll_seconds, batch, keep_published
+        # While the broker is down the relay backs off up to this; it is short so that
+        # events go out within seconds of the broker's return even with no new commit.
+        self.max_backoff = max_backoff
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -134,10 +138,10 @@ class OutboxRelay:
                     continue  # more are waiting
             except BusUnavailable as exc:
                 log.warning("broker unavailable, outbox keeps events", extra={"error_code": str(exc)})
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, self.max_backoff)
             except Exception:
                 log.exception("outbox relay round failed")
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, self.max_backoff)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
             self._wake.clear()
