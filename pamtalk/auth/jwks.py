@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,7 @@ class JwksVerifier:
         audience: str,
         leeway: float = 10.0,
         refetch_interval: float = 30.0,
+        cache_size: int = 50_000,
     ) -> None:
         self._fetch = fetch
         self.issuer, self.audience, self.leeway = issuer, audience, leeway
@@ -72,6 +74,10 @@ class JwksVerifier:
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        # Tokens already verified, until they expire: a client sends the same token with
+        # every request for 15 minutes, and a signature check costs ~0.2 ms of CPU.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self.cache_size = cache_size
 
     async def _refresh(self) -> None:
         async with self._lock:
@@ -97,6 +103,20 @@ class JwksVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, expires = cached
+            if time.time() < expires + self.leeway:
+                return principal
+            del self._verified[token]
+            raise InvalidToken("token expired")
+        principal, expires = await self._verify_signed(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > self.cache_size:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -121,11 +141,12 @@ class JwksVerifier:
         if claims.get("typ") != "access":
             raise InvalidToken("not an access token")
         try:
-            return Principal(
+            principal = Principal(
                 id=uuid.UUID(claims["sub"]),
                 role=str(claims["role"]),
                 session_id=str(claims.get("sid", "")),
                 email=str(claims.get("email", "")),
             )
+            return principal, float(claims["exp"])
         except (KeyError, ValueError) as exc:
             raise InvalidToken("token claims are incomplete") from exc

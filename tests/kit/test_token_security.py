@@ -113,3 +113,12 @@ async def test_wrong_audience_issuer_or_type_is_401(client, tokens, claim) -> No
 
 async def test_garbage_is_401(client) -> None:
     assert await _status(client, "not.a.token") == 401
+
+
+async def test_a_verified_token_stops_working_when_it_expires(client, tokens, monkeypatch) -> None:
+    now = int(time.time())
+    token = tokens(iat=now, exp=now + 60)
+    assert await _status(client, token) == 200  # verified once, then served from the cache
+    assert await _status(client, token) == 200
+    monkeypatch.setattr("pamtalk.auth.jwks.time.time", lambda: now + 3600)
+    assert await _status(client, token) == 401
