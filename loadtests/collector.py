@@ -24,6 +24,7 @@ class Collector:
         self.lag: latency.Histogram = {}
         self.offered_total = 0
         self.not_sent = 0
+        self.open_at_end = 0
 
     def start(self) -> None:
         self.t0 = time.time()
@@ -49,12 +50,22 @@ class Collector:
     def dropped(self) -> None:
         """An arrival not sent: too many requests of this generator already in flight."""
         self.not_sent += 1
+        self._unanswered("(not sent: generator limit)", 1, "in-flight limit")
+
+    def unfinished(self, count: int) -> None:
+        """Requests still open when the run ended (after the drain): failures without answer."""
+        self.open_at_end += count
+        if count:
+            self._unanswered("(no answer by the end of the run)", count, "still open after the drain")
+
+    def _unanswered(self, name: str, count: int, message: str) -> None:
         row = self._second()
         if row is not None:
-            row["unanswered"] += 1
-            row["n"] += 1
-            row["err"] += 1
-        self._endpoint("(not sent: generator limit)", 0.0, "0", failed=True, message="in-flight limit")
+            row["unanswered"] += count
+            row["n"] += count
+            row["err"] += count
+        for _ in range(count):
+            self._endpoint(name, 0.0, "0", failed=True, message=message)
 
     def users(self, count: int, in_flight: int) -> None:
         row = self._second()
@@ -115,4 +126,5 @@ class Collector:
             "lag": latency.summary(self.lag),
             "offered_total": self.offered_total,
             "not_sent": self.not_sent,
+            "open_at_end": self.open_at_end,
         }

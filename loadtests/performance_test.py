@@ -114,6 +114,8 @@ def warnings_of(raw: dict, res: dict, skipped: dict, gen_cpu: float | None, mode
         out.append(f"the load generator used {gen_cpu:.0f} % of a core: it may have been the bottleneck")
     if raw["not_sent"]:
         out.append(f"{raw['not_sent']} arrivals were not sent (in-flight limit): the platform fell behind")
+    if raw.get("open_at_end"):
+        out.append(f"{raw['open_at_end']} requests had no answer by the end of the drain (counted as failed)")
     if raw["tool_errors"]:
         out.append(f"tool errors (bugs of the tool, not platform answers): {raw['tool_errors']}")
     if res and mode == "distributed":

@@ -36,8 +36,7 @@ def _progress(runner: Any, end: float) -> None:
     while True:
         gevent.sleep(PROGRESS_EVERY)
         t = time.time() - col.t0
-        recent = col.window(t - PROGRESS_EVERY, t)
-        fig = summary.overall(recent, PROGRESS_EVERY)
+        fig = summary.stretch(col.window(t - PROGRESS_EVERY - 1, t + 1), t - PROGRESS_EVERY, t)
         errors = sum(e["errors"] for e in col.endpoints.values())
         count = sum(e["count"] for e in col.endpoints.values()) or 1
         print(
@@ -83,7 +82,7 @@ def _find_max(cfg: dict[str, Any], users: int) -> list[dict[str, Any]]:
         start = time.time() - col.t0
         gevent.sleep(plan.step_seconds)
         end = time.time() - col.t0
-        fig = summary.overall(col.window(start + plan.settle_seconds, end), end - start - plan.settle_seconds)
+        fig = summary.stretch(col.window(start, end + 1), start + plan.settle_seconds, end)
         lag_p99 = latency.percentile(col.lag, 0.99)
         result = verdict.evaluate(
             verdict.figures_from(fig, None, None), slo, skip=("cpu_pct", "memory_pct", "lost_writes")
@@ -144,6 +143,7 @@ def main(argv: list[str]) -> int:
     duration = time.time() - started
     RUN.stopped = True
     RUN.group.join(timeout=cfg.get("drain", 10))
+    RUN.collector.unfinished(len(RUN.group))
     RUN.group.kill(block=False)
     runner.quit()
     gevent.killall(helpers, block=False)

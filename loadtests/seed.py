@@ -5,7 +5,8 @@
 Accounts are ``lt-farmer-NNNNN@loadtest.pamtalk.kr`` and ``lt-buyer-NNNNN@...`` with one
 password; a second run logs in (or refreshes a saved session) instead of signing up, finds
 the farms it made (``mine=true``) and tops trades up to the target count of the dashboard.
-What it knows is kept in ``loadtests/.state/<host>.json`` (tokens included: local use only).
+What it knows is kept in ``loadtests/.state/<host>.json`` (tokens included: local use only;
+``PAMTALK_LOAD_STATE_DIR`` moves the folder).
 The result is the *pool* the load generator draws its virtual users' identities from.
 
 Sign-up and login hash passwords (argon2, deliberately slow), so accounts are made with
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import time
@@ -31,7 +33,7 @@ from loadtests.mix import BUYER, FARMER
 
 PASSWORD = "loadtest-pamtalk-2026"
 DOMAIN = "loadtest.pamtalk.kr"
-STATE_DIR = Path(__file__).resolve().parent / ".state"
+STATE_DIR = Path(os.environ.get("PAMTALK_LOAD_STATE_DIR") or Path(__file__).resolve().parent / ".state")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ the status codes and the failures by status. See ``loadtests/locustfile.py`` (Co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -105,7 +106,13 @@ def summarize(raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def step_figures(raw: Mapping[str, Any], start: float, end: float, settle: float) -> dict[str, Any]:
-    """One find-max step: its seconds after ``settle``, as ``overall``."""
-    begin = start + settle
-    return overall(_window(raw["seconds"], begin, end), max(end - begin, 1e-9))
+def whole_seconds(start: float, end: float) -> tuple[int, int]:
+    """The complete seconds between ``start`` and ``end``: first, and one past the last."""
+    first = math.ceil(start)
+    return first, max(first, math.floor(end))
+
+
+def stretch(seconds: Iterable[Mapping[str, Any]], start: float, end: float) -> dict[str, Any]:
+    """``overall`` of the complete seconds between ``start`` and ``end`` (a step, a moment)."""
+    first, last = whole_seconds(start, end)
+    return overall(_window(seconds, first, last), last - first)

@@ -1,0 +1,100 @@
+"""The tool end to end: a 10 s run at 20 req/s against an embedded platform of its own.
+
+Starts ``python -m gateway.embedded`` on a free port with a fresh data folder, runs
+``loadtests/performance_test.py --scenario smoke`` as a separate process (Locust stays out of
+this one), and reads its result.json: every endpoint the platform has was called, there is
+a verdict, and no acknowledged write was lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from loadtests import mix
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stop_postgres(data: Path) -> None:
+    """The embedded PostgreSQL of our data folder, should it outlive its parent."""
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if (proc.info["name"] or "").startswith("postgres") and str(data) in " ".join(cmdline):
+            proc.terminate()
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pytest.importorskip("pgserver")
+    data = tmp_path_factory.mktemp("embedded-data")
+    port = _free_port()
+    log = (data / "embedded.log").open("wb")
+    env = {**os.environ, "PAMTALK_LOG_LEVEL": "WARNING"}
+    cmd = [sys.executable, "-m", "gateway.embedded", "--port", str(port), "--data", str(data)]
+    child = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if child.poll() is not None:
+                pytest.fail(f"the embedded platform exited:\n{(data / 'embedded.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        else:
+            pytest.fail("the embedded platform did not get ready in 60 s")
+        yield url
+    finally:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        _stop_postgres(data)
+        log.close()
+
+
+def test_smoke_run(embedded: str, tmp_path: Path) -> None:
+    out = tmp_path / "result"
+    env = {**os.environ, "PAMTALK_LOAD_STATE_DIR": str(tmp_path / "state")}
+    cmd = [sys.executable, "loadtests/performance_test.py", "--scenario=smoke", f"--host={embedded}"]
+    cmd += [f"--out={out}", "--drain=5"]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode in (0, 1), done.stdout + done.stderr  # 1: FAIL verdict on a busy machine
+    assert "VERDICT:" in done.stdout and "users" in done.stdout  # progress lines and the end
+
+    result = json.loads((out / "result.json").read_text())
+    assert result["verdict"]["verdict"] in ("PASS", "FAIL")
+    assert {c["limit"].split()[0] for c in result["verdict"]["checks"]} >= {"p50", "p95", "p99", "errors"}
+    expected = {e.name for e in mix.MIX if e.key not in result["skipped_endpoints"]}
+    assert expected <= set(result["endpoints"]), sorted(expected - set(result["endpoints"]))
+    assert result["overall"]["count"] > 100
+    assert result["writes"]["lost_writes"] == 0
+    assert result["writes"]["trades"]["acknowledged"] > 0
+    assert result["timeline"] and result["resources"]["platform_cpu_pct_mean"] is not None
+    assert "embedded" in result["resources"]["groups"]
+    assert (out / "report.html").read_text().count("<svg") == 3
