@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from pamtalk.pagination import encode_cursor
 from tests.notification.support import forecast, mine, publish, wait_for_count
 
 pytestmark = pytest.mark.integration
@@ -110,3 +111,18 @@ async def test_login_is_required(notif) -> None:
         response = await client.request(method, path)
         assert response.status_code == 401, (method, path)
         assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_ids_beyond_bigint_are_422_not_500(notif, tokens) -> None:
+    client, _ = notif
+    headers = tokens.headers()
+    huge = 2**63
+    assert (await client.post(f"/api/v1/notifications/{huge}/read", headers=headers)).status_code == 422
+    response = await client.post("/api/v1/notifications/read-all", headers=headers, params={"up_to_id": huge})
+    assert response.status_code == 422
+    cursor = encode_cursor(huge)
+    assert (
+        await client.get("/api/v1/notifications", headers=headers, params={"cursor": cursor})
+    ).status_code == 422
+    stream = await client.get("/api/v1/notifications/stream", headers={**headers, "Last-Event-ID": str(huge)})
+    assert stream.status_code == 422
