@@ -1,0 +1,108 @@
+"""Trade anomalies: every ``transaction.created`` is scored by DOMAIN.md's rule signals plus
+the isolation forest (ONNX, through the micro-batcher), stored with its risk band and
+reasons, and HIGH or CRITICAL trades are announced as ``transaction.flagged`` (the
+transaction service puts them under review). Admins list the scores."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.db.inbox import EffectFn
+from pamtalk.db.outbox import add_event
+from pamtalk.events.catalogue import TransactionCreated, TransactionFlagged
+from pamtalk.events.envelope import Envelope, Event
+from services.prediction.anomaly_rules import assess_trade
+from services.prediction.keyset import page, read_cursor
+from services.prediction.ml.trades import TradeRow
+from services.prediction.models import TradeAnomaly, outbox
+from services.prediction.schemas import AnomalyOut, SignalOut
+from services.prediction.state import PredictionState
+
+log = logging.getLogger("pamtalk.prediction.anomalies")
+FLAGGED = ("HIGH", "CRITICAL")
+
+
+def trade_scorer(state: PredictionState) -> EffectFn:
+    """The effect of ``transaction.created``: score, store, flag when HIGH or CRITICAL."""
+
+    async def score_trade(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, TransactionCreated)
+        rt = await state.models()
+        row = TradeRow.from_trade(event)
+        isolation = await state.trade_scores.submit(row)
+        assessment = assess_trade(row, isolation, rt.norms)
+        inserted = await session.execute(
+            insert(TradeAnomaly)
+            .values(
+                transaction_id=event.transaction_id,
+                farm_id=event.farm_id,
+                producer_id=event.producer_id,
+                buyer_id=event.buyer_id,
+                crop=row.crop[:40],
+                score=assessment.score,
+                risk=assessment.risk,
+                reasons=list(assessment.reasons),
+                signals=[asdict(s) for s in assessment.signals],
+                isolation_score=isolation,
+                trade_created_at=event.created_at,
+                scored_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing(index_elements=[TradeAnomaly.transaction_id])
+            .returning(TradeAnomaly.transaction_id)
+        )
+        if inserted.first() is None:
+            return  # this trade was scored before
+        if assessment.risk in FLAGGED:
+            flag = TransactionFlagged(
+                transaction_id=event.transaction_id,
+                producer_id=event.producer_id,
+                buyer_id=event.buyer_id,
+                score=assessment.score,
+                risk_band=assessment.risk,
+                reasons=list(assessment.reasons),
+            )
+            await add_event(session, outbox, flag, "prediction")
+            log.info(
+                "trade flagged",
+                extra={"transaction_id": str(event.transaction_id), "risk": assessment.risk},
+            )
+
+    return score_trade
+
+
+def anomaly_out(row: TradeAnomaly) -> AnomalyOut:
+    return AnomalyOut(
+        transaction_id=row.transaction_id,
+        farm_id=row.farm_id,
+        producer_id=row.producer_id,
+        buyer_id=row.buyer_id,
+        crop=row.crop,
+        score=row.score,
+        risk=row.risk,  # type: ignore[arg-type]
+        reasons=row.reasons,
+        signals=[SignalOut(**s) for s in row.signals],
+        isolation_score=row.isolation_score,
+        trade_created_at=row.trade_created_at,
+        scored_at=row.scored_at,
+    )
+
+
+async def list_anomalies(
+    session: AsyncSession, risks: Sequence[str], cursor: str | None, limit: int
+) -> tuple[list[AnomalyOut], str | None]:
+    """Scored trades, newest first, of the given risk bands (all when empty)."""
+    query = select(TradeAnomaly)
+    if risks:
+        query = query.where(TradeAnomaly.risk.in_(sorted(set(risks))))
+    if cursor is not None:
+        query = query.where(tuple_(TradeAnomaly.scored_at, TradeAnomaly.transaction_id) < read_cursor(cursor))
+    query = query.order_by(TradeAnomaly.scored_at.desc(), TradeAnomaly.transaction_id.desc()).limit(limit + 1)
+    rows, next_cursor = page((await session.scalars(query)).all(), limit, ("scored_at", "transaction_id"))
+    return [anomaly_out(r) for r in rows], next_cursor

@@ -1,0 +1,70 @@
+"""Background forecast jobs: submit (202 + Location), read one, list mine."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.errors import problem_responses
+from services.prediction import jobs
+from services.prediction.schemas import JobAccepted, JobIn, JobOut, JobPage
+from services.prediction.state import Models, State
+
+router = APIRouter(prefix="/api/v1/predictions/jobs", tags=["forecast jobs"])
+NO_STORE = "private, no-store"
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobAccepted,
+    summary="Forecast several crops x regions in the background (all x all by default)",
+    responses=problem_responses(401, 422, 503),
+)
+async def submit_job(
+    principal: CurrentUser,
+    session: DbSession,
+    rt: Models,
+    response: Response,
+    body: Annotated[JobIn | None, Body()] = None,
+) -> JobAccepted:
+    accepted = await jobs.create_job(session, rt, principal, body or JobIn())
+    response.headers["Location"] = accepted.url
+    response.headers["Cache-Control"] = NO_STORE
+    return accepted
+
+
+@router.get(
+    "",
+    response_model=JobPage,
+    summary="My forecast jobs, newest first",
+    responses=problem_responses(401, 422),
+)
+async def my_jobs(
+    principal: CurrentUser,
+    session: DbSession,
+    state: State,
+    response: Response,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100, description="page size, default 20")] = None,
+) -> JobPage:
+    size = min(limit or state.settings.page_size, state.settings.max_page_size)
+    items, next_cursor = await jobs.list_jobs(session, principal, cursor, size)
+    response.headers["Cache-Control"] = NO_STORE
+    return JobPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobOut,
+    summary="A forecast job: its state, and its forecasts once it has succeeded (owner or admin)",
+    responses=problem_responses(401, 404, 422),
+)
+async def read_job(
+    job_id: uuid.UUID, principal: CurrentUser, session: DbSession, response: Response
+) -> JobOut:
+    response.headers["Cache-Control"] = NO_STORE
+    return await jobs.read_job(session, principal, job_id)

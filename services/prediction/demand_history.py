@@ -1,0 +1,83 @@
+"""The platform's own daily demand (``daily_demand``): settled trades add their quantity to
+the day (Korean time), crop and model region of the settlement; forecasts read the 28 days
+before their first day from it when a crop/region has that much history.
+
+Each ``transaction.settled`` is added once: the consumer claims its event id in the inbox in
+the same transaction as the upsert (``consumers.py``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pamtalk.events.catalogue import TransactionSettled
+from pamtalk.events.envelope import Envelope, Event
+from services.prediction.ml.crops import normalise_crop
+from services.prediction.ml.features import WINDOW
+from services.prediction.ml.trades import KST
+from services.prediction.models import DailyDemand
+from services.prediction.regions import model_region
+
+log = logging.getLogger("pamtalk.prediction.demand")
+Pair = tuple[str, str]  # (crop, model region)
+
+
+def demand_day(event: TransactionSettled) -> date:
+    """The Korean calendar day of the settlement."""
+    return event.occurred_at.astimezone(KST).date()
+
+
+async def record_settled(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+    """Add a settled trade's quantity to its day, crop and region."""
+    assert isinstance(event, TransactionSettled)
+    if event.quantity <= 0:
+        log.warning("settled trade without quantity ignored", extra={"event_id": str(envelope.event_id)})
+        return
+    row = {
+        "day": demand_day(event),
+        "crop": normalise_crop(event.crop),
+        "region": model_region(event.region),
+        "quantity": event.quantity,
+    }
+    statement = insert(DailyDemand).values(**row)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[DailyDemand.crop, DailyDemand.region, DailyDemand.day],
+            set_={"quantity": DailyDemand.quantity + statement.excluded.quantity},
+        )
+    )
+
+
+async def load_histories(
+    session: AsyncSession, pairs: Iterable[Pair], start: date
+) -> dict[Pair, list[float]]:
+    """The daily demand of the ``WINDOW`` days before ``start`` (oldest first; days without
+    trades count as zero) for each pair whose platform history reaches back that far. Pairs
+    with a shorter history are left out: their forecasts use generated history."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    first = start - timedelta(days=WINDOW)
+    keys = tuple_(DailyDemand.crop, DailyDemand.region)
+    earliest = await session.execute(
+        select(DailyDemand.crop, DailyDemand.region, func.min(DailyDemand.day))
+        .where(keys.in_(wanted))
+        .group_by(DailyDemand.crop, DailyDemand.region)
+    )
+    enough = {(crop, region) for crop, region, day in earliest if day <= first}
+    if not enough:
+        return {}
+    rows = await session.execute(
+        select(DailyDemand.crop, DailyDemand.region, DailyDemand.day, DailyDemand.quantity).where(
+            keys.in_(sorted(enough)), DailyDemand.day >= first, DailyDemand.day < start
+        )
+    )
+    histories: dict[Pair, list[float]] = {pair: [0.0] * WINDOW for pair in enough}
+    for crop, region, day, quantity in rows:
+        histories[(crop, region)][(day - first).days] += float(quantity)
+    return histories

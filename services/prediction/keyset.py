@@ -1,0 +1,36 @@
+"""Keyset pages ordered newest first by (timestamp, id): the cursor of a page's last row and
+its reading back (a cursor that is not one of ours is a 422, never a 500)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pamtalk.errors import Problem
+from pamtalk.pagination import decode_cursor, encode_cursor
+
+T = TypeVar("T")
+
+
+def read_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    at, row_id = decode_cursor(cursor, 2)
+    try:
+        when = datetime.fromisoformat(str(at))
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)), uuid.UUID(str(row_id))
+    except ValueError as exc:
+        raise Problem(
+            422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor"
+        ) from exc
+
+
+def page(rows: Sequence[T], limit: int, key: tuple[str, str]) -> tuple[list[T], str | None]:
+    """The first ``limit`` of ``rows`` (fetched with ``limit + 1``) and the next cursor, made
+    from the attributes named in ``key`` (timestamp, id) of the last row kept."""
+    kept = list(rows[:limit])
+    if len(rows) <= limit or not kept:
+        return kept, None
+    last = kept[-1]
+    at: datetime = getattr(last, key[0])
+    return kept, encode_cursor(at.isoformat(), getattr(last, key[1]))

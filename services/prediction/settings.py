@@ -1,0 +1,22 @@
+"""Settings of the prediction service (``PAMTALK_PREDICTION_<FIELD>``, then ``PAMTALK_<FIELD>``)."""
+
+from __future__ import annotations
+
+from pamtalk.cache import TTL_FORECAST
+from pamtalk.settings import ServiceSettings
+
+
+class PredictionSettings(ServiceSettings):
+    SERVICE = "prediction"
+
+    # Folder of the ONNX models and their card; empty: the committed services/prediction/artifacts.
+    model_dir: str = ""
+    # Micro-batching: a model call takes up to this many requests, and waits at most this long
+    # after the first one for more. ``batch_concurrency`` model calls may run at once (threads).
+    batch_max_size: int = 64
+    batch_max_wait_ms: float = 2.0
+    batch_concurrency: int = 1
+    forecast_cache_seconds: int = TTL_FORECAST  # Redis cache of forecasts (source plan: 3,600 s)
+    forecast_max_age_seconds: int = 300  # Cache-Control max-age of a forecast (clients, gateway)
+    page_size: int = 20
+    max_page_size: int = 100

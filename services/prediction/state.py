@@ -1,0 +1,144 @@
+"""The prediction service's singletons: the ONNX models (loaded in the background at start-up;
+``/readyz`` reports ``models`` until they are in), the two micro-batchers that call them
+and the forecast cache."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pamtalk.cache import Cache
+from pamtalk.deps import get_runtime as runtime_of
+from pamtalk.errors import Problem
+from pamtalk.runtime import Runtime
+from services.prediction.batcher import MicroBatcher
+from services.prediction.ml.card import ARTIFACTS_DIR
+from services.prediction.ml.runtime import ForecastRequest, ForecastResult, ModelRuntime, get_runtime
+from services.prediction.ml.trades import TradeRow
+from services.prediction.settings import PredictionSettings
+
+log = logging.getLogger("pamtalk.prediction")
+FORECAST_MODEL, ANOMALY_MODEL = "demand_forecast", "trade_iforest"
+
+
+class ModelsUnavailable(RuntimeError):
+    """The models are not loaded (yet, or they failed to load)."""
+
+
+@dataclass
+class PredictionState:
+    settings: PredictionSettings
+    cache: Cache
+    loading: asyncio.Task[ModelRuntime]
+    forecasts: MicroBatcher[ForecastRequest, ForecastResult] = field(init=False)
+    trade_scores: MicroBatcher[TradeRow, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        size, wait = s.batch_max_size, s.batch_max_wait_ms / 1000
+        self.forecasts = MicroBatcher(
+            self._forecast_many,
+            model=FORECAST_MODEL,
+            max_size=size,
+            max_wait=wait,
+            concurrency=s.batch_concurrency,
+        )
+        self.trade_scores = MicroBatcher(
+            self._anomaly_scores, model=ANOMALY_MODEL, max_size=size, max_wait=wait
+        )
+
+    @property
+    def loaded(self) -> ModelRuntime | None:
+        if self.loading.done() and not self.loading.cancelled() and self.loading.exception() is None:
+            return self.loading.result()
+        return None
+
+    async def models(self) -> ModelRuntime:
+        """The model runtime, waiting for the start-up load if it is still running."""
+        try:
+            return await asyncio.shield(self.loading)
+        except Exception as exc:
+            raise ModelsUnavailable(f"the prediction models could not be loaded: {exc!r}") from exc
+
+    def _forecast_many(self, requests: Sequence[ForecastRequest]) -> list[ForecastResult]:
+        return self.loading.result().forecast_many(requests)
+
+    def _anomaly_scores(self, rows: Sequence[TradeRow]) -> list[float]:
+        return [float(s) for s in self.loading.result().anomaly_score(rows)]
+
+
+def model_dir(settings: PredictionSettings) -> Path:
+    return Path(settings.model_dir) if settings.model_dir else ARTIFACTS_DIR
+
+
+async def build_state(runtime: Runtime) -> None:
+    settings = runtime.settings
+    assert isinstance(settings, PredictionSettings)
+    directory = model_dir(settings)
+    loading = asyncio.create_task(asyncio.to_thread(get_runtime, directory), name="prediction:load-models")
+    loading.add_done_callback(_report_load)
+    state = PredictionState(
+        settings, Cache(runtime.redis, "forecast", settings.forecast_cache_seconds), loading
+    )
+    state.forecasts.start()
+    state.trade_scores.start()
+    runtime.extras["prediction"] = state
+
+
+def _report_load(task: asyncio.Task[ModelRuntime]) -> None:
+    if task.cancelled():
+        return
+    if (exc := task.exception()) is not None:
+        log.error("prediction models failed to load: %r", exc)
+    else:
+        rt = task.result()
+        log.info(
+            "prediction models loaded", extra={"model_version": rt.version, "data_source": rt.data_source}
+        )
+
+
+async def stop_state(runtime: Runtime) -> None:
+    state = state_of(runtime)
+    await state.forecasts.stop()
+    await state.trade_scores.stop()
+    if not state.loading.done():
+        state.loading.cancel()
+        with contextlib.suppress(BaseException):
+            await state.loading
+
+
+async def models_loaded(runtime: Runtime) -> bool:
+    """Readiness check ``models``: the ONNX sessions are loaded."""
+    return state_of(runtime).loaded is not None
+
+
+def state_of(runtime: Runtime) -> PredictionState:
+    state: PredictionState = runtime.extras["prediction"]
+    return state
+
+
+def prediction_state(request: Request) -> PredictionState:
+    return state_of(runtime_of(request))
+
+
+async def request_models(request: Request) -> ModelRuntime:
+    """Dependency: the models, or 503 while they cannot serve."""
+    try:
+        return await prediction_state(request).models()
+    except ModelsUnavailable as exc:
+        raise Problem(
+            503,
+            "The prediction models are not available yet; try again shortly.",
+            headers={"Retry-After": "5"},
+        ) from exc
+
+
+State = Annotated[PredictionState, Depends(prediction_state)]
+Models = Annotated[ModelRuntime, Depends(request_models)]

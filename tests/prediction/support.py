@@ -1,0 +1,95 @@
+"""Events, waiting and inspection helpers of the prediction service tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+from fastapi import FastAPI
+
+from pamtalk.events.catalogue import TransactionCreated, TransactionSettled
+from pamtalk.events.envelope import Envelope, Event
+
+Api = tuple[httpx.AsyncClient, FastAPI]
+KST = timezone(timedelta(hours=9))
+T = TypeVar("T")
+
+
+def state(app: FastAPI) -> Any:
+    return app.state.runtime.extras["prediction"]
+
+
+async def publish(app: FastAPI, event: Event) -> Envelope:
+    """Put an event on the bus as another service would (the consumers pick it up)."""
+    envelope = Envelope.wrap(event, "test")
+    await app.state.runtime.bus.publish(envelope)
+    return envelope
+
+
+async def published(app: FastAPI, event_type: str, **match: Any) -> list[dict[str, Any]]:
+    """Bodies of the events of this type the service has published (outbox flushed first)."""
+    await app.state.runtime.relay.publish_pending()
+    return [
+        e.data
+        for e in app.state.runtime.bus.published
+        if e.type == event_type and all(e.data.get(k) == v for k, v in match.items())
+    ]
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 10.0) -> T:
+    """The first truthy value of ``probe`` (polled), or an AssertionError after ``timeout``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting after {timeout} s (last value {value!r})")
+        await asyncio.sleep(0.05)
+
+
+def trade(
+    status: str = "pending",
+    *,
+    crop: str = "tomatoes",
+    quantity: str = "150",
+    unit_price: str = "3000",
+    quality: float = 80.0,
+    delivery_hours: int = 48,
+    region: str = "Seoul",
+    at: datetime | None = None,
+    transaction_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """The body of a trade event (TradeEvent fields)."""
+    when = at or datetime(2026, 11, 20, 12, 0, tzinfo=KST)
+    qty, price = Decimal(quantity), Decimal(unit_price)
+    return {
+        "transaction_id": transaction_id or uuid.uuid4(),
+        "farm_id": uuid.uuid4(),
+        "producer_id": uuid.uuid4(),
+        "buyer_id": uuid.uuid4(),
+        "crop": crop,
+        "quantity": qty,
+        "unit_price": price,
+        "total_value": qty * price,
+        "quality_score": quality,
+        "delivery_hours": delivery_hours,
+        "payment_method": "card",
+        "region": region,
+        "status": status,
+        "created_at": when.astimezone(UTC),
+        "occurred_at": when.astimezone(UTC),
+    }
+
+
+def created(**kwargs: Any) -> TransactionCreated:
+    return TransactionCreated(**trade("pending", **kwargs))
+
+
+def settled(**kwargs: Any) -> TransactionSettled:
+    return TransactionSettled(**trade("settled", **kwargs))
