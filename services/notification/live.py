@@ -51,6 +51,12 @@ class LiveHub:
         self._lock = asyncio.Lock()
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def listeners(self) -> int:
@@ -60,13 +66,17 @@ class LiveHub:
         self._task = asyncio.create_task(self._read(), name="notification-live-hub")
 
     async def stop(self) -> None:
+        """Wake every stream of this replica so that it ends, then close the connection."""
+        self._closed = True
+        for bells in self._bells.values():
+            for bell in bells:
+                bell.set()
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=2.0)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        for bells in self._bells.values():
-            for bell in bells:
-                bell.set()
         await self._pubsub.aclose()
 
     @contextlib.asynccontextmanager
@@ -81,7 +91,7 @@ class LiveHub:
                 try:
                     await self._pubsub.subscribe(name)
                 except Exception:
-                    await self._forget(name, bell)
+                    self._leave(name, bell)
                     raise
                 self._connected.set()
             confirmed = self._confirmed[name]
@@ -92,10 +102,11 @@ class LiveHub:
                 log.warning("subscription not confirmed in time; the stream relies on re-reads")
             yield bell
         finally:
-            async with self._lock:
-                await self._forget(name, bell)
+            self._leave(name, bell)
 
-    async def _forget(self, name: str, bell: asyncio.Event) -> None:
+    def _leave(self, name: str, bell: asyncio.Event) -> None:
+        """Synchronous, so it completes even in a task being cancelled (a client that went
+        away); the Redis unsubscribe of the last listener runs in a task of its own."""
         bells = self._bells.get(name)
         if bells is None:
             return
@@ -103,6 +114,14 @@ class LiveHub:
         if not bells:
             del self._bells[name]
             self._confirmed.pop(name, None)
+            task = asyncio.create_task(self._unsubscribe(name))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+    async def _unsubscribe(self, name: str) -> None:
+        async with self._lock:
+            if name in self._bells:  # the user came back meanwhile: keep the subscription
+                return
             try:
                 await self._pubsub.unsubscribe(name)
             except Exception:  # the connection is gone; redis-py re-subscribes only what is left

@@ -109,15 +109,16 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
 
 
 async def mark_read(session: AsyncSession, user_id: uuid.UUID, notification_id: int) -> Notification | None:
-    """Mark one of the user's notifications read (keeps the first read time); None if it is
-    not the user's or does not exist."""
-    item = await session.scalar(
-        select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    """Mark one of the user's notifications read (the first read time stays, also when two
+    requests race); None if it is not the user's or does not exist."""
+    mine = (Notification.id == notification_id, Notification.user_id == user_id)
+    await session.execute(
+        update(Notification)
+        .where(*mine, Notification.read_at.is_(None))
+        .values(read_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
     )
-    if item is not None and item.read_at is None:
-        item.read_at = datetime.now(UTC)
-        await session.flush()
-    return item
+    return await session.scalar(select(Notification).where(*mine).execution_options(populate_existing=True))
 
 
 async def mark_all_read(session: AsyncSession, user_id: uuid.UUID, up_to: int | None) -> int:

@@ -12,6 +12,7 @@ reconnects with a fresh token and ``last_event_id``, and misses nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -93,6 +94,8 @@ async def notification_events(
                 return
             try:
                 await asyncio.wait_for(bell.wait(), min(settings.heartbeat_seconds, left))
+                if hub.closed:  # this replica is stopping: the client reconnects elsewhere
+                    return
                 must_read = True
             except TimeoutError:
                 yield HEARTBEAT
@@ -112,4 +115,5 @@ class EventStreamResponse(StreamingResponse):
         finally:
             close = getattr(self.body_iterator, "aclose", None)
             if close is not None:
-                await close()
+                with contextlib.suppress(RuntimeError):  # already closed by its own exception
+                    await close()

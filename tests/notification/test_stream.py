@@ -120,6 +120,12 @@ async def test_subscription_released_when_the_client_leaves(notif, tokens) -> No
             await two.next()
             assert hub.listeners == before + 2
         await eventually(lambda: asyncio.sleep(0, hub.listeners), lambda n: n == before, within=5)
+        channel = live.channel(app.state.settings.channel_prefix, user)
+
+        async def subscribers() -> int:
+            return int(dict(await app.state.runtime.redis.pubsub_numsub(channel))[channel.encode()])
+
+        await eventually(subscribers, lambda n: n == 0, within=5)  # Redis unsubscribed too
 
 
 async def test_stream_ends_with_reauth_when_the_token_expires(notif, tokens) -> None:
