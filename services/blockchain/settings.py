@@ -46,6 +46,9 @@ class BlockchainSettings(ServiceSettings):
     # the policy above says an anchor is due; off: the ledger is never anchored.
     anchor_enabled: bool = True
     anchor_poll_seconds: float = 5.0
+    # The in-process chain (no chain URL: embedded mode, tests) costs nothing to write to, so
+    # it is anchored at least this often, so a trade settled in ``make run`` is soon provable.
+    in_process_anchor_every_seconds: float = 15.0
     # How long an ``Idempotency-Key`` of a token write is remembered.
     idempotency_ttl_seconds: int = 24 * 3600
 
@@ -88,4 +91,7 @@ class BlockchainSettings(ServiceSettings):
     def anchor_policy(self) -> AnchorPolicy:
         from .anchoring import AnchorPolicy
 
-        return AnchorPolicy(self.anchor_every_entries, self.anchor_every_seconds)
+        seconds = self.anchor_every_seconds
+        if not self.chain_rpc_url:
+            seconds = min(seconds, self.in_process_anchor_every_seconds)
+        return AnchorPolicy(self.anchor_every_entries, seconds)

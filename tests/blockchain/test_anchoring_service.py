@@ -46,6 +46,7 @@ async def anchored_api(
         anchor_client=flaky_chain[0],
         anchor_every_entries=4,
         anchor_every_seconds=3600,
+        in_process_anchor_every_seconds=3600,
         anchor_poll_seconds=3600,  # the test ticks by hand
     ) as pair:
         yield pair
