@@ -41,15 +41,15 @@ async def published(app: FastAPI, event_type: str, **match: Any) -> list[dict[st
     ]
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 10.0) -> T:
-    """The first truthy value of ``probe`` (polled), or an AssertionError after ``timeout``."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def eventually(probe: Callable[[], Awaitable[T | None]], within: float = 10.0) -> T:
+    """The first truthy value of ``probe`` (polled), or an AssertionError after ``within`` s."""
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await probe()
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"gave up waiting after {timeout} s (last value {value!r})")
+            raise AssertionError(f"gave up waiting after {within} s (last value {value!r})")
         await asyncio.sleep(0.05)
 
 

@@ -19,7 +19,7 @@ DEMAND = "/api/v1/predictions/demand"
 
 
 async def test_forecast_for_a_week_by_default(prediction_api) -> None:
-    client, app = prediction_api
+    client, _ = prediction_api
     response = await client.get(DEMAND, params={"crop": "Tomatoes", "region": "seoul"})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -94,8 +94,8 @@ async def test_platform_history_is_used_once_it_has_28_days(prediction_api) -> N
         for i, quantity in enumerate(history):
             day = start - timedelta(days=28 - i)
             await session.execute(
-                text("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, 'lettuce', 'Jeju', :q)"),
-                {"d": day, "q": quantity},
+                text("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, :c, :r, :q)"),
+                {"d": day, "c": "lettuce", "r": "Jeju", "q": quantity},
             )
     body = (await client.get(DEMAND, params={"crop": "lettuce", "region": "Jeju"})).json()
     assert body["history_source"] == "platform"
