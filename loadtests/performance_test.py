@@ -53,6 +53,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--seed-farms", type=int, default=2000)
     p.add_argument("--seed-trades", type=int, default=100_000)
+    p.add_argument("--seed-db", default="", help="PostgreSQL URL: seed trades by the bulk path (bulk.py)")
     p.add_argument("--accounts", type=int, help="accounts in the pool (default: users, at most 1,000)")
     p.add_argument("--farmer-share", type=float, default=mix.DEFAULT_FARMER_SHARE)
     p.add_argument(
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  left out: {reason}")
     accounts = args.accounts or min(sc.users, 1000)
     seeding = (args.seed_farms, args.seed_trades) if args.seed else (0, 0)
-    plan = seed.SeedPlan(accounts, args.farmer_share, *seeding)
+    plan = seed.SeedPlan(accounts, args.farmer_share, *seeding, bulk_db=args.seed_db)
     state_file = seed.state_path(host)
     pool = asyncio.run(seed.prepare(host, plan, state_file))
     pool_path = out / "pool.json"

@@ -10,7 +10,8 @@ What it knows is kept in ``loadtests/.state/<host>.json`` (tokens included: loca
 The result is the *pool* the load generator draws its virtual users' identities from.
 
 Sign-up and login hash passwords (argon2, deliberately slow), so accounts are made with
-little concurrency; farms and trades go as fast as the platform takes them (``--concurrency``).
+little concurrency; farms and trades go as fast as the platform takes them (``--concurrency``),
+or trades by the fast bulk path (``--bulk-db``, see ``bulk.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from loadtests import data
+from loadtests import bulk, data
 from loadtests.mix import BUYER, FARMER
 
 PASSWORD = "loadtest-pamtalk-2026"
@@ -44,6 +45,7 @@ class SeedPlan:
     trades: int = 0  # trades on the platform (dashboard count) to reach
     concurrency: int = 32
     login_concurrency: int = 4
+    bulk_db: str = ""  # PostgreSQL URL: trades by the bulk path (bulk.py) instead of the API
 
     def identities(self) -> list[tuple[str, str, str]]:
         """(email, pool role, sign-up role) of every account."""
@@ -94,16 +96,22 @@ async def ensure_token(client: httpx.AsyncClient, account: dict[str, Any], signu
             _tokens(account, r.json())
             return
     credentials = {"email": account["email"], "password": PASSWORD}
+    if "id" not in account and signup_role:  # new to us: sign up first (a failed login is counted)
+        await _signup(client, credentials, signup_role)
     r = await client.post("/api/v1/auth/login", json=credentials)
-    if r.status_code == 401 and signup_role:
-        body = {**credentials, "display_name": account["email"].split("@")[0], "role": signup_role}
-        made = await client.post("/api/v1/auth/signup", json=body)
-        if made.status_code not in (201, 409):
-            raise RuntimeError(f"sign-up of {account['email']} failed: {made.status_code} {made.text[:200]}")
+    if r.status_code == 401 and signup_role:  # known to us, but the platform's data was reset
+        await _signup(client, credentials, signup_role)
         r = await client.post("/api/v1/auth/login", json=credentials)
     if r.status_code != 200:
         raise RuntimeError(f"login of {account['email']} failed: {r.status_code} {r.text[:200]}")
     _tokens(account, r.json())
+
+
+async def _signup(client: httpx.AsyncClient, credentials: dict[str, str], role: str) -> None:
+    body = {**credentials, "display_name": credentials["email"].split("@")[0], "role": role}
+    made = await client.post("/api/v1/auth/signup", json=body)
+    if made.status_code not in (201, 409):
+        raise RuntimeError(f"sign-up of {credentials['email']} failed: {made.status_code} {made.text[:200]}")
 
 
 def auth(account: dict[str, Any]) -> dict[str, str]:
@@ -125,7 +133,7 @@ async def ensure_accounts(client: httpx.AsyncClient, plan: SeedPlan, state: dict
     accounts, jobs = [], []
     for email, role, signup_role in plan.identities():
         account = known.get(email) or {"email": email}
-        account["role"] = role
+        account["role"], account["kind"] = role, signup_role
         accounts.append(account)
         jobs.append(ensure_token(client, account, signup_role))
     started = time.monotonic()
@@ -232,7 +240,14 @@ async def prepare(host: str, plan: SeedPlan, path: Path | None = None) -> dict[s
         farmers = [a for a in accounts if a["role"] == FARMER]
         state["farms"] = await ensure_farms(client, farmers, plan, state)
         save_state(path, state)
-        await ensure_trades(client, [a for a in accounts if a["role"] == BUYER], state["farms"], plan)
+        buyers = [a for a in accounts if a["role"] == BUYER]
+        if plan.bulk_db:
+            need = plan.trades - await trade_count(client)
+            started = time.monotonic()
+            made = await bulk.bulk_trades(plan.bulk_db, need, [(a["id"], a["kind"]) for a in buyers])
+            print(f"seed: {made} trades written by the bulk path ({time.monotonic() - started:.1f} s)")
+        else:
+            await ensure_trades(client, buyers, state["farms"], plan)
     return state
 
 
@@ -255,8 +270,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--farms", type=int, default=2000)
     parser.add_argument("--trades", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=SeedPlan.concurrency)
+    parser.add_argument(
+        "--bulk-db", default="", help="PostgreSQL URL: trades by COPY (see loadtests/bulk.py)"
+    )
     args = parser.parse_args(argv)
-    plan = SeedPlan(args.accounts, farms=args.farms, trades=args.trades, concurrency=args.concurrency)
+    plan = SeedPlan(
+        args.accounts,
+        farms=args.farms,
+        trades=args.trades,
+        concurrency=args.concurrency,
+        bulk_db=args.bulk_db,
+    )
     asyncio.run(prepare(args.host.rstrip("/"), plan))
     return 0
 
