@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.runtime import Shared
-from services.blockchain import state
+from services.blockchain import state, upkeep
 from services.blockchain.api import anchors, entries, heads, token_writes, wallets
 from services.blockchain.chain import AnchorClient
 from services.blockchain.consumer import QUEUE, build_consumer
@@ -40,6 +40,7 @@ def definition(anchor_client: AnchorClient | None = None, clock: Clock | None = 
         consumers={QUEUE: build_consumer},
         on_startup=[state.starter(anchor_client, clock)],
         on_shutdown=[state.stop],
+        metrics_refresh=upkeep.refresh_metrics,
         openapi_tags=[
             {"name": "ledger", "description": "Entries, proofs, signed tree heads, the public key"},
             {"name": "anchors", "description": "Roots written to the chain"},

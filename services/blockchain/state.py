@@ -4,6 +4,7 @@ and the anchoring task, made at start-up and kept on the runtime."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from services.blockchain.chain import AnchorClient
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, public_key_pem
 from services.blockchain.ledger_writer import Clock, now_ms
 from services.blockchain.settings import BlockchainSettings
+from services.blockchain.upkeep import prune_loop
 
 log = logging.getLogger("pamtalk.blockchain")
 
@@ -28,6 +30,7 @@ class BlockchainState:
     anchor_client: AnchorClient | None = None
     anchorer: Anchorer | None = None
     in_process_chain: bool = False
+    upkeep: asyncio.Task[None] | None = None
 
     @property
     def public_key_pem(self) -> str:
@@ -77,14 +80,21 @@ def starter(anchor_client: AnchorClient | None = None, clock: Clock | None = Non
             )
             state.anchorer.start()
         runtime.extras["blockchain"] = state
+        state.upkeep = asyncio.create_task(prune_loop(runtime, state), name="blockchain:upkeep")
 
     return start
 
 
 async def stop(runtime: Runtime) -> None:
     state: BlockchainState | None = runtime.extras.get("blockchain")
-    if state is not None and state.anchorer is not None:
+    if state is None:
+        return
+    if state.anchorer is not None:
         await state.anchorer.stop()
+    if state.upkeep is not None:
+        state.upkeep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await state.upkeep
 
 
 def blockchain_state(request: Request) -> BlockchainState:

@@ -126,6 +126,10 @@ async def test_a_chain_outage_does_not_stop_the_ledger_and_anchoring_catches_up(
     assert await anchor_now(anchored_api) is Outcome.ANCHORED
     caught_up = (await client.get(f"{LEDGER}/anchors")).json()["items"][0]
     assert caught_up["tree_size"] == head["tree_size"] and caught_up["root_hash"] == head["root_hash"]
+    metrics = (await client.get("/metrics")).text
+    assert (
+        "ledger_unanchored_entries 0.0" in metrics and f"ledger_entries {float(head['tree_size'])}" in metrics
+    )
     key = load_public_key((await client.get(f"{LEDGER}/public-key")).json()["pem"])
     for trade in during:
         bundle = (await client.get(f"{LEDGER}/entries/{trade['entry']['index']}/bundle")).json()
