@@ -39,7 +39,7 @@ HIDDEN_UPSTREAM_HEADERS = (
 LOG_FORMAT = (
     '\'{"time":"$time_iso8601","request_id":"$pamtalk_request_id",'
     '"remote_addr":"$remote_addr","method":"$request_method","endpoint":"$uri",'
-    '"query":"$args","status":$status,"bytes_sent":$body_bytes_sent,'
+    '"query":"$pamtalk_log_args","status":$status,"bytes_sent":$body_bytes_sent,'
     '"response_time":$request_time,"upstream_addr":"$upstream_addr",'
     '"upstream_status":"$upstream_status","upstream_response_time":"$upstream_response_time",'
     '"cache":"$upstream_cache_status","user_agent":"$http_user_agent"}\''
@@ -58,6 +58,11 @@ ERRORS = {  # status -> (problem type, title, detail): answers nginx gives itsel
 def http_maps(opts: GatewayOptions) -> list[str]:
     origins = "".join(f'        "{origin}" $http_origin;\n' for origin in opts.cors_origins)
     return [
+        "    # Query strings are logged, except those carrying a token (the SSE stream's access_token).",
+        "    map $args $pamtalk_log_args {",
+        '        "~*(^|&)access_token=" "[redacted]";',
+        "        default $args;",
+        "    }",
         "    # X-Request-ID: the caller's when it is well formed, else nginx's own $request_id.",
         "    map $http_x_request_id $pamtalk_request_id {",
         '        "~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id;',

@@ -211,3 +211,13 @@ def test_edge_cache_lifetime_stays_short(start_gateway: Callable[..., Gateway]) 
         time.sleep(0.2)
         fourth = client.get("/api/v1/ledger", params=long_lived)
     assert fourth.json()["served"] != first.json()["served"]
+
+
+def test_tokens_in_query_strings_are_not_logged(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        client.get("/api/v1/farms", params={"region": "Jeju", "cc": "no-store"})
+        client.get("/api/v1/notifications/stream", params={"access_token": "secret.jwt.value"})
+    lines = [json.loads(line) for line in gateway.access_log().splitlines() if line.strip()]
+    assert any(entry["query"] == "region=Jeju&cc=no-store" for entry in lines)
+    assert "secret.jwt.value" not in gateway.access_log()
+    assert any(entry["query"] == "[redacted]" for entry in lines)
