@@ -1,7 +1,8 @@
 """What the load generator records while it runs (plain Python; used inside the Locust process).
 
-Per second of the run: answered requests, failures, unanswered ones (status 0), a latency
-histogram, the arrivals offered and the users active. Per endpoint: a histogram, the exact
+Per second of the run: answered requests, failures, unanswered ones (status 0), requests
+that are not arrivals of their own (helpers: a lookup before a confirmation, token renewals),
+a latency histogram, the arrivals offered and the users active. Per endpoint: a histogram, the exact
 maximum, the status codes, the failures by status and a few failure examples. Also the lag
 of each send behind its schedule (a busy load generator shows up here, not as server time).
 """
@@ -12,8 +13,10 @@ import time
 from typing import Any
 
 from loadtests import latency
+from loadtests.mix import ENDPOINTS
 
 MAX_EXAMPLES = 5
+HELPERS = frozenset(e.name for e in ENDPOINTS if e.share == 0)
 
 
 class Collector:
@@ -35,7 +38,16 @@ class Collector:
         t = int((now or time.time()) - self.t0)
         row = self.seconds.get(t)
         if row is None:
-            row = {"t": t, "n": 0, "err": 0, "unanswered": 0, "offered": 0, "users": 0, "hist": {}}
+            row = {
+                "t": t,
+                "n": 0,
+                "err": 0,
+                "unanswered": 0,
+                "extra": 0,
+                "offered": 0,
+                "users": 0,
+                "hist": {},
+            }
             self.seconds[t] = row
         return row
 
@@ -90,6 +102,7 @@ class Collector:
         row["n"] += 1
         row["err"] += failed
         row["unanswered"] += status == "0"
+        row["extra"] += name in HELPERS  # a second request of one arrival, or a token renewal
         latency.add(row["hist"], response_time)
         self._endpoint(name, response_time, status, failed, str(exception)[:200] if failed else "")
 

@@ -110,12 +110,16 @@ def _store(account: dict[str, Any], tokens: dict[str, Any]) -> None:
     )
 
 
+IDLE_CLOSE = 4.0  # seconds: drop kept-alive connections before the server would (uvicorn: 5 s)
+
+
 class PamUser(FastHttpUser):
     abstract = True
     role = mix.BUYER
     concurrency = 16  # connections of one user's pool; its requests never wait on each other
     network_timeout = 30.0
     connection_timeout = 10.0
+    max_retries = 1  # geventhttpclient retries idempotent methods only (a stale kept-alive socket)
 
     def on_start(self) -> None:
         self.rng = random.Random()
@@ -127,6 +131,7 @@ class PamUser(FastHttpUser):
         if self.role == mix.FARMER and self.account["farm_list"]:
             RUN.active_farmers.append(self.account)
         self._rate = RUN.rate
+        self._open, self._last_io = 0, time.monotonic()
         self._due: float | None = time.monotonic() + self.rng.expovariate(self._rate) if self._rate else None
 
     def on_stop(self) -> None:
@@ -166,13 +171,22 @@ class PamUser(FastHttpUser):
         """One request named after its endpoint; the response when its status is expected."""
         endpoint, token = mix.BY_KEY[key], self.account["access"]
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-        with self.client.request(
-            method, path, name=endpoint.name, headers=headers, catch_response=True, **kwargs
-        ) as r:
-            if r.status_code in endpoint.ok:
-                r.success()
-                return r
-            r.failure(f"{r.status_code} {(r.text or repr(getattr(r, 'error', '')))[:160]}")
+        if self._open == 0 and time.monotonic() - self._last_io > IDLE_CLOSE:
+            # like an app's HTTP client with an idle timeout shorter than the server's keep-alive:
+            # never send on a connection the server may be closing (a POST is not retried)
+            self.client.client.clientpool.close()
+        self._open += 1
+        try:
+            with self.client.request(
+                method, path, name=endpoint.name, headers=headers, catch_response=True, **kwargs
+            ) as r:
+                if r.status_code in endpoint.ok:
+                    r.success()
+                    return r
+                r.failure(f"{r.status_code} {(r.text or repr(getattr(r, 'error', '')))[:160]}")
+        finally:
+            self._open -= 1
+            self._last_io = time.monotonic()
         if r.status_code == 401:
             renew(self.account, self.client, token)
         return None

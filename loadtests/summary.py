@@ -26,6 +26,7 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
     errors = sum(s["err"] for s in seconds)
     offered = sum(s.get("offered", 0) for s in seconds)
     unanswered = sum(s.get("unanswered", 0) for s in seconds)
+    extra = sum(s.get("extra", 0) for s in seconds)
     out = latency.summary(hist)
     length = max(length, 1e-9)
     out.update(
@@ -33,7 +34,7 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
             "count": count,
             "errors": errors,
             "error_pct": round(100.0 * errors / count, 4) if count else None,
-            "answered": count - unanswered,
+            "answered": count - unanswered - extra,  # arrivals answered (helpers left out)
             "offered": offered,
             "offered_rps": round(offered / length, 2),
             "achieved_rps": round(count / length, 2),
