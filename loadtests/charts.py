@@ -35,7 +35,7 @@ def line_chart(
     height: int = 260,
 ) -> str:
     """An SVG line chart of ``series`` (label, points of (x seconds, y)); y None is a gap."""
-    left, right, top, bottom = 60, 150, 28, 34
+    left, right, top, bottom = 60, 200, 28, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = [x for _, pts in series for x, _ in pts]
     ys = [y for _, pts in series for _, y in pts if y is not None]

@@ -2,8 +2,8 @@
 
 The page has the verdict and its checks, the overall and per-endpoint figures, failures by
 status, the find-max steps, the platform's CPU and memory by process group, the write
-verification, and three inline SVG charts over time: latency percentiles, throughput
-(offered, answered, failed, users) and CPU. No script, no stylesheet or font is fetched.
+verification, and four inline SVG charts over time: latency percentiles, throughput
+(offered, answered, failed), active users and CPU. No script, no stylesheet or font is fetched.
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def charts(result: Mapping[str, Any]) -> str:
         ("offered/s", [(r["t"], r["offered"]) for r in tl]),
         ("answered/s", [(r["t"], r["rps"]) for r in tl]),
         ("failed/s", [(r["t"], r["errors"]) for r in tl]),
-        ("users", [(r["t"], r["users"]) for r in tl]),
     ]
+    users = [("active users", [(r["t"], r["users"]) for r in tl])]
     rt = result.get("resource_timeline", [])
     cpu = [
         ("platform (% of machine)", [(r["t"], r["platform_cpu_pct"]) for r in rt]),
@@ -136,6 +136,7 @@ def charts(result: Mapping[str, Any]) -> str:
         (
             line_chart("Latency percentiles per second", lat, " ms"),
             line_chart("Throughput per second", thr),
+            line_chart("Virtual users", users, height=180),
             line_chart("CPU", cpu, " %"),
         )
     )
@@ -161,7 +162,9 @@ def render_html(result: Mapping[str, Any]) -> str:
 {f"<p>Endpoints left out (not on the platform yet):</p><ul>{skipped_html}</ul>" if skipped_html else ""}
 <h2>Verdict</h2>{_verdict(result)}
 <h2>Overall</h2>{_overall(result["overall"])}
-<p>Mix by category (% of requests): {_cell(result.get("mix_pct", {}))}</p>
+<p>Mix by category (% of requests): {
+        escape(", ".join(f"{k} {v:.1f} %" for k, v in result.get("mix_pct", {}).items()))
+    }</p>
 {_steps(result.get("find_max"))}
 <h2>Over time</h2>{charts(result)}
 <h2>Per endpoint</h2>{_endpoints(result["endpoints"])}

@@ -20,7 +20,7 @@ from typing import Any
 
 import psutil
 
-NAMES = {"nginx": "nginx", "redis-server": "redis", "beam.smp": "rabbitmq", "epmd": "rabbitmq"}
+NAMES = {"redis-server": "redis", "beam.smp": "rabbitmq", "epmd": "rabbitmq"}
 _PORT = re.compile(r"--port[= ](\d+)")
 
 
@@ -59,8 +59,10 @@ def _category(
         if embedded is not None:
             return "postgres (embedded)" if data_dir.startswith(embedded) else None
         return None if "pgserver" in cmd or "pgserver" in data_dir else "postgres"
+    if name == "nginx":  # only the gateway in front of the target: other nginx are not ours
+        return "nginx" if proc.pid in listeners else None
     if name in NAMES:
-        return NAMES[name] if embedded is None or name == "nginx" else None
+        return NAMES[name] if embedded is None else None
     if "gateway.embedded" in cmd:
         return "embedded" if proc.pid in listeners else None
     match = re.search(r"services\.(\w+)\.app", cmd)
@@ -68,9 +70,7 @@ def _category(
         port = _PORT.search(cmd)
         if ports is None or (port and int(port.group(1)) in ports) or proc.pid in listeners:
             return f"service {match.group(1)}"
-    if proc.pid in listeners:
-        return "gateway" if name.startswith("nginx") else "platform"
-    return None
+    return "platform" if proc.pid in listeners else None
 
 
 def _embedded_data(pids: set[int]) -> str | None:

@@ -97,4 +97,4 @@ def test_smoke_run(embedded: str, tmp_path: Path) -> None:
     assert result["writes"]["trades"]["acknowledged"] > 0
     assert result["timeline"] and result["resources"]["platform_cpu_pct_mean"] is not None
     assert "embedded" in result["resources"]["groups"]
-    assert (out / "report.html").read_text().count("<svg") == 3
+    assert (out / "report.html").read_text().count("<svg") == 4

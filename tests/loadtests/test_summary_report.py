@@ -95,7 +95,7 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     report.write_html(result, tmp_path / "report.html")
     report.write_json(result, tmp_path / "result.json")
     html = (tmp_path / "report.html").read_text()
-    assert html.count("<svg") == 3  # latency, throughput, CPU
+    assert html.count("<svg") == 4  # latency, throughput, users, CPU
     assert "<script" not in html and "<link" not in html
     assert not [
         u
