@@ -7,7 +7,9 @@ the same transaction as the upsert (``consumers.py``)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -15,6 +17,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.db.database import Database
 from pamtalk.events.catalogue import TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
 from services.prediction.ml.crops import normalise_crop
@@ -53,30 +56,58 @@ async def record_settled(session: AsyncSession, event: Event, envelope: Envelope
     )
 
 
+class HistoryIndex:
+    """The first recorded day of every (crop, region), read at most every ``ttl`` seconds, so
+    that a forecast needs no database read when its pair has too little history.
+
+    A stale snapshot cannot hide history a forecast could use: a pair's first day only moves
+    by a backfill, and a pair first seen within ``ttl`` is far from 28 days old."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._first: dict[Pair, date] = {}
+        self._read_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    def forget(self) -> None:
+        """Read the table again on next use (after a backfill)."""
+        self._read_at = float("-inf")
+
+    async def first_days(self, db: Database) -> dict[Pair, date]:
+        if time.monotonic() - self._read_at < self.ttl:
+            return self._first
+        async with self._lock:
+            if time.monotonic() - self._read_at >= self.ttl:
+                async with db.transaction() as session:
+                    rows = await session.execute(
+                        select(DailyDemand.crop, DailyDemand.region, func.min(DailyDemand.day)).group_by(
+                            DailyDemand.crop, DailyDemand.region
+                        )
+                    )
+                    self._first = {(crop, region): day for crop, region, day in rows}
+                self._read_at = time.monotonic()
+        return self._first
+
+
 async def load_histories(
-    session: AsyncSession, pairs: Iterable[Pair], start: date
+    db: Database, index: HistoryIndex, pairs: Iterable[Pair], start: date
 ) -> dict[Pair, list[float]]:
     """The daily demand of the ``WINDOW`` days before ``start`` (oldest first; days without
     trades count as zero) for each pair whose platform history reaches back that far. Pairs
     with a shorter history are left out: their forecasts use generated history."""
-    wanted = sorted(set(pairs))
-    if not wanted:
-        return {}
     first = start - timedelta(days=WINDOW)
-    keys = tuple_(DailyDemand.crop, DailyDemand.region)
-    earliest = await session.execute(
-        select(DailyDemand.crop, DailyDemand.region, func.min(DailyDemand.day))
-        .where(keys.in_(wanted))
-        .group_by(DailyDemand.crop, DailyDemand.region)
-    )
-    enough = {(crop, region) for crop, region, day in earliest if day <= first}
+    known = await index.first_days(db)
+    enough = sorted({p for p in pairs if p in known and known[p] <= first})
     if not enough:
         return {}
-    rows = await session.execute(
-        select(DailyDemand.crop, DailyDemand.region, DailyDemand.day, DailyDemand.quantity).where(
-            keys.in_(sorted(enough)), DailyDemand.day >= first, DailyDemand.day < start
+    async with db.transaction() as session:
+        rows = await session.execute(
+            select(DailyDemand.crop, DailyDemand.region, DailyDemand.day, DailyDemand.quantity).where(
+                tuple_(DailyDemand.crop, DailyDemand.region).in_(enough),
+                DailyDemand.day >= first,
+                DailyDemand.day < start,
+            )
         )
-    )
     histories: dict[Pair, list[float]] = {pair: [0.0] * WINDOW for pair in enough}
     for crop, region, day, quantity in rows:
         histories[(crop, region)][(day - first).days] += float(quantity)

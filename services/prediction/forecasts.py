@@ -79,8 +79,7 @@ async def forecast_pairs(
     """Forecasts for every (crop, region) pair, in order: one database read for the
     histories, then all requests into the batcher at once (so they share model calls).
     Raises ``ForecastInputError`` when a request is refused by the models."""
-    async with db.transaction() as session:
-        histories = await load_histories(session, pairs, start)
+    histories = await load_histories(db, state.history_index, pairs, start)
     requests = [
         ForecastRequest(crop, region, start, days, histories.get((crop, region))) for crop, region in pairs
     ]

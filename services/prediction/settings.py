@@ -18,5 +18,8 @@ class PredictionSettings(ServiceSettings):
     batch_concurrency: int = 1
     forecast_cache_seconds: int = TTL_FORECAST  # Redis cache of forecasts (source plan: 3,600 s)
     forecast_max_age_seconds: int = 300  # Cache-Control max-age of a forecast (clients, gateway)
+    # How often the first day of each crop/region's daily demand is read again (a forecast
+    # reads the database only for pairs with 28 days of history).
+    history_index_seconds: float = 300.0
     page_size: int = 20
     max_page_size: int = 100

@@ -19,6 +19,7 @@ from pamtalk.deps import get_runtime as runtime_of
 from pamtalk.errors import Problem
 from pamtalk.runtime import Runtime
 from services.prediction.batcher import MicroBatcher
+from services.prediction.demand_history import HistoryIndex
 from services.prediction.ml.card import ARTIFACTS_DIR
 from services.prediction.ml.runtime import ForecastRequest, ForecastResult, ModelRuntime, get_runtime
 from services.prediction.ml.trades import TradeRow
@@ -37,11 +38,13 @@ class PredictionState:
     settings: PredictionSettings
     cache: Cache
     loading: asyncio.Task[ModelRuntime]
+    history_index: HistoryIndex = field(init=False)
     forecasts: MicroBatcher[ForecastRequest, ForecastResult] = field(init=False)
     trade_scores: MicroBatcher[TradeRow, float] = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.settings
+        self.history_index = HistoryIndex(s.history_index_seconds)
         size, wait = s.batch_max_size, s.batch_max_wait_ms / 1000
         self.forecasts = MicroBatcher(
             self._forecast_many,

@@ -97,6 +97,7 @@ async def test_platform_history_is_used_once_it_has_28_days(prediction_api) -> N
                 text("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, :c, :r, :q)"),
                 {"d": day, "c": "lettuce", "r": "Jeju", "q": quantity},
             )
+    state(app).history_index.forget()  # a backfill: read the first days again
     body = (await client.get(DEMAND, params={"crop": "lettuce", "region": "Jeju"})).json()
     assert body["history_source"] == "platform"
     assert not any("history" in note for note in body["notes"])
@@ -108,6 +109,7 @@ async def test_platform_history_is_used_once_it_has_28_days(prediction_api) -> N
             text("DELETE FROM daily_demand WHERE crop = 'lettuce' AND region = 'Jeju' AND day = :d"),
             {"d": start - timedelta(days=28)},
         )
+    state(app).history_index.forget()
     await state(app).cache.invalidate()
     body = (await client.get(DEMAND, params={"crop": "lettuce", "region": "Jeju"})).json()
     assert body["history_source"] == "generated"
