@@ -264,7 +264,8 @@ def print_summary(result: dict, out: Path) -> None:
             f"platform CPU {res['platform_cpu_pct_mean']} % of the machine "
             f"(max {res['platform_cpu_pct_max']}), "
             f"memory (PSS) max {res['platform_mem_mb_max']} MB; "
-            f"machine memory max {res['machine_memory_pct_max']} %"
+            f"machine memory max {res['machine_memory_pct_max']} %; "
+            f"machine CPU (everything running) {res['machine_cpu_pct_mean']} %"
         )
     if result["writes"]:
         told = [f"{k} {v['acknowledged']}" for k, v in result["writes"].items() if isinstance(v, dict)]

@@ -89,7 +89,8 @@ def _find_max(cfg: dict[str, Any], users: int) -> list[dict[str, Any]]:
         )
         steps.append({"rps": rate, "start": start, "end": end, "figures": fig, **result})
         print(
-            f"  step {len(steps)}: offered {rate:.0f}/s -> answered {fig['achieved_rps']:.0f}/s, "
+            f"  step {len(steps)}: target {rate:.0f}/s, offered {fig['offered_rps']:.0f}/s -> "
+            f"answered {fig['achieved_rps']:.0f}/s, "
             f"p95 {_ms(fig['p95_ms'])} p99 {_ms(fig['p99_ms'])}, errors {fig['errors']}: "
             f"{result['verdict']} {'; '.join(result['failed'])}  (send lag p99 {lag_p99} ms)",
             flush=True,
