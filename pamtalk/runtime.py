@@ -45,6 +45,12 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)  # service-specific singletons
 
 
+def _bus(settings: ServiceSettings, service: str) -> Bus:
+    if settings.bus == "memory":
+        return make_bus("memory", service=service)
+    return make_bus(settings.amqp_url, service=service, queue_prefix=settings.amqp_prefix)
+
+
 def build_runtime(
     service: str, settings: ServiceSettings, shared: Shared | None, outbox: Table | None
 ) -> Runtime:
@@ -61,9 +67,7 @@ def build_runtime(
         settings=settings,
         db=db,
         redis=shared.redis if shared else make_redis(settings.redis_url),
-        bus=shared.bus
-        if shared
-        else make_bus("memory" if settings.bus == "memory" else settings.amqp_url, service=service),
+        bus=shared.bus if shared else _bus(settings, service),
         verifier=verifier,
         outbox=outbox,
         owns_bus=shared is None,

@@ -27,6 +27,9 @@ class ServiceSettings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"  # "fake" = in-process stand-in
     bus: Literal["memory", "amqp"] = "amqp"
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Prefix of the exchange and queue names: lets two deployments (or a test run beside a
+    # developer's `make up`) share one RabbitMQ without taking each other's messages.
+    amqp_prefix: str = ""
     jwks_url: str = "http://127.0.0.1:8080/.well-known/jwks.json"
     jwt_issuer: str = "pamtalk-user-service"
     jwt_audience: str = "pamtalk"

@@ -52,7 +52,9 @@ def banner(port: int, services: list[str]) -> str:
 
 
 async def serve(database_url: str, host: str, port: int) -> None:
-    platform = EmbeddedPlatform(database_url, make_redis("fake"), outbox_poll_seconds=0.5)
+    platform = EmbeddedPlatform(
+        database_url, make_redis("fake"), outbox_poll_seconds=0.5, public_base_url=f"http://localhost:{port}"
+    )
     server = uvicorn.Server(
         uvicorn.Config(platform, host=host, port=port, log_config=None, access_log=False, lifespan="on")
     )

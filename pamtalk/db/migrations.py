@@ -42,6 +42,7 @@ def run_env(metadata: MetaData) -> None:
 
     def do_run(connection: Connection) -> None:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+
         def only_own_schema(name: str | None, type_: str, parent_names: Any) -> bool:
             return name == schema if type_ == "schema" else True
 

@@ -12,6 +12,7 @@ import aio_pika
 import pytest
 
 from pamtalk.bus.topology import EXCHANGE
+from tests.e2e.conftest import AMQP_PREFIX
 from tests.e2e.harness import Distributed
 from tests.services_available import AMQP_URL
 
@@ -43,7 +44,9 @@ async def test_sign_up_to_esg_event_through_the_gateway(platform: Distributed) -
     connection = await aio_pika.connect(AMQP_URL)
     async with connection, platform.async_client() as client:
         channel = await connection.channel()
-        exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        exchange = await channel.declare_exchange(
+            AMQP_PREFIX + EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        )
         spy = await channel.declare_queue(exclusive=True, auto_delete=True)
         await spy.bind(exchange, "farm.#")
 
