@@ -63,7 +63,8 @@ SLOW_START = {"prediction": 300}  # seconds allowed before the first ready answe
 SHARED_SECRETS = ("DATABASE_URL", "REDIS_URL", "AMQP_URL")
 EXTRA_SECRETS = {
     "user": ("JWT_PRIVATE_KEY",),
-    "blockchain": ("LEDGER_SIGNING_KEY", "CHAIN_PRIVATE_KEY", "CHAIN_RPC_URL"),
+    # the anchor contract is not secret, but it is per deployment and required in production
+    "blockchain": ("LEDGER_SIGNING_KEY", "CHAIN_PRIVATE_KEY", "CHAIN_RPC_URL", "ANCHOR_CONTRACT_ADDRESS"),
 }
 
 # Other services a service calls over HTTP inside the cluster (everyone verifies tokens
