@@ -58,12 +58,22 @@ class Database:
             connect_args={"server_settings": {"search_path": f"{schema},public"}},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads need no transaction: autocommit saves the BEGIN/COMMIT round trips.
+        self.read_sessions = async_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
         self.capacity = pool_size + max_overflow
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reads(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only (autocommit: each statement sees the latest commit)."""
+        async with self.read_sessions() as session:
             yield session
 
     async def ping(self) -> bool:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, DbSession, ReadSession
 from pamtalk.errors import Problem, problems
 from services.user import accounts
 from services.user.schemas import PasswordChange, ProfileUpdate, RoleGrant, UserOut, WalletLink
@@ -21,7 +21,7 @@ State = Annotated[UserState, Depends(user_state)]
 
 
 @router.get("/me", response_model=UserOut, summary="My account")
-async def me(principal: CurrentUser, session: DbSession) -> UserOut:
+async def me(principal: CurrentUser, session: ReadSession) -> UserOut:
     return UserOut.model_validate(await accounts.get_user(session, principal.id))
 
 
@@ -53,7 +53,7 @@ async def link_wallet(body: WalletLink, principal: CurrentUser, session: DbSessi
 
 
 @router.get("/{user_id}", response_model=UserOut, summary="A user (yourself, or anyone for admins)")
-async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: DbSession) -> UserOut:
+async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: ReadSession) -> UserOut:
     if not accounts.can_read(principal, user_id):
         raise Problem(404, "No such user.", type_="user-not-found")
     return UserOut.model_validate(await accounts.get_user(session, user_id))
