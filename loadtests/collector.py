@@ -1,9 +1,10 @@
 """What the load generator records while it runs (plain Python; used inside the Locust process).
 
-Per second of the run: answered requests, failures, unanswered ones (status 0), requests
-that are not arrivals of their own (helpers: a lookup before a confirmation, token renewals),
-a latency histogram, the arrivals offered and the users active. Per endpoint: a histogram, the exact
-maximum, the status codes, the failures by status and a few failure examples. Also the lag
+Per second of the run: requests, failures, unanswered ones (status 0), a latency histogram,
+the arrivals offered, the arrivals answered (an arrival is one action of a user: one request,
+or two when a farmer looks up a trade before confirming it) and the users active. Per
+endpoint: a histogram, the exact maximum, the status codes, the failures by status and a few
+failure examples. Also the lag
 of each send behind its schedule (a busy load generator shows up here, not as server time).
 """
 
@@ -13,10 +14,8 @@ import time
 from typing import Any
 
 from loadtests import latency
-from loadtests.mix import ENDPOINTS
 
 MAX_EXAMPLES = 5
-HELPERS = frozenset(e.name for e in ENDPOINTS if e.share == 0)
 
 
 class Collector:
@@ -43,10 +42,11 @@ class Collector:
                 "n": 0,
                 "err": 0,
                 "unanswered": 0,
-                "extra": 0,
+                "answered": 0,
                 "offered": 0,
                 "users": 0,
                 "hist": {},
+                "lag": {},
             }
             self.seconds[t] = row
         return row
@@ -58,6 +58,13 @@ class Collector:
         row["offered"] += 1
         self.offered_total += 1
         latency.add(self.lag, max(lag_s, 0.0) * 1000)
+        latency.add(row["lag"], max(lag_s, 0.0) * 1000)
+
+    def arrival_done(self, answered: bool) -> None:
+        """An arrival's requests are over: ``answered`` unless none of them got an answer."""
+        row = self._second()
+        if row is not None and answered:
+            row["answered"] += 1
 
     def dropped(self) -> None:
         """An arrival not sent: too many requests of this generator already in flight."""
@@ -102,7 +109,6 @@ class Collector:
         row["n"] += 1
         row["err"] += failed
         row["unanswered"] += status == "0"
-        row["extra"] += name in HELPERS  # a second request of one arrival, or a token renewal
         latency.add(row["hist"], response_time)
         self._endpoint(name, response_time, status, failed, str(exception)[:200] if failed else "")
 
@@ -128,7 +134,7 @@ class Collector:
 
     @staticmethod
     def _json(row: dict[str, Any]) -> dict[str, Any]:
-        return {**row, "hist": latency.to_json(row["hist"])}
+        return {**row, "hist": latency.to_json(row["hist"]), "lag": latency.to_json(row["lag"])}
 
     def export(self) -> dict[str, Any]:
         return {

@@ -19,6 +19,7 @@ from collections import defaultdict, deque
 from types import SimpleNamespace
 from typing import Any
 
+import gevent
 from gevent.lock import Semaphore
 from gevent.pool import Group
 from locust import FastHttpUser, LoadTestShape, task
@@ -162,10 +163,13 @@ class PamUser(FastHttpUser):
         RUN.group.spawn(self._act, key)
 
     def _act(self, key: str) -> None:
+        me = gevent.getcurrent()
+        me.sent, me.answered = 0, 0  # type: ignore[attr-defined]
         try:
             getattr(self, f"do_{key}")()
         except Exception as exc:  # a bug of the tool, not an answer of the platform
             RUN.tool_errors[f"{key}: {type(exc).__name__}: {str(exc)[:120]}"] += 1
+        RUN.collector.arrival_done(me.answered > 0 or me.sent == 0)  # type: ignore[attr-defined]
 
     def call(self, key: str, method: str, path: str, **kwargs: Any) -> Any:
         """One request named after its endpoint; the response when its status is expected."""
@@ -180,6 +184,9 @@ class PamUser(FastHttpUser):
             with self.client.request(
                 method, path, name=endpoint.name, headers=headers, catch_response=True, **kwargs
             ) as r:
+                me = gevent.getcurrent()
+                me.sent = getattr(me, "sent", 0) + 1  # type: ignore[attr-defined]
+                me.answered = getattr(me, "answered", 0) + (r.status_code != 0)  # type: ignore[attr-defined]
                 if r.status_code in endpoint.ok:
                     r.success()
                     return r

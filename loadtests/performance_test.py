@@ -207,7 +207,13 @@ def assemble(args, sc, slo, mode, services, skipped, raw, sampler, writes) -> di
             step["cpu_pct"] = step_res.get("platform_cpu_pct_mean")
         held = [s for s in steps if s["verdict"] == "PASS"]
         best = held[-1] if held else None
-        found = {"slo": slo, "highest_passing_rps": best["rps"] if best else None, "steps": steps}
+        limited = bool(steps) and steps[-1]["verdict"] == "GENERATOR"
+        found = {
+            "slo": slo,
+            "highest_passing_rps": best["rps"] if best else None,
+            "limited_by_generator": limited,  # the platform may hold more than the tool could send
+            "steps": steps,
+        }
         if best is not None:
             window = resources.summarize(sampler.samples, t0 + best["start"], t0 + best["end"])
             judged = verdict.figures_from(best["figures"], window, lost)
@@ -271,9 +277,10 @@ def print_summary(result: dict, out: Path) -> None:
         told = [f"{k} {v['acknowledged']}" for k, v in result["writes"].items() if isinstance(v, dict)]
         print(f"lost writes: {result['writes']['lost_writes']} (acknowledged: {', '.join(told)})")
     if result["find_max"]:
+        fm = result["find_max"]
+        bound = " (the load generator ran out before the platform did)" if fm["limited_by_generator"] else ""
         print(
-            f"find-max ({result['find_max']['slo']} SLO): highest rate that held = "
-            f"{result['find_max']['highest_passing_rps']} req/s"
+            f"find-max ({fm['slo']} SLO): highest rate that held = {fm['highest_passing_rps']} req/s{bound}"
         )
     for w in result["warnings"]:
         print(f"warning: {w}")

@@ -86,6 +86,11 @@ def _steps(find_max: Mapping[str, Any] | None) -> str:
     head = (
         f"<h2>Find-max (SLO {escape(find_max['slo'])}): highest rate that held = "
         f"{find_max['highest_passing_rps']} req/s</h2>"
+        + (
+            "<p>The load generator ran out before the platform did.</p>"
+            if find_max.get("limited_by_generator")
+            else ""
+        )
     )
     cols = ("offered req/s", "answered req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "platform CPU %")
     return head + table((*cols, "verdict", "failed"), rows)

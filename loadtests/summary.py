@@ -25,8 +25,8 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
     count = sum(s["n"] for s in seconds)
     errors = sum(s["err"] for s in seconds)
     offered = sum(s.get("offered", 0) for s in seconds)
-    unanswered = sum(s.get("unanswered", 0) for s in seconds)
-    extra = sum(s.get("extra", 0) for s in seconds)
+    answered = sum(s.get("answered", 0) for s in seconds)
+    lag = latency.merge(latency.from_json(s.get("lag", {})) for s in seconds)
     out = latency.summary(hist)
     length = max(length, 1e-9)
     out.update(
@@ -34,11 +34,12 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
             "count": count,
             "errors": errors,
             "error_pct": round(100.0 * errors / count, 4) if count else None,
-            "answered": count - unanswered - extra,  # arrivals answered (helpers left out)
+            "answered": answered,  # arrivals that got an answer (offered counts arrivals too)
             "offered": offered,
             "offered_rps": round(offered / length, 2),
             "achieved_rps": round(count / length, 2),
             "seconds": round(length, 1),
+            "send_lag_p99_ms": latency.percentile(lag, 0.99),  # how late the generator sent
         }
     )
     return out

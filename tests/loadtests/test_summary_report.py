@@ -21,6 +21,7 @@ def _second(t: int, times: list[float], errors: int = 0, offered: int | None = N
         "n": n,
         "err": errors,
         "unanswered": 0,
+        "answered": n,
         "offered": n if offered is None else offered,
         "users": 10,
         "hist": latency.to_json(hist),
