@@ -106,7 +106,9 @@ def run_generator(config_path: Path, sampler: resources.Sampler) -> int:
         raise
 
 
-def warnings_of(raw: dict, res: dict, skipped: dict, gen_cpu: float | None, mode: str) -> list[str]:
+def warnings_of(
+    raw: dict, res: dict, skipped: dict, gen_cpu: float | None, mode: str, writes: dict | None
+) -> list[str]:
     out = [f"left out: {reason}" for reason in skipped.values()]
     lag = raw["lag"].get("p99_ms")
     if lag is not None and lag > 50:
@@ -117,6 +119,10 @@ def warnings_of(raw: dict, res: dict, skipped: dict, gen_cpu: float | None, mode
         out.append(f"{raw['not_sent']} arrivals were not sent (in-flight limit): the platform fell behind")
     if raw.get("open_at_end"):
         out.append(f"{raw['open_at_end']} requests had no answer by the end of the drain (counted as failed)")
+    if writes and writes.get("unverified"):
+        out.append(
+            f"{writes['unverified']} writes could not be checked (the platform kept failing the reads)"
+        )
     if raw["tool_errors"]:
         out.append(f"tool errors (bugs of the tool, not platform answers): {raw['tool_errors']}")
     if res and mode == "distributed":
@@ -245,7 +251,7 @@ def assemble(args, sc, slo, mode, services, skipped, raw, sampler, writes) -> di
             "locust_totals": raw["locust"],
         },
         "verdict": verdict.evaluate(judged, verdict.SLOS[slo], skip=skip),
-        "warnings": warnings_of(raw, res, skipped, gen_cpu, mode) + sampler.errors[:3],
+        "warnings": warnings_of(raw, res, skipped, gen_cpu, mode, writes) + sampler.errors[:3],
     }
 
 

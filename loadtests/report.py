@@ -114,13 +114,12 @@ def _writes(writes: Mapping[str, Any] | None) -> str:
     if not writes:
         return "<p>Not verified.</p>"
     rows = [
-        (k, v["acknowledged"], v["lost"], ", ".join(v["lost_sample"]))
+        (k, v["acknowledged"], v["lost"], v.get("unverified", 0), ", ".join(v["lost_sample"]))
         for k, v in writes.items()
         if isinstance(v, dict)
     ]
-    return f"<p>Lost writes: <b>{writes['lost_writes']}</b></p>" + table(
-        ("write", "acknowledged", "lost", "sample"), rows
-    )
+    head = ("write", "acknowledged", "lost", "could not be checked", "lost (sample)")
+    return f"<p>Lost writes: <b>{writes['lost_writes']}</b></p>" + table(head, rows)
 
 
 def charts(result: Mapping[str, Any]) -> str:

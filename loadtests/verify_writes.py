@@ -2,9 +2,12 @@
 
 Trades: each buyer's trades since the run began are listed (keyset pages of 100) and every
 id the tool was told was created (201) must be among them; one that is not is asked for
-directly, and what is still missing is *lost*. Confirmations: such a trade must no longer
-be pending. Farms: each registered farm must be readable. ESG submissions: each must be in
-its farm's history. The checks run through the public API with the accounts' tokens.
+directly, and one the platform then answers 404 for is *lost*. Confirmations: such a trade
+must no longer be pending. Farms: each registered farm must be readable. ESG submissions:
+each must be in its farm's history. The checks go through the public API with the
+accounts' tokens. Right after an overload the platform may still answer 5xx: such answers
+are retried with back-off, and what cannot be checked is reported as *unverified*, never as
+lost (nor as kept).
 """
 
 from __future__ import annotations
@@ -19,106 +22,114 @@ import httpx
 from loadtests.seed import auth, ensure_token
 
 SAMPLE = 10  # ids of lost writes kept in the result
+ATTEMPTS = 6  # per check: 0.5, 1, 2, 4, 8 s between them
+UNKNOWN = "unverified"
 
 
-async def _listed_trades(client: httpx.AsyncClient, account: dict[str, Any], since: str) -> dict[str, str]:
-    """Trade id -> status of the account's trades created since ``since``."""
-    found: dict[str, str] = {}
+async def _get(
+    client: httpx.AsyncClient, path: str, account: dict[str, Any], **params: str
+) -> httpx.Response | None:
+    """The answer when it is definite (200 or 404), else None after the retries."""
+    for attempt in range(ATTEMPTS):
+        try:
+            r = await client.get(path, params=params or None, headers=auth(account))
+            if r.status_code in (200, 404):
+                return r
+        except httpx.HTTPError:
+            pass
+        if attempt < ATTEMPTS - 1:
+            await asyncio.sleep(0.5 * 2**attempt)
+    return None
+
+
+async def _pages(client: httpx.AsyncClient, path: str, account: dict[str, Any], **params: str) -> list | None:
+    """Every item of a keyset-paged list; None when a page could not be had."""
+    items: list = []
     cursor = None
     while True:
-        params = {"from": since, "limit": "100", **({"cursor": cursor} if cursor else {})}
-        r = await client.get("/api/v1/transactions", params=params, headers=auth(account))
-        r.raise_for_status()
+        r = await _get(client, path, account, limit="100", **params, **({"cursor": cursor} if cursor else {}))
+        if r is None or r.status_code != 200:
+            return None
         page = r.json()
-        found.update({t["id"]: t["status"] for t in page["items"]})
+        items += page["items"]
         cursor = page.get("next_cursor")
         if not cursor:
-            return found
+            return items
 
 
-async def _direct(client: httpx.AsyncClient, account: dict[str, Any], trade_id: str) -> str | None:
-    r = await client.get(f"/api/v1/transactions/{trade_id}", headers=auth(account))
+async def _trade(client: httpx.AsyncClient, account: dict[str, Any], trade_id: str) -> str | None:
+    """The trade's status; None when it is not there; UNKNOWN when the platform did not say."""
+    r = await _get(client, f"/api/v1/transactions/{trade_id}", account)
+    if r is None:
+        return UNKNOWN
     return r.json()["status"] if r.status_code == 200 else None
 
 
-async def _exists(client: httpx.AsyncClient, path: str, account: dict[str, Any]) -> bool:
-    return (await client.get(path, headers=auth(account))).status_code == 200
+async def _farm(client: httpx.AsyncClient, farm_id: str, account: dict[str, Any]) -> str | None:
+    r = await _get(client, f"/api/v1/farms/{farm_id}", account)
+    return UNKNOWN if r is None else ("ok" if r.status_code == 200 else None)
 
 
-async def _esg_ids(client: httpx.AsyncClient, farm_id: str, account: dict[str, Any]) -> set[str]:
-    ids: set[str] = set()
-    cursor = None
-    while True:
-        params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-        r = await client.get(f"/api/v1/farms/{farm_id}/esg", params=params, headers=auth(account))
-        if r.status_code != 200:
-            return ids
-        page = r.json()
-        ids.update(item["id"] for item in page["items"])
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return ids
-
-
-def _block(told: int, lost: list[str]) -> dict[str, Any]:
-    return {"acknowledged": told, "lost": len(lost), "lost_sample": lost[:SAMPLE]}
+def _block(told: int, outcomes: dict[str, str | None]) -> dict[str, Any]:
+    lost = [key for key, value in outcomes.items() if value is None]
+    unverified = sum(value == UNKNOWN for value in outcomes.values())
+    return {"acknowledged": told, "lost": len(lost), "unverified": unverified, "lost_sample": lost[:SAMPLE]}
 
 
 async def verify(host: str, writes: dict[str, list], accounts: list[dict], started: float) -> dict[str, Any]:
     by_email = {a["email"]: a for a in accounts}
     since = datetime.fromtimestamp(started - 120, UTC).isoformat().replace("+00:00", "Z")
-    gate = asyncio.Semaphore(16)
-    async with httpx.AsyncClient(base_url=host, timeout=60) as client:
+    gate = asyncio.Semaphore(8)
 
-        async def gated(job: Any) -> Any:
-            async with gate:
-                return await job
+    async def gated(job: Any) -> Any:
+        async with gate:
+            return await job
 
+    async with httpx.AsyncClient(base_url=host, timeout=30) as client:
         used = {e for kind in writes.values() for *_, e in kind if e in by_email}
         await asyncio.gather(*(gated(ensure_token(client, by_email[e])) for e in used))
         trades_of: dict[str, list[str]] = defaultdict(list)
         for trade_id, email in writes.get("trades", []):
             trades_of[email].append(trade_id)
-        status: dict[str, str] = {}
+        buyers = [e for e in trades_of if e in by_email]
         listings = await asyncio.gather(
-            *(gated(_listed_trades(client, by_email[e], since)) for e in trades_of if e in by_email)
+            *(gated(_pages(client, "/api/v1/transactions", by_email[e], **{"from": since})) for e in buyers)
         )
+        status: dict[str, str | None] = {}
         for listing in listings:
-            status.update(listing)
-        unseen = [(t, e) for e, ids in trades_of.items() for t in ids if t not in status]
-        direct = await asyncio.gather(*(gated(_direct(client, by_email[e], t)) for t, e in unseen))
-        for (trade_id, _), found in zip(unseen, direct, strict=True):
-            if found is not None:
-                status[trade_id] = found
-        lost_trades = [t for ids in trades_of.values() for t in ids if t not in status]
+            status.update({t["id"]: t["status"] for t in listing or []})
         buyer_of = {t: e for e, ids in trades_of.items() for t in ids}
         confirmed = writes.get("confirmed", [])
-        extra = [(t, buyer_of.get(t, e)) for t, e in confirmed if t not in status]
-        more = await asyncio.gather(*(gated(_direct(client, by_email[e], t)) for t, e in extra))
-        status.update({t: s for (t, _), s in zip(extra, more, strict=True) if s is not None})
-        lost_confirms = [t for t, _ in confirmed if status.get(t) in (None, "pending")]
+        unseen = [(t, e) for t, e in buyer_of.items() if t not in status]
+        unseen += [(t, buyer_of.get(t, e)) for t, e in confirmed if t not in status and t not in buyer_of]
+        direct = await asyncio.gather(*(gated(_trade(client, by_email[e], t)) for t, e in unseen))
+        status.update({t: s for (t, _), s in zip(unseen, direct, strict=True)})
+        trades = {t: status.get(t) for t in buyer_of}
+        confirms = {t: (None if status.get(t) == "pending" else status.get(t)) for t, _ in confirmed}
         farms = writes.get("farms", [])
-        seen = await asyncio.gather(
-            *(gated(_exists(client, f"/api/v1/farms/{f}", by_email[e])) for f, e in farms)
-        )
-        lost_farms = [f for (f, _), ok in zip(farms, seen, strict=True) if not ok]
+        seen = await asyncio.gather(*(gated(_farm(client, f, by_email[e])) for f, e in farms))
+        farm_outcomes = {f: s for (f, _), s in zip(farms, seen, strict=True)}
         esg_by_farm: dict[tuple[str, str], list[str]] = defaultdict(list)
         for submission, farm_id, email in writes.get("esg", []):
             esg_by_farm[(farm_id, email)].append(submission)
-        histories = await asyncio.gather(*(gated(_esg_ids(client, f, by_email[e])) for f, e in esg_by_farm))
-        lost_esg = [
-            s
-            for (key, subs), ids in zip(esg_by_farm.items(), histories, strict=True)
-            for s in subs
-            if s not in ids
-        ]
+        histories = await asyncio.gather(
+            *(gated(_pages(client, f"/api/v1/farms/{f}/esg", by_email[e])) for f, e in esg_by_farm)
+        )
+        esg: dict[str, str | None] = {}
+        for subs, items in zip(esg_by_farm.values(), histories, strict=True):
+            ids = None if items is None else {i["id"] for i in items}
+            esg.update({s: UNKNOWN if ids is None else ("ok" if s in ids else None) for s in subs})
     checks = {
-        "trades": _block(len(buyer_of), lost_trades),
-        "confirmations": _block(len(confirmed), lost_confirms),
-        "farms": _block(len(farms), lost_farms),
-        "esg_submissions": _block(sum(len(v) for v in esg_by_farm.values()), lost_esg),
+        "trades": _block(len(buyer_of), trades),
+        "confirmations": _block(len(confirmed), confirms),
+        "farms": _block(len(farms), farm_outcomes),
+        "esg_submissions": _block(len(esg), esg),
     }
-    return {"lost_writes": sum(c["lost"] for c in checks.values()), **checks}
+    return {
+        "lost_writes": sum(c["lost"] for c in checks.values()),
+        "unverified": sum(c["unverified"] for c in checks.values()),
+        **checks,
+    }
 
 
 def run(host: str, writes: dict[str, list], accounts: list[dict], started: float) -> dict[str, Any]:
