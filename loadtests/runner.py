@@ -29,7 +29,7 @@ from loadtests.locustfile import RUN
 from loadtests.scenarios import FindMax, Scenario
 
 PROGRESS_EVERY = 5.0
-GENERATOR_LAG_MS = 50.0  # a find-max step whose sends were later than this is not judged
+GENERATOR_LAG_MS = 50.0  # a find-max step that passes with sends later than this is not trusted
 
 
 def _progress(runner: Any, end: float) -> None:
@@ -88,9 +88,13 @@ def _find_max(cfg: dict[str, Any], users: int) -> list[dict[str, Any]]:
         result = verdict.evaluate(
             verdict.figures_from(fig, None, None), slo, skip=("cpu_pct", "memory_pct", "lost_writes")
         )
-        if lag_p99 > GENERATOR_LAG_MS:  # the generator could not keep its schedule: not a platform figure
-            result["verdict"] = "GENERATOR"
-            result["failed"] = [f"load generator saturated (send lag p99 {lag_p99:g} ms)", *result["failed"]]
+        if lag_p99 > GENERATOR_LAG_MS:
+            # The generator could not keep its schedule (its own CPU, or a machine the platform
+            # saturates): latencies are understated. A failure still fails; a pass cannot be trusted.
+            late = f"load generator late (send lag p99 {lag_p99:g} ms)"
+            if result["verdict"] == "PASS":
+                result["verdict"] = "GENERATOR"
+            result["failed"] = [*result["failed"], late]
         steps.append({"rps": rate, "start": start, "end": end, "figures": fig, **result})
         print(
             f"  step {len(steps)}: target {rate:.0f}/s, offered {fig['offered_rps']:.0f}/s -> "
