@@ -217,7 +217,7 @@ def assemble(args, sc, slo, mode, services, skipped, raw, sampler, writes) -> di
         found = {
             "slo": slo,
             "highest_passing_rps": best["rps"] if best else None,
-            "limited_by_generator": limited,  # the platform may hold more than the tool could send
+            "limited_by_generator": limited,  # the step after it was sent late: not judged
             "steps": steps,
         }
         if best is not None:
@@ -284,7 +284,9 @@ def print_summary(result: dict, out: Path) -> None:
         print(f"lost writes: {result['writes']['lost_writes']} (acknowledged: {', '.join(told)})")
     if result["find_max"]:
         fm = result["find_max"]
-        bound = " (the load generator ran out before the platform did)" if fm["limited_by_generator"] else ""
+        bound = (
+            " (the next step was not judged: the generator sent late)" if fm["limited_by_generator"] else ""
+        )
         print(
             f"find-max ({fm['slo']} SLO): highest rate that held = {fm['highest_passing_rps']} req/s{bound}"
         )

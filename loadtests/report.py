@@ -87,7 +87,8 @@ def _steps(find_max: Mapping[str, Any] | None) -> str:
         f"<h2>Find-max (SLO {escape(find_max['slo'])}): highest rate that held = "
         f"{find_max['highest_passing_rps']} req/s</h2>"
         + (
-            "<p>The load generator ran out before the platform did.</p>"
+            "<p>The step after it was not judged: the load generator sent late (its own CPU, or a machine "
+            "the platform saturates), so the platform may or may not hold more.</p>"
             if find_max.get("limited_by_generator")
             else ""
         )
