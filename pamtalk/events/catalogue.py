@@ -56,6 +56,11 @@ class FarmSnapshot(Event):
     esg_grade: str | None = None
     updated_at: datetime
 
+    @classmethod
+    def attributes(cls) -> tuple[str, ...]:
+        """The farm's attributes the snapshot carries (every field but ``farm_id``)."""
+        return tuple(name for name in cls.model_fields if name != "farm_id")
+
 
 class FarmRegistered(FarmSnapshot):
     TYPE = "farm.registered"

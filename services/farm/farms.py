@@ -13,28 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pamtalk.auth.jwks import Principal
 from pamtalk.db.outbox import add_event
 from pamtalk.errors import Problem
-from pamtalk.events.catalogue import FarmRegistered, FarmUpdated
+from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
 from services.farm.access import is_owner, not_owner
 from services.farm.ids import uuid7
 from services.farm.list_cache import mark_lists_changed
 from services.farm.models import Farm, outbox
 from services.farm.schemas import FarmIn, FarmPatch
 
-SNAPSHOT_FIELDS = (
-    "owner_id",
-    "name",
-    "region",
-    "latitude",
-    "longitude",
-    "size_ha",
-    "crops",
-    "certifications",
-    "status",
-    "wallet_address",
-    "esg_score",
-    "esg_grade",
-    "updated_at",
-)
+SNAPSHOT_FIELDS = FarmSnapshot.attributes()
 
 
 def snapshot(farm: Farm) -> dict[str, Any]:

@@ -16,21 +16,7 @@ from pamtalk.events.catalogue import FarmSnapshot
 from pamtalk.events.envelope import Envelope
 from services.transaction.models import Farm
 
-_FIELDS = (
-    "owner_id",
-    "name",
-    "region",
-    "latitude",
-    "longitude",
-    "size_ha",
-    "crops",
-    "certifications",
-    "status",
-    "wallet_address",
-    "esg_score",
-    "esg_grade",
-    "updated_at",
-)
+_FIELDS = FarmSnapshot.attributes()
 
 
 async def apply_snapshot(
