@@ -66,19 +66,36 @@ def tokens() -> TokenFactory:
     return TokenFactory()
 
 
-@pytest.fixture(scope="session")
-async def database_url() -> AsyncIterator[str]:
-    """A fresh database on the real PostgreSQL for this test session, dropped afterwards."""
+@asynccontextmanager
+async def scratch_database(
+    prefix: str = "pamtalk_test", services: tuple[str, ...] = ()
+) -> AsyncIterator[str]:
+    """A new database on the real PostgreSQL, with ``services``' migrations applied, dropped
+    when the block ends."""
     require("postgresql")
-    name = f"pamtalk_test_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
         await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.dispose()
+    try:
+        if services:
+            from pamtalk.db.migrations import upgrade
+
+            for service in services:
+                await asyncio.to_thread(upgrade, service, url)
+        yield url
+    finally:
+        async with admin.connect() as conn:
+            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    """A fresh database on the real PostgreSQL for this test session, dropped afterwards."""
+    async with scratch_database() as url:
+        yield url
 
 
 _migrated: set[str] = set()

@@ -4,20 +4,15 @@ test hands in a chain (``tests.blockchain.chain_support``)."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from pamtalk.db.migrations import upgrade
 from services.blockchain.app import create_app
 from tests.blockchain.support import User, user
-from tests.conftest import TokenFactory, migrate, service_client
-from tests.services_available import PG_URL
+from tests.conftest import TokenFactory, scratch_database, service_client
 
 Api = tuple[httpx.AsyncClient, FastAPI]
 
@@ -37,19 +32,10 @@ async def ledger_api(database_url: str, redis_url: str, tokens: TokenFactory) ->
 
 
 @pytest.fixture(scope="module")
-async def fresh_database(database_url: str) -> AsyncIterator[str]:
+async def fresh_database() -> AsyncIterator[str]:
     """A database of the module's own, migrated (for tests that look at the whole ledger)."""
-    await migrate("blockchain", database_url)
-    name = f"pamtalk_test_bc_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    await asyncio.to_thread(upgrade, "blockchain", url)
-    yield url
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.dispose()
+    async with scratch_database("pamtalk_test_bc", ("blockchain",)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from pamtalk.db.migrations import upgrade
 from services.transaction.app import create_app
-from tests.conftest import TokenFactory, migrate, service_client
-from tests.services_available import PG_URL
+from tests.conftest import TokenFactory, scratch_database, service_client
 from tests.transaction.support import User, add_farm, user
 
 Api = tuple[httpx.AsyncClient, FastAPI]
@@ -34,19 +29,10 @@ async def trade_api(database_url: str, redis_url: str, tokens: TokenFactory) -> 
 
 
 @pytest.fixture(scope="module")
-async def fresh_database(database_url: str) -> AsyncIterator[str]:
+async def fresh_database() -> AsyncIterator[str]:
     """A database of the module's own, migrated (for tests that count everything in it)."""
-    await migrate("transaction", database_url)  # the session's database first: migrate() runs once
-    name = f"pamtalk_test_txn_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    await asyncio.to_thread(upgrade, "transaction", url)
-    yield url
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.dispose()
+    async with scratch_database("pamtalk_test_txn", ("transaction",)) as url:
+        yield url
 
 
 @pytest.fixture
