@@ -21,6 +21,7 @@ import pytest
 from gateway import nginx_proc
 from gateway.options import GatewayOptions
 from gateway.routes import SERVICES
+from tests.live_server import free_port
 from tests.services_available import require_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,12 +34,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, timeout: float = 10.0) -> None:
