@@ -250,6 +250,8 @@ class FarmerUser(PamUser):
             RUN.writes["confirmed"].append([trade_id, self.account["email"]])
 
     def do_esg_submit(self) -> None:
+        if not self.account["farm_list"]:
+            return  # a farmer of the pool without a farm (the seed gives each one): nothing to submit
         farm = self.rng.choice(self.account["farm_list"])
         r = self.call("esg_submit", "POST", f"/api/v1/farms/{farm['id']}/esg", json=data.esg(self.rng))
         if r is not None:
