@@ -26,53 +26,19 @@ class Endpoint:
     share: float  # percent of all requests of the mix (0 for helper calls outside it)
     role: str = ANY
     ok: tuple[int, ...] = (200,)
-    probe: str = ""  # a request that shows whether the route exists ("" = not probed)
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("dashboard", "GET /api/v1/dashboard", READ, 16, ok=(200, 304), probe="GET /api/v1/dashboard"),
-    Endpoint("farm_list", "GET /api/v1/farms", READ, 18, ok=(200, 304), probe="GET /api/v1/farms?limit=1"),
-    Endpoint(
-        "farm_detail", "GET /api/v1/farms/{id}", READ, 16, ok=(200, 304), probe="GET /api/v1/farms/{farm}"
-    ),
-    Endpoint("my_trades", "GET /api/v1/transactions", READ, 10, probe="GET /api/v1/transactions?limit=1"),
-    Endpoint(
-        "my_notifications", "GET /api/v1/notifications", READ, 10, probe="GET /api/v1/notifications?limit=1"
-    ),
-    Endpoint("farm_register", "POST /api/v1/farms", WRITE, 4, FARMER, ok=(201,), probe="POST /api/v1/farms"),
-    Endpoint(
-        "trade_create",
-        "POST /api/v1/transactions",
-        WRITE,
-        10,
-        BUYER,
-        ok=(201,),
-        probe="POST /api/v1/transactions",
-    ),
-    Endpoint(
-        "trade_confirm",
-        "POST /api/v1/transactions/{id}/confirm",
-        WRITE,
-        6,
-        FARMER,
-        probe="POST /api/v1/transactions/{trade}/confirm",
-    ),
-    Endpoint(
-        "forecast",
-        "GET /api/v1/predictions/demand",
-        AI,
-        7,
-        probe="GET /api/v1/predictions/demand?crop=rice&region=Jeonbuk&days=7",
-    ),
-    Endpoint(
-        "esg_submit",
-        "POST /api/v1/farms/{id}/esg",
-        AI,
-        3,
-        FARMER,
-        ok=(202,),
-        probe="POST /api/v1/farms/{farm}/esg",
-    ),
+    Endpoint("dashboard", "GET /api/v1/dashboard", READ, 16, ok=(200, 304)),
+    Endpoint("farm_list", "GET /api/v1/farms", READ, 18, ok=(200, 304)),
+    Endpoint("farm_detail", "GET /api/v1/farms/{id}", READ, 16, ok=(200, 304)),
+    Endpoint("my_trades", "GET /api/v1/transactions", READ, 10),
+    Endpoint("my_notifications", "GET /api/v1/notifications", READ, 10),
+    Endpoint("farm_register", "POST /api/v1/farms", WRITE, 4, FARMER, ok=(201,)),
+    Endpoint("trade_create", "POST /api/v1/transactions", WRITE, 10, BUYER, ok=(201,)),
+    Endpoint("trade_confirm", "POST /api/v1/transactions/{id}/confirm", WRITE, 6, FARMER),
+    Endpoint("forecast", "GET /api/v1/predictions/demand", AI, 7),
+    Endpoint("esg_submit", "POST /api/v1/farms/{id}/esg", AI, 3, FARMER, ok=(202,)),
     # helpers outside the mix: a farmer with nothing queued looks up pending trades; tokens
     Endpoint("pending_trades", "GET /api/v1/transactions?status=pending", READ, 0, FARMER),
     Endpoint("login", "POST /api/v1/auth/login", AUTH, 0),
