@@ -31,6 +31,7 @@ def _env() -> dict[str, str]:
         "PAMTALK_AMQP_PREFIX": AMQP_PREFIX,
         "PAMTALK_LOG_LEVEL": "WARNING",
         "PAMTALK_OUTBOX_POLL_SECONDS": "0.2",
+        "PAMTALK_TRANSACTION_DASHBOARD_TTL_SECONDS": "3",  # the dashboard test waits out its TTL
     }
     for svc in SERVICES:  # a service not built yet is stood in for, so the gateway still routes
         if importlib.util.find_spec(f"services.{svc.name}.app") is None:
