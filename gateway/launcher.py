@@ -12,6 +12,11 @@ Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move t
 (gateway/options.py), ``PAMTALK_LAUNCH_TIMEOUT`` (seconds, default 90). For tests:
 ``PAMTALK_LAUNCH_APP=module:app`` (every service; ``PAMTALK_LAUNCH_APP_<NAME>`` for one),
 ``PAMTALK_LAUNCH_SKIP_MIGRATE=1`` and ``PAMTALK_LAUNCH_SKIP_BACKING=1``.
+
+PostgreSQL connections: ``PAMTALK_DB_CONNECTION_BUDGET`` (default 60, of PostgreSQL's
+default ``max_connections`` 100, leaving room for migrations, psql and other tools) is split
+evenly between the service processes: each gets ``PAMTALK_DB_POOL_SIZE`` = budget / processes
+and no overflow, unless ``PAMTALK_DB_POOL_SIZE`` / ``PAMTALK_DB_MAX_OVERFLOW`` are set.
 """
 
 from __future__ import annotations
@@ -77,12 +82,32 @@ def preflight(opts: GatewayOptions, folder: Path) -> list[str]:
     return problems
 
 
+DEFAULT_DB_BUDGET = 60
+
+
+def pool_env(processes: int, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Pool size per process from the connection budget (never above the budget in total)."""
+    env = os.environ if environ is None else environ
+    budget = int(env.get("PAMTALK_DB_CONNECTION_BUDGET") or DEFAULT_DB_BUDGET)
+    pools: dict[str, str] = {}
+    if not env.get("PAMTALK_DB_POOL_SIZE"):
+        pools["PAMTALK_DB_POOL_SIZE"] = str(max(2, budget // max(1, processes)))
+    if not env.get("PAMTALK_DB_MAX_OVERFLOW"):
+        pools["PAMTALK_DB_MAX_OVERFLOW"] = "0"
+    return pools
+
+
+def service_processes() -> int:
+    return sum(s.replicas for s in SERVICES)
+
+
 def service_env(name: str, replica: int, opts: GatewayOptions) -> dict[str, str]:
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     env = dict(os.environ)
     env.update({b.env: b.url() for b in backing.ALL})
     env.setdefault("PAMTALK_JWKS_URL", f"{gateway}/.well-known/jwks.json")
     env.setdefault("PAMTALK_PUBLIC_BASE_URL", gateway)
+    env.update(pool_env(service_processes()))
     env.update(
         {
             "PAMTALK_BUS": "amqp",
@@ -120,6 +145,7 @@ def start_all(opts: GatewayOptions, folder: Path) -> list[procs.Proc]:
         for replica, port in enumerate(opts.ports(svc.name, svc.ports), start=1):
             cmd = [sys.executable, "-m", "uvicorn", app_for(svc.name), "--host", "127.0.0.1"]
             cmd += ["--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
+            cmd += ["--backlog", "4096"]
             env = service_env(svc.name, replica, opts)
             started.append(
                 procs.spawn(

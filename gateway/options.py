@@ -39,11 +39,14 @@ class GatewayOptions:
     api_burst: int = 20000
     auth_rate: str = "500r/s"  # per client address, zone "auth" (login, register, refresh)
     auth_burst: int = 1000
-    cache_ttl: str = "5s"  # edge cache lifetime of an anonymous 200 response
+    cache_ttl: str = "5s"  # edge cache lifetime of a 200 response the service marked public
     max_body: str = "1m"  # client_max_body_size: larger bodies get 413
     connect_timeout: str = "2s"  # a dead replica is skipped quickly
     read_timeout: str = "30s"  # a request's upstream answer
     stream_timeout: str = "1h"  # SSE streams
+    # Per nginx worker: each client on keep-alive holds one, each proxied request one more.
+    # 10,000 clients on 2 workers need > 5,000 each (and as many open files: ulimit -n).
+    worker_connections: int = 16384
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     listen_host: str = "127.0.0.1"  # local target only; containers listen on every address
     gateway_port: int = GATEWAY_PORT
@@ -61,6 +64,8 @@ class GatewayOptions:
             _check(name, getattr(self, name), _TIME, "like 5s or 1h")
         for origin in self.cors_origins:
             _check("cors_origins", origin, _ORIGIN, "origins like https://app.example.com")
+        if not 512 <= self.worker_connections <= 1_000_000:
+            raise ValueError(f"worker_connections out of range: {self.worker_connections}")
         if self.api_burst < 1 or self.auth_burst < 1:
             raise ValueError("bursts must be positive")
         if not 0 < self.gateway_port < 65536:
@@ -89,7 +94,7 @@ class GatewayOptions:
                 changes[f.name] = tuple(dict.fromkeys(DEFAULT_CORS_ORIGINS + extra))
             elif f.name == "trusted_proxies":
                 changes[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
-            elif f.name in ("api_burst", "auth_burst", "gateway_port", "port_offset"):
+            elif f.name in ("api_burst", "auth_burst", "gateway_port", "port_offset", "worker_connections"):
                 changes[f.name] = int(raw)
             else:
                 changes[f.name] = raw
@@ -106,6 +111,7 @@ ENV: dict[str, str] = {
     "connect_timeout": "PAMTALK_GATEWAY_CONNECT_TIMEOUT",
     "read_timeout": "PAMTALK_GATEWAY_READ_TIMEOUT",
     "stream_timeout": "PAMTALK_GATEWAY_STREAM_TIMEOUT",
+    "worker_connections": "PAMTALK_GATEWAY_WORKER_CONNECTIONS",
     "cors_origins": "PAMTALK_GATEWAY_CORS_ORIGINS",  # extra origins, comma-separated
     "listen_host": "PAMTALK_GATEWAY_HOST",
     "gateway_port": "PAMTALK_GATEWAY_PORT",

@@ -196,6 +196,7 @@ def render(
     _check_canary(target, weights)
     paths = _paths(target, run_dir)
     listen = f"{opts.listen_host}:{opts.gateway_port}" if target == "local" else str(opts.gateway_port)
+    listen += " reuseport"  # one accept queue per worker: clients spread over the workers
     upstreams, backends = _upstreams(target, opts, weights)
     lines = [HEADER.format(target)]
     if target == "local":
@@ -206,7 +207,7 @@ def render(
         f"error_log {paths.error_log} warn;",
         "",
         "events {",
-        "    worker_connections 4096;",
+        f"    worker_connections {opts.worker_connections};",
         "}",
         "",
         "http {",

@@ -85,3 +85,14 @@ def test_a_service_that_cannot_start_is_reported_with_its_log(tmp_path: Path) ->
     assert "prediction-1" in done.stderr and "no_such_module" in done.stderr
     assert "everything was stopped" in done.stderr
     assert not list((tmp_path / "pids").glob("*.json"))
+
+
+def test_pools_share_the_connection_budget() -> None:
+    from gateway.launcher import pool_env
+
+    assert pool_env(7, {"PAMTALK_DB_CONNECTION_BUDGET": "60"}) == {
+        "PAMTALK_DB_POOL_SIZE": "8",
+        "PAMTALK_DB_MAX_OVERFLOW": "0",
+    }
+    assert pool_env(100, {}) == {"PAMTALK_DB_POOL_SIZE": "2", "PAMTALK_DB_MAX_OVERFLOW": "0"}
+    assert pool_env(7, {"PAMTALK_DB_POOL_SIZE": "5", "PAMTALK_DB_MAX_OVERFLOW": "1"}) == {}

@@ -51,7 +51,7 @@ def test_every_route_and_replica_is_in_the_local_config() -> None:
 def test_local_run_dir_and_options() -> None:
     opts = GatewayOptions(port_offset=1000, gateway_port=9080, auth_rate="5r/m")
     conf = render("local", run_dir="/srv/run", options=opts)
-    assert "pid /srv/run/nginx.pid;" in conf and "listen 127.0.0.1:9080;" in conf
+    assert "pid /srv/run/nginx.pid;" in conf and "listen 127.0.0.1:9080 reuseport;" in conf
     assert "server 127.0.0.1:9102 " in conf and "server 127.0.0.1:9112 " in conf
     assert "zone=auth:10m rate=5r/m;" in conf
 
@@ -61,7 +61,7 @@ def test_container_targets() -> None:
     for svc in SERVICES:
         assert f"server {svc.name}:8000 " in compose
         assert f"server pamtalk-{svc.name}:8000 " in k8s
-    assert "daemon off" not in compose and "listen 8080;" in k8s
+    assert "daemon off" not in compose and "listen 8080 reuseport;" in k8s
     qualified = render("k8s", options=GatewayOptions(namespace="pamtalk"))
     assert "server pamtalk-farm.pamtalk.svc.cluster.local:8000 " in qualified
 
