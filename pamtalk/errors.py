@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -18,6 +19,8 @@ from pamtalk.context import request_id_var
 log = logging.getLogger("pamtalk.errors")
 PROBLEM_BASE = "https://pamtalk.kr/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# SQLSTATEs of text PostgreSQL refuses: character_not_in_repertoire, untranslatable_character
+_UNSTORABLE_TEXT = {"22021", "22P05"}
 
 _DEFAULT_TYPES = {
     400: "bad-request",
@@ -152,6 +155,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        # Text PostgreSQL cannot store (a NUL character, say) is bad input, not our failure;
+        # the transaction was rolled back, so nothing was written.
+        if getattr(exc.orig, "sqlstate", None) in _UNSTORABLE_TEXT:
+            return problem_response(
+                Problem(
+                    422,
+                    "The request contains a character that cannot be stored (for example NUL).",
+                    type_="invalid-text",
+                ),
+                request.url.path,
+            )
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
