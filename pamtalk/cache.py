@@ -84,13 +84,15 @@ def cached_json(
     etag: str | None = None,
 ) -> Response:
     """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it.
-    The ETag is a hash of ``data`` unless the caller gives one (e.g. from a row version)."""
+    The ETag is a hash of ``data`` unless the caller gives one (e.g. from a row version).
+
+    ``public=True`` promises that ``data`` is the same for every caller: the gateway's edge
+    cache then stores it and serves it to anyone, token or not (no ``Vary: Authorization``).
+    Anything that depends on who asks must pass ``public=False``: never stored by the gateway."""
     tag = etag or etag_for(data)
-    headers = {
-        "ETag": tag,
-        "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}",
-        "Vary": "Authorization",
-    }
+    headers = {"ETag": tag, "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}"}
+    if not public:
+        headers["Vary"] = "Authorization"
     if hit is not None:
         headers["X-Cache"] = "HIT" if hit else "MISS"
     if etag_matches(request.headers.get("if-none-match"), tag):

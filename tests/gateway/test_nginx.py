@@ -39,6 +39,17 @@ def test_farm_replicas_share_the_load(gateway: Gateway, backends: Backends) -> N
     assert ports == set(backends.ports["farm"])
 
 
+def _logged(gateway: Gateway, wanted: Callable[[dict[str, object]], bool]) -> dict[str, object]:
+    """The access log entry ``wanted`` picks. nginx logs after the answer is sent, and with
+    ``reuseport`` another worker may log a later request first: wait a little for it."""
+    for _ in range(50):
+        for line in gateway.access_log().splitlines():
+            if line.strip() and wanted(entry := json.loads(line)):
+                return entry
+        time.sleep(0.05)
+    raise AssertionError("no such access log entry")
+
+
 def test_request_id_is_generated_or_forwarded(gateway: Gateway) -> None:
     with gateway.client() as client:
         made = client.get("/api/v1/users/me")
@@ -50,8 +61,8 @@ def test_request_id_is_generated_or_forwarded(gateway: Gateway) -> None:
         assert _echo(given)["headers"]["x-request-id"] == "abc-123"  # type: ignore[index]
         bad = client.get("/api/v1/users/me", headers={"X-Request-ID": "no spaces<>"})
         assert bad.headers["x-request-id"] != "no spaces<>"
-    entry = json.loads(gateway.access_log().splitlines()[-2])
-    assert entry["request_id"] == "abc-123" and entry["upstream_response_time"]
+    entry = _logged(gateway, lambda e: e["request_id"] == "abc-123")
+    assert entry["upstream_response_time"]
 
 
 def test_auth_zone_answers_429_past_its_rate(start_gateway: Callable[..., Gateway]) -> None:
@@ -141,22 +152,45 @@ def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
     assert too_big.json()["type"].endswith("payload-too-large")
 
 
-def test_edge_cache_for_anonymous_gets_only(gateway: Gateway) -> None:
+def test_edge_cache_stores_public_answers_only(gateway: Gateway) -> None:
+    public = {"q": "cache", "cc": "public, max-age=60"}
     with gateway.client() as client:
-        first = client.get("/api/v1/farms", params={"q": "cache"})
-        second = client.get("/api/v1/farms", params={"q": "cache"})
+        first = client.get("/api/v1/farms", params=public)
+        second = client.get("/api/v1/farms", params=public)
         assert (first.headers["x-cache-status"], second.headers["x-cache-status"]) == ("MISS", "HIT")
         assert first.json()["served"] == second.json()["served"]
         assert second.headers["x-request-id"] != first.headers["x-request-id"]
-        auth = {"Authorization": "Bearer t"}
-        with_token = [client.get("/api/v1/farms", params={"q": "cache"}, headers=auth) for _ in range(2)]
-        assert [r.headers["x-cache-status"] for r in with_token] == ["BYPASS", "BYPASS"]
-        assert with_token[0].json()["served"] != first.json()["served"]
-        no_store = [client.get("/api/v1/farms", params={"q": "ns", "cc": "no-store"}) for _ in range(2)]
-        assert no_store[0].json()["served"] != no_store[1].json()["served"]
+        # Without Cache-Control, or with no-store, nothing is stored.
+        for params in ({"q": "plain"}, {"q": "ns", "cc": "no-store"}, {"q": "z", "cc": "public, max-age=0"}):
+            answers = [client.get("/api/v1/farms", params=params) for _ in range(2)]
+            assert answers[0].json()["served"] != answers[1].json()["served"]
+            assert "HIT" not in [a.headers["x-cache-status"] for a in answers]
         assert "x-cache-status" not in client.get("/api/v1/transactions").headers  # not edge_cache
-        posted = client.post("/api/v1/farms", params={"q": "cache"})
+        posted = client.post("/api/v1/farms", params=public)
         assert posted.json()["method"] == "POST"
+        assert posted.json()["served"] != first.json()["served"]
+
+
+def test_authenticated_request_to_a_public_answer_is_served_from_cache(gateway: Gateway) -> None:
+    public = {"q": "shared", "cc": "public, max-age=60"}
+    with gateway.client() as client:
+        stored = client.get("/api/v1/dashboard", params=public, headers={"Authorization": "Bearer a"})
+        again = client.get("/api/v1/dashboard", params=public, headers={"Authorization": "Bearer b"})
+        anonymous = client.get("/api/v1/dashboard", params=public)
+    assert [r.headers["x-cache-status"] for r in (stored, again, anonymous)] == ["MISS", "HIT", "HIT"]
+    assert stored.json()["served"] == again.json()["served"] == anonymous.json()["served"]
+
+
+@pytest.mark.parametrize("auth", [None, "Bearer owner"], ids=["anonymous", "with-token"])
+def test_private_answer_is_never_cached(gateway: Gateway, auth: str | None) -> None:
+    private = {"q": f"mine-{auth is None}", "cc": "private, max-age=60"}
+    headers = {"Authorization": auth} if auth else {}
+    with gateway.client() as client:
+        answers = [client.get("/api/v1/farms", params=private, headers=headers) for _ in range(3)]
+        other = client.get("/api/v1/farms", params=private, headers={"Authorization": "Bearer other"})
+    served = [a.json()["served"] for a in [*answers, other]]
+    assert len(set(served)) == 4  # every request reached the service
+    assert "HIT" not in [a.headers["x-cache-status"] for a in [*answers, other]]
 
 
 def test_healthz_is_answered_by_nginx(gateway: Gateway) -> None:
@@ -217,7 +251,6 @@ def test_tokens_in_query_strings_are_not_logged(gateway: Gateway) -> None:
     with gateway.client() as client:
         client.get("/api/v1/farms", params={"region": "Jeju", "cc": "no-store"})
         client.get("/api/v1/notifications/stream", params={"access_token": "secret.jwt.value"})
-    lines = [json.loads(line) for line in gateway.access_log().splitlines() if line.strip()]
-    assert any(entry["query"] == "region=Jeju&cc=no-store" for entry in lines)
+    _logged(gateway, lambda e: e["query"] == "region=Jeju&cc=no-store")
+    _logged(gateway, lambda e: e["query"] == "[redacted]")
     assert "secret.jwt.value" not in gateway.access_log()
-    assert any(entry["query"] == "[redacted]" for entry in lines)
