@@ -236,7 +236,12 @@ async def test_text_postgres_cannot_store_is_422_and_writes_nothing(user_api) ->
     email = new_email()
     response = await client.post(
         "/api/v1/auth/signup",
-        json={"email": email, "password": "correct horse battery", "display_name": "Kim\x00", "role": "farmer"},
+        json={
+            "email": email,
+            "password": "correct horse battery",
+            "display_name": "Kim\x00",
+            "role": "farmer",
+        },
     )
     assert response.status_code == 422 and response.json()["type"].endswith("/invalid-text")
     assert (await login(client, email)).status_code == 401
