@@ -119,6 +119,8 @@ def create_service_app(
     app.include_router(health_router)
     for router in definition.routers:
         app.include_router(router)
-    app.add_middleware(RequestContextMiddleware, service=definition.name)
+    app.add_middleware(
+        RequestContextMiddleware, service=definition.name, access_log=settings.access_log == "all"
+    )
     instrument(app)
     return app

@@ -15,6 +15,7 @@ from pamtalk.context import request_id_var, user_id_var
 from pamtalk.metrics import REQUEST_DURATION, REQUEST_TOTAL
 
 log = logging.getLogger("pamtalk.access")
+SLOW_SECONDS = 1.0  # logged even when the access log is for errors only
 _UNTRACKED = {"/livez", "/readyz", "/metrics"}
 
 
@@ -64,9 +65,11 @@ class RequestContextMiddleware:
                 labels = (self.service, scope["method"], route, str(status))
                 REQUEST_DURATION.labels(*labels).observe(elapsed)
                 REQUEST_TOTAL.labels(*labels).inc()
-                if self.access_log or status >= 500:
+                if self.access_log or status >= 500 or elapsed >= SLOW_SECONDS:
                     log.log(
-                        logging.ERROR if status >= 500 else logging.INFO,
+                        logging.ERROR
+                        if status >= 500
+                        else (logging.WARNING if elapsed >= SLOW_SECONDS else logging.INFO),
                         "%s %s %s",
                         scope["method"],
                         path,

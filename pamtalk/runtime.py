@@ -48,7 +48,12 @@ class Runtime:
 def _bus(settings: ServiceSettings, service: str) -> Bus:
     if settings.bus == "memory":
         return make_bus("memory", service=service)
-    return make_bus(settings.amqp_url, service=service, queue_prefix=settings.amqp_prefix)
+    return make_bus(
+        settings.amqp_url,
+        service=service,
+        queue_prefix=settings.amqp_prefix,
+        prefetch=settings.consumer_prefetch,
+    )
 
 
 def build_runtime(

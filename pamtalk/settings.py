@@ -30,11 +30,18 @@ class ServiceSettings(BaseSettings):
     # Prefix of the exchange and queue names: lets two deployments (or a test run beside a
     # developer's `make up`) share one RabbitMQ without taking each other's messages.
     amqp_prefix: str = ""
+    # Unacknowledged events a consumer queue takes at once: each one in hand waits for a
+    # database connection, so a high value lets an event burst take the pool from requests.
+    consumer_prefetch: int = 4
     jwks_url: str = "http://127.0.0.1:8080/.well-known/jwks.json"
     jwt_issuer: str = "pamtalk-user-service"
     jwt_audience: str = "pamtalk"
     log_level: str = "INFO"
     log_json: bool = True
+    # Service access log: "errors" logs 5xx answers and requests slower than a second (the
+    # gateway's access log has every request with its id, status and timings); "all" logs
+    # every request (the embedded mode has no gateway log: set it there when you need one).
+    access_log: Literal["all", "errors"] = "errors"
     outbox_poll_seconds: float = 1.0
     public_base_url: str = "http://localhost:8080"
 

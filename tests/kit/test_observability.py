@@ -61,8 +61,24 @@ async def test_metrics_use_the_plan_names(api) -> None:
     assert 'database_connection_pool{service="user",state="capacity"} 20.0' in body
 
 
-async def test_access_log_is_json_with_the_agreed_fields(api, caplog) -> None:
+@pytest.fixture
+async def api_logging_all(database_url, redis_url, tokens, monkeypatch):
+    monkeypatch.setenv("PAMTALK_ACCESS_LOG", "all")
+    async with service_client(
+        create_app, service="user", database_url=database_url, redis_url=redis_url, tokens=tokens
+    ) as pair:
+        yield pair
+
+
+async def test_access_log_by_default_only_errors_and_slow_requests(api, caplog) -> None:
     client, _ = api
+    caplog.set_level(logging.INFO, logger="pamtalk.access")
+    await client.get("/api/v1/users/me", headers={"X-Request-ID": "not-logged-1"})
+    assert not [r for r in caplog.records if r.name == "pamtalk.access"]
+
+
+async def test_access_log_is_json_with_the_agreed_fields(api_logging_all, caplog) -> None:
+    client, _ = api_logging_all
     caplog.set_level(logging.INFO, logger="pamtalk.access")
     await client.get("/api/v1/users/me", headers={"X-Request-ID": "log-me-1"})
     records = [r for r in caplog.records if r.name == "pamtalk.access"]

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, DbSession, ReadSession
 from pamtalk.errors import problems
 from services.transaction import idempotency, trades
 from services.transaction.listing import TradeFilter, list_trades
@@ -71,7 +71,7 @@ async def create_trade(
 )
 async def get_trades(
     principal: CurrentUser,
-    session: DbSession,
+    session: ReadSession,
     crop: Crop | None = None,
     status: TradeStatus | None = None,
     since: Annotated[datetime | None, Query(alias="from", description="created at or after")] = None,
@@ -93,5 +93,5 @@ async def get_trades(
     summary="One trade (its buyer, its producer, or an admin)",
     responses=problems(401, 404, 422),
 )
-async def get_trade(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession) -> TradeOut:
+async def get_trade(trade_id: uuid.UUID, principal: CurrentUser, session: ReadSession) -> TradeOut:
     return trades.trade_out(await trades.readable_trade(session, principal, trade_id), principal)
