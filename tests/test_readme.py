@@ -35,3 +35,15 @@ def test_every_setting_is_documented(service: str) -> None:
             if name not in shared and f"PAMTALK_{service.upper()}_{name.upper()}" not in README
         ]
     assert not missing, f"not in README.md: {missing}"
+
+
+def test_backtest_figures_match_the_model_card() -> None:
+    import json
+
+    card = json.loads(
+        (Path(__file__).resolve().parents[1] / "services/prediction/artifacts/model_card.json").read_text()
+    )
+    for crop, m in card["backtest"]["per_crop"].items():
+        row = next(line for line in README.splitlines() if line.startswith(f"| {crop} |"))
+        assert f"{m['mape']:.1f} %" in row and f"{m['baseline_mape']:.1f} %" in row, (crop, row)
+        assert m["mape"] < m["baseline_mape"]  # the model beats seasonal-naive on every crop
