@@ -9,9 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Executable, Select, desc, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from pamtalk.auth.jwks import Principal
 from pamtalk.errors import Problem
@@ -48,7 +47,7 @@ async def _scope(
     return None
 
 
-def _mine(user_id: uuid.UUID, conditions: list[ColumnElement[bool]], limit: int) -> Select[Trade]:
+def _mine(user_id: uuid.UUID, conditions: list[ColumnElement[bool]], limit: int) -> Executable:
     """My trades as buyer, then as producer, each read newest first from its own
     ``(party, created_at, id)`` index and merged: an ``OR`` of the two parties would walk the
     whole ``created_at`` index for a user with few trades (40 ms at 100,000 trades; 1 ms so)."""
@@ -60,8 +59,10 @@ def _mine(user_id: uuid.UUID, conditions: list[ColumnElement[bool]], limit: int)
         .order_by(*order)
         .limit(limit)
     )
-    both = aliased(Trade, union_all(as_buyer, as_producer).subquery("mine"))
-    return select(both).order_by(both.created_at.desc(), both.id.desc())
+    # Merged by column name, without an aliased entity: adapting an alias's attributes cost a
+    # third of the process's CPU under load (py-spy).
+    merged = union_all(as_buyer, as_producer).order_by(desc("created_at"), desc("id")).limit(limit)
+    return select(Trade).from_statement(merged)
 
 
 def _cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
@@ -98,8 +99,8 @@ async def list_trades(
     if scoped is None:
         query = _mine(principal.id, conditions, limit + 1)
     else:
-        query = scoped.where(*conditions).order_by(Trade.created_at.desc(), Trade.id.desc())
-    rows = list((await session.scalars(query.limit(limit + 1))).all())
+        query = scoped.where(*conditions).order_by(Trade.created_at.desc(), Trade.id.desc()).limit(limit + 1)
+    rows = list((await session.scalars(query)).all())
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
