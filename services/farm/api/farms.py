@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Header, Request, Response
 
 from pamtalk.cache import cached_json, etag_matches
-from pamtalk.deps import CurrentUser, DbSession, OptionalUser
+from pamtalk.deps import CurrentUser, OptionalUser, ReadSession
 from pamtalk.errors import Problem
 from services.farm import farms
 from services.farm.access import owned_farm, visible_farm
@@ -48,7 +48,7 @@ async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession, res
     responses={**NOT_MODIFIED, **errors(401, 404, 422)},
 )
 async def get_farm(
-    farm_id: uuid.UUID, request: Request, session: DbSession, principal: OptionalUser, state: State
+    farm_id: uuid.UUID, request: Request, session: ReadSession, principal: OptionalUser, state: State
 ) -> Response:
     farm = await visible_farm(session, principal, farm_id)
     data = orjson.dumps(FarmOut.model_validate(farm).model_dump(mode="json"))

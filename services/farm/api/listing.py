@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from pamtalk.auth.jwks import Principal
 from pamtalk.cache import cached_json
-from pamtalk.deps import DbSession, OptionalUser
+from pamtalk.deps import OptionalUser, ReadSession
 from pamtalk.errors import Problem
 from pamtalk.pagination import Page
 from services.farm import listing
@@ -84,7 +84,7 @@ def _err(field: str, message: str) -> dict[str, str]:
 )
 async def list_farms(
     request: Request,
-    session: DbSession,
+    session: ReadSession,
     principal: OptionalUser,
     state: State,
     region: Region | None = None,

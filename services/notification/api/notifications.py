@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Response
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, DbSession, ReadSession
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, decode_cursor, encode_cursor
 from services.notification import store
@@ -20,7 +20,7 @@ PRIVATE = "private, no-store"
 @router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
 async def list_mine(
     principal: CurrentUser,
-    session: DbSession,
+    session: ReadSession,
     response: Response,
     cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
     limit: int = Query(20, ge=1, le=100),
@@ -41,7 +41,7 @@ async def list_mine(
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
-async def unread_count(principal: CurrentUser, session: DbSession, response: Response) -> UnreadCount:
+async def unread_count(principal: CurrentUser, session: ReadSession, response: Response) -> UnreadCount:
     response.headers["Cache-Control"] = PRIVATE
     return UnreadCount(unread=await store.unread_count(session, principal.id))
 
