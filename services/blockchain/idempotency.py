@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse
 
-from pamtalk.errors import Problem
+from pamtalk.idempotency import REPLAYED, key_reused
 from services.blockchain.models import IdempotencyKey
 
 
@@ -50,13 +50,8 @@ async def replay(
         await session.flush()
         return None
     if row.request_hash != request.digest:
-        raise Problem(
-            422,
-            "This Idempotency-Key was used with a different request; use a new key for a new request.",
-            type_="idempotency-key-reused",
-            errors=[{"field": "Idempotency-Key", "in": "header", "message": "reused", "code": "reused"}],
-        )
-    return JSONResponse(row.response, status_code=row.status_code, headers={"Idempotent-Replayed": "true"})
+        raise key_reused()
+    return JSONResponse(row.response, status_code=row.status_code, headers=REPLAYED)
 
 
 async def remember(

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.errors import Problem
+from pamtalk.idempotency import key_reused
 from services.transaction.models import IdempotencyKey
 
 
@@ -74,12 +75,7 @@ async def claim(
         )
     ).scalar_one()
     if row.request_hash != digest:
-        raise Problem(
-            422,
-            "This Idempotency-Key was used with a different request body; use a new key for a new request.",
-            type_="idempotency-key-reused",
-            errors=[{"field": "Idempotency-Key", "in": "header", "message": "reused", "code": "reused"}],
-        )
+        raise key_reused()
     if row.response is None or row.status_code is None:  # cannot happen: claim and response commit together
         raise Problem(
             409, "A request with this Idempotency-Key is still in progress.", type_="idempotency-in-progress"

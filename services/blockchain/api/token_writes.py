@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
@@ -17,6 +17,7 @@ from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import problems
+from pamtalk.idempotency import IdempotencyKeyHeader
 from services.blockchain import idempotency, wallet_actions
 from services.blockchain.api.views import State
 from services.blockchain.api.wallets import Address
@@ -26,15 +27,7 @@ from services.blockchain.state import BlockchainState
 
 wallet_router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problems(401, 422))
 esg_router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problems(401, 422))
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="Retry-safe key: the same key and request get the first response again",
-    ),
-]
+IdempotencyKey = IdempotencyKeyHeader
 Committee = Annotated[Principal, Depends(require_roles("committee"))]
 Action = Callable[[LedgerWriter], Awaitable[BaseModel]]
 

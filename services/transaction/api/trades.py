@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from pamtalk.deps import CurrentUser, DbSession, ReadSession
 from pamtalk.errors import problems
+from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
 from services.transaction import idempotency, trades
 from services.transaction.listing import TradeFilter, list_trades
 from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
@@ -18,18 +19,7 @@ from services.transaction.state import TransactionState, transaction_state
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
 State = Annotated[TransactionState, Depends(transaction_state)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        pattern=r"^[!-~]+$",
-        description="Any unique printable string (a UUID is fine). A retry with the same key and "
-        "body returns the first response and creates nothing; the same key with another body is a 422. "
-        "Kept 24 h.",
-    ),
-]
+IdempotencyKey = IdempotencyKeyHeader
 
 
 @router.post(
@@ -54,7 +44,7 @@ async def create_trade(
             session, principal.id, idempotency_key, digest, now, state.idempotency_ttl
         )
         if replay is not None:
-            headers = {"Idempotent-Replayed": "true", "Location": f"{router.prefix}/{replay.body['id']}"}
+            headers = {**REPLAYED, "Location": f"{router.prefix}/{replay.body['id']}"}
             return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)
     trade = await trades.open_trade(session, principal, body, now)
     out = trades.trade_out(trade, principal).model_dump(mode="json")
