@@ -22,7 +22,10 @@ from services.notification.models import Notification
 from services.notification.schemas import NotificationOut
 from services.notification.templates import render
 
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+# One statement locks every user of an event, always in the same order (no deadlocks).
+_LOCK = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k"
+)
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ class Draft:
 
 
 async def lock_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> None:
-    for user_id in sorted(set(user_ids)):  # one order everywhere: no deadlock between two events
-        await session.execute(_LOCK, {"key": f"notification:{user_id}"})
+    keys = sorted({f"notification:{user_id}" for user_id in user_ids})
+    await session.execute(_LOCK, {"keys": keys})
 
 
 Written = tuple[uuid.UUID, NotificationOut]  # whose, and what
@@ -52,24 +55,31 @@ async def deliver(session: AsyncSession, event_id: uuid.UUID, drafts: list[Draft
     users = [d.user_id for d in drafts]
     await lock_users(session, users)
     langs = await recipients.languages(session, users)
-    written: list[Written] = []
-    for draft in drafts:
-        title, body = render(draft.template, langs[draft.user_id], draft.values)
-        row = (
-            await session.execute(
-                insert(Notification)
-                .values(
-                    user_id=draft.user_id,
-                    kind=draft.kind,
-                    title=title,
-                    body=body,
-                    data=draft.data,
-                    event_id=event_id,
-                )
-                .on_conflict_do_nothing(index_elements=["event_id", "user_id", "kind"])
-                .returning(Notification.id, Notification.created_at)
+    rendered = [(draft, *render(draft.template, langs[draft.user_id], draft.values)) for draft in drafts]
+    rows = (
+        await session.execute(
+            insert(Notification)
+            .values(
+                [
+                    {
+                        "user_id": d.user_id,
+                        "kind": d.kind,
+                        "title": title,
+                        "body": body,
+                        "data": d.data,
+                        "event_id": event_id,
+                    }
+                    for d, title, body in rendered
+                ]
             )
-        ).first()
+            .on_conflict_do_nothing(index_elements=["event_id", "user_id", "kind"])
+            .returning(Notification.id, Notification.created_at, Notification.user_id, Notification.kind)
+        )
+    ).all()
+    stored = {(row.user_id, row.kind): row for row in rows}  # drafts stored before are absent
+    written: list[Written] = []
+    for draft, title, body in rendered:
+        row = stored.get((draft.user_id, draft.kind))
         if row is not None:
             item = NotificationOut(
                 id=row.id, kind=draft.kind, title=title, body=body, data=draft.data, created_at=row.created_at
