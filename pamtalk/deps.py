@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pamtalk.auth.deps import current_user, optional_user
+from pamtalk.auth.deps import current_user, optional_user, require_roles
 from pamtalk.auth.jwks import Principal
 from pamtalk.runtime import Runtime
 
@@ -42,3 +42,4 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 RedisDep = Annotated[Redis, Depends(get_redis)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+AdminUser = Annotated[Principal, Depends(require_roles("admin"))]

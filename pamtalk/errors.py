@@ -175,7 +175,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"error_code": "internal-error"})
         return problem_response(Problem(500, "Something went wrong on our side."), request.url.path)
-
-
-# Short alias used by some routers.
-problems = problem_responses

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.responses import JSONResponse
 
 from pamtalk.deps import DbSession
-from pamtalk.errors import Problem, problems
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
 from services.blockchain.api.views import SHORT, State, cache, int_cursor
 from services.blockchain.chain import ChainUnavailable
@@ -19,7 +19,7 @@ from services.blockchain.chain_rpc import RpcRefused, client_rpc
 from services.blockchain.models import AnchorRow
 from services.blockchain.schemas import AnchorOut, ChainOut, RpcRequest, RpcResponse
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["anchors"], responses=problems(422))
+router = APIRouter(prefix="/api/v1/ledger", tags=["anchors"], responses=problem_responses(422))
 RPC_PATH = "/api/v1/ledger/chain/rpc"
 
 
@@ -74,7 +74,7 @@ async def chain(state: State) -> ChainOut:
     "/chain/rpc",
     response_model=None,
     summary="Read-only JSON-RPC of the in-process chain (embedded mode only)",
-    responses={200: {"model": RpcResponse}, **problems(404)},
+    responses={200: {"model": RpcResponse}, **problem_responses(404)},
 )
 async def chain_rpc(body: RpcRequest, state: State) -> Response:
     if state.anchor_client is None or not state.in_process_chain:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from starlette.responses import JSONResponse
 
 from pamtalk.deps import DbSession
-from pamtalk.errors import Problem, problems
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
 from services.blockchain import ledger_reads
 from services.blockchain.api.views import (
@@ -34,7 +34,7 @@ from services.blockchain.schemas import (
     InclusionProofOut,
 )
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problems(422))
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
 Index = Annotated[int, Path(ge=0, le=MAX_INDEX, description="the entry's position (0-based)")]
 
 
@@ -75,7 +75,7 @@ async def list_entries(
     "/entries/{index}",
     response_model=EntryWithProofOut,
     summary="An entry with its inclusion proof against the latest signed tree head",
-    responses=problems(404),
+    responses=problem_responses(404),
 )
 async def get_entry(index: Index, session: DbSession, response: Response) -> EntryWithProofOut:
     head = await ledger_reads.latest_head(session)
@@ -99,7 +99,7 @@ async def get_entry(index: Index, session: DbSession, response: Response) -> Ent
     "/entries/{index}/bundle",
     response_model=None,
     summary="The verification bundle of an entry (the verifier's input, anchor included once anchored)",
-    responses={200: {"model": BundleOut}, **problems(404)},
+    responses={200: {"model": BundleOut}, **problem_responses(404)},
 )
 async def get_bundle(index: Index, session: DbSession, state: State) -> Response:
     found = await ledger_reads.bundle(session, index, state.public_key_pem, state.contract_address)
@@ -112,7 +112,7 @@ async def get_bundle(index: Index, session: DbSession, state: State) -> Response
     "/consistency",
     response_model=ConsistencyOut,
     summary="Consistency proof between two tree sizes (RFC 6962 SUBPROOF)",
-    responses=problems(404),
+    responses=problem_responses(404),
 )
 async def consistency(
     session: DbSession,

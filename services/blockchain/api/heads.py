@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
 from pamtalk.deps import DbSession
-from pamtalk.errors import Problem, problems
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
 from services.blockchain import ledger_reads
 from services.blockchain.api.views import IMMUTABLE, MAX_INDEX, SHORT, State, cache, head_out, int_cursor
@@ -16,7 +16,7 @@ from services.blockchain.ledger.tree_head import public_key_b64
 from services.blockchain.models import TreeHeadRow
 from services.blockchain.schemas import PublicKeyOut, TreeHeadOut
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problems(422))
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
 
 
 @router.get("/public-key", response_model=PublicKeyOut, summary="The Ed25519 key that signs tree heads")
@@ -31,7 +31,7 @@ async def public_key(state: State, response: Response) -> PublicKeyOut:
     "/heads/latest",
     response_model=TreeHeadOut,
     summary="The latest signed tree head",
-    responses=problems(404),
+    responses=problem_responses(404),
 )
 async def latest(session: DbSession, response: Response) -> TreeHeadOut:
     head = await ledger_reads.latest_head(session)
@@ -45,7 +45,7 @@ async def latest(session: DbSession, response: Response) -> TreeHeadOut:
     "/heads/{tree_size}",
     response_model=TreeHeadOut,
     summary="The signed tree head issued for a tree size",
-    responses=problems(404),
+    responses=problem_responses(404),
 )
 async def head_at(
     tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: DbSession, response: Response

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import problems
+from pamtalk.errors import problem_responses
 from pamtalk.idempotency import IdempotencyKeyHeader
 from services.blockchain import idempotency, wallet_actions
 from services.blockchain.api.views import State
@@ -25,8 +25,8 @@ from services.blockchain.ledger_writer import LedgerWriter
 from services.blockchain.schemas import EsgRewardOut, RedeemIn, RedemptionOut, TransferIn, TransferOut
 from services.blockchain.state import BlockchainState
 
-wallet_router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problems(401, 422))
-esg_router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problems(401, 422))
+wallet_router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problem_responses(401, 422))
+esg_router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(401, 422))
 IdempotencyKey = IdempotencyKeyHeader
 Committee = Annotated[Principal, Depends(require_roles("committee"))]
 Action = Callable[[LedgerWriter], Awaitable[BaseModel]]
@@ -56,7 +56,7 @@ async def run_once(
     status_code=201,
     response_model=None,
     summary="Transfer DC from a wallet I own",
-    responses={201: {"model": TransferOut}, **problems(403, 404, 409)},
+    responses={201: {"model": TransferOut}, **problem_responses(403, 404, 409)},
 )
 async def transfer(
     address: Address,
@@ -81,7 +81,7 @@ async def transfer(
     status_code=201,
     response_model=None,
     summary="Redeem DC as a marketplace discount (20 % of the purchase, 1,000 DC a day; 10 % burned)",
-    responses={201: {"model": RedemptionOut}, **problems(403, 404, 409)},
+    responses={201: {"model": RedemptionOut}, **problem_responses(403, 404, 409)},
 )
 async def redeem(
     address: Address,
@@ -106,7 +106,7 @@ async def redeem(
     status_code=201,
     response_model=None,
     summary="Approve an ESG assessment's reward (committee): mints its ESG-GOLD estimate",
-    responses={201: {"model": EsgRewardOut}, **problems(403, 404, 409)},
+    responses={201: {"model": EsgRewardOut}, **problem_responses(403, 404, 409)},
 )
 async def approve_esg_reward(
     assessment_id: Annotated[uuid.UUID, Path()],

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import Select, func, select
 
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem, problems
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
 from services.blockchain import wallets
 from services.blockchain.api.views import int_cursor
@@ -17,7 +17,7 @@ from services.blockchain.schemas import MovementOut, MyWalletsOut, SupplyOut, Wa
 from services.blockchain.tokens import format_dc
 from services.blockchain.wallet_actions import owned_wallet
 
-router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problems(422))
+router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problem_responses(422))
 Address = Annotated[
     str, Path(pattern=wallets.ADDRESS_PATTERN, description="0x..., user:<id> or treasury:pamtalk")
 ]
@@ -60,7 +60,10 @@ async def _history(
 
 
 @router.get(
-    "/me", response_model=MyWalletsOut, summary="My wallets and their balances", responses=problems(401)
+    "/me",
+    response_model=MyWalletsOut,
+    summary="My wallets and their balances",
+    responses=problem_responses(401),
 )
 async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut:
     views = await wallets.owned_by(session, principal.id)
@@ -75,7 +78,7 @@ async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut
     "/me/history",
     response_model=Page[MovementOut],
     summary="Movements of all my wallets, newest first",
-    responses=problems(401),
+    responses=problem_responses(401),
 )
 async def my_history(
     principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50
@@ -106,7 +109,10 @@ async def supply(session: DbSession) -> SupplyOut:
 
 
 @router.get(
-    "/{address}", response_model=WalletOut, summary="A wallet's public balance", responses=problems(404)
+    "/{address}",
+    response_model=WalletOut,
+    summary="A wallet's public balance",
+    responses=problem_responses(404),
 )
 async def public_wallet(address: Address, session: DbSession) -> WalletOut:
     normalised = wallets.normalise(address)
@@ -120,7 +126,7 @@ async def public_wallet(address: Address, session: DbSession) -> WalletOut:
     "/{address}/history",
     response_model=Page[MovementOut],
     summary="Movements of a wallet I own, newest first",
-    responses=problems(401, 403, 404),
+    responses=problem_responses(401, 403, 404),
 )
 async def wallet_history(
     address: Address, principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50

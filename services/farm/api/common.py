@@ -8,17 +8,13 @@ from fastapi import Depends
 
 from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
-from pamtalk.errors import problem_responses
+from pamtalk.deps import AdminUser
 from services.farm.models import Farm
 
 Farmer = Annotated[Principal, Depends(require_roles("farmer"))]
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
+Admin = AdminUser
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (If-None-Match matched)"}}
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return problem_responses(*statuses)
 
 
 def etag_of(farm: Farm) -> str:

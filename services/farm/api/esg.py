@@ -9,10 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problem_responses
 from services.farm import esg
 from services.farm.access import is_owner, owned_farm, visible_farm
-from services.farm.api.common import errors
 from services.farm.esg_schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
 from services.farm.state import State, WriteSession
 
@@ -25,7 +24,7 @@ READERS = {"admin", "committee"}
     status_code=202,
     response_model=EsgSubmissionOut,
     summary="Submit ESG data for my farm (scored asynchronously: farm.esg_submitted)",
-    responses=errors(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def submit_esg(
     farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, session: WriteSession
@@ -39,7 +38,7 @@ async def submit_esg(
     "/{farm_id}/esg",
     response_model=EsgHistory,
     summary="ESG submissions of a farm, newest first, with its current grade",
-    responses=errors(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def esg_history(
     farm_id: uuid.UUID,

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Header, Request, Response
 
 from pamtalk.cache import cached_json, etag_matches
 from pamtalk.deps import CurrentUser, OptionalUser, ReadSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problem_responses
 from services.farm import farms
 from services.farm.access import owned_farm, visible_farm
-from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, errors, etag_of
+from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag_of
 from services.farm.models import Farm
 from services.farm.schemas import FarmIn, FarmOut, FarmPatch
 from services.farm.state import State, WriteSession
@@ -33,7 +33,7 @@ def _out(farm: Farm, response: Response) -> FarmOut:
     status_code=201,
     response_model=FarmOut,
     summary="Register a farm (farmers; you become its owner)",
-    responses=errors(401, 403, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession, response: Response) -> FarmOut:
     farm = await farms.register(session, farmer.id, body)
@@ -45,7 +45,7 @@ async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession, res
     "/{farm_id}",
     response_model=FarmOut,
     summary="A farm (active ones for everyone; others for the owner and admins)",
-    responses={**NOT_MODIFIED, **errors(401, 404, 422)},
+    responses={**NOT_MODIFIED, **problem_responses(401, 404, 422)},
 )
 async def get_farm(
     farm_id: uuid.UUID, request: Request, session: ReadSession, principal: OptionalUser, state: State
@@ -61,7 +61,7 @@ async def get_farm(
     "/{farm_id}",
     response_model=FarmOut,
     summary="Edit my farm (send If-Match with the ETag to refuse a stale edit)",
-    responses=errors(401, 403, 404, 412, 422),
+    responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def edit_farm(
     farm_id: uuid.UUID,
@@ -87,7 +87,7 @@ async def edit_farm(
     "/{farm_id}/deactivate",
     response_model=FarmOut,
     summary="Take my farm off the public list",
-    responses=errors(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def deactivate_farm(
     farm_id: uuid.UUID, principal: CurrentUser, session: WriteSession, response: Response
@@ -101,7 +101,7 @@ async def deactivate_farm(
     "/{farm_id}/activate",
     response_model=FarmOut,
     summary="Put my inactive farm back on the list (admins: lift a suspension)",
-    responses=errors(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def activate_farm(
     farm_id: uuid.UUID, principal: CurrentUser, session: WriteSession, response: Response
@@ -115,7 +115,7 @@ async def activate_farm(
     "/{farm_id}/suspend",
     response_model=FarmOut,
     summary="Suspend any farm (admins)",
-    responses=errors(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def suspend_farm(
     farm_id: uuid.UUID, admin: Admin, session: WriteSession, response: Response

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pamtalk.auth.jwks import Principal
 from pamtalk.cache import cached_json
 from pamtalk.deps import OptionalUser, ReadSession
-from pamtalk.errors import Problem
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page
 from services.farm import listing
-from services.farm.api.common import NOT_MODIFIED, errors
+from services.farm.api.common import NOT_MODIFIED
 from services.farm.listing import ListQuery
 from services.farm.schemas import CertificationTerm, FarmOut, Term
 from services.farm.state import State
@@ -80,7 +80,7 @@ def _err(field: str, message: str) -> dict[str, str]:
     "",
     response_model=Page[FarmOut],
     summary="List farms (active ones for everyone; mine=true for your own of any status)",
-    responses={**NOT_MODIFIED, **errors(401, 403, 422)},
+    responses={**NOT_MODIFIED, **problem_responses(401, 403, 422)},
 )
 async def list_farms(
     request: Request,

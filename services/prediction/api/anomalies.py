@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from pamtalk.auth.deps import require_roles
-from pamtalk.auth.jwks import Principal
-from pamtalk.deps import DbSession
+from pamtalk.deps import AdminUser, DbSession
 from pamtalk.errors import problem_responses
 from services.prediction import anomalies
 from services.prediction.schemas import AnomalyPage, Risk
 from services.prediction.state import State
 
 router = APIRouter(prefix="/api/v1/anomalies", tags=["anomalies"])
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
+Admin = AdminUser
 
 
 @router.get(

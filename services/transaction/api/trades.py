@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from pamtalk.deps import CurrentUser, DbSession, ReadSession
-from pamtalk.errors import problems
+from pamtalk.errors import problem_responses
 from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
 from services.transaction import idempotency, trades
 from services.transaction.listing import TradeFilter, list_trades
@@ -27,7 +27,7 @@ IdempotencyKey = IdempotencyKeyHeader
     status_code=201,
     response_model=TradeOut,
     summary="Open a trade with a farm (consumers and companies)",
-    responses=problems(401, 403, 409, 422),
+    responses=problem_responses(401, 403, 409, 422),
 )
 async def create_trade(
     body: TradeIn,
@@ -57,7 +57,7 @@ async def create_trade(
     "",
     response_model=TradePage,
     summary="My trades (as buyer or producer), a farm's trades (its owner), newest first",
-    responses=problems(401, 422),
+    responses=problem_responses(401, 422),
 )
 async def get_trades(
     principal: CurrentUser,
@@ -81,7 +81,7 @@ async def get_trades(
     "/{trade_id}",
     response_model=TradeOut,
     summary="One trade (its buyer, its producer, or an admin)",
-    responses=problems(401, 404, 422),
+    responses=problem_responses(401, 404, 422),
 )
 async def get_trade(trade_id: uuid.UUID, principal: CurrentUser, session: ReadSession) -> TradeOut:
     return trades.trade_out(await trades.readable_trade(session, principal, trade_id), principal)

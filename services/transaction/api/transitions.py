@@ -7,10 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from pamtalk.auth.deps import require_roles
-from pamtalk.auth.jwks import Principal
-from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import problems
+from pamtalk.deps import AdminUser, CurrentUser, DbSession
+from pamtalk.errors import problem_responses
 from services.transaction import lifecycle
 from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
 from services.transaction.state import TransactionState, transaction_state
@@ -18,8 +16,8 @@ from services.transaction.trades import trade_out
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
 State = Annotated[TransactionState, Depends(transaction_state)]
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
-MOVE_PROBLEMS = problems(401, 403, 404, 409, 422)
+Admin = AdminUser
+MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 
 @router.post(

@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from pamtalk.deps import CurrentUser, DbSession
-from pamtalk.errors import Problem, problems
+from pamtalk.errors import Problem, problem_responses
 from pamtalk.ratelimit import too_many
 from services.user import accounts
 from services.user.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, UserOut
@@ -31,7 +31,7 @@ def client_address(request: Request, state: UserState) -> str:
     status_code=201,
     response_model=UserOut,
     summary="Create an account",
-    responses=problems(403, 409, 422),
+    responses=problem_responses(403, 409, 422),
 )
 async def signup(body: SignupIn, session: DbSession, state: State) -> UserOut:
     user = await accounts.sign_up(session, body, state.passwords)
@@ -54,7 +54,7 @@ def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str
     "/login",
     response_model=TokenPair,
     summary="Log in with email and password",
-    responses=problems(401, 422, 429),
+    responses=problem_responses(401, 422, 429),
 )
 async def login(body: LoginIn, request: Request, session: DbSession, state: State) -> TokenPair:
     account_key, client_key = body.email.lower(), client_address(request, state)
@@ -78,7 +78,7 @@ async def login(body: LoginIn, request: Request, session: DbSession, state: Stat
     "/refresh",
     response_model=TokenPair,
     summary="Swap a refresh token for new tokens",
-    responses=problems(401, 422),
+    responses=problem_responses(401, 422),
 )
 async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPair:
     outcome, login_session = await state.sessions.rotate(body.refresh_token)
@@ -100,7 +100,7 @@ async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPai
     "/logout",
     status_code=204,
     summary="End this session (its refresh token stops working)",
-    responses=problems(401),
+    responses=problem_responses(401),
 )
 async def logout(principal: CurrentUser, state: State) -> Response:
     await state.sessions.revoke(principal.session_id)

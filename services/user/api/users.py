@@ -7,16 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from pamtalk.auth.deps import require_roles
-from pamtalk.auth.jwks import Principal
-from pamtalk.deps import CurrentUser, DbSession, ReadSession
-from pamtalk.errors import Problem, problems
+from pamtalk.deps import AdminUser, CurrentUser, DbSession, ReadSession
+from pamtalk.errors import Problem, problem_responses
 from services.user import accounts
 from services.user.schemas import PasswordChange, ProfileUpdate, RoleGrant, UserOut, WalletLink
 from services.user.state import UserState, user_state
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problems(401, 404, 422))
-Admin = Annotated[Principal, Depends(require_roles("admin"))]
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_responses(401, 404, 422))
+Admin = AdminUser
 State = Annotated[UserState, Depends(user_state)]
 
 
@@ -31,7 +29,7 @@ async def update_me(body: ProfileUpdate, principal: CurrentUser, session: DbSess
     return UserOut.model_validate(await accounts.update_profile(session, user, body))
 
 
-@router.put("/me/password", status_code=204, summary="Change my password", responses=problems(403))
+@router.put("/me/password", status_code=204, summary="Change my password", responses=problem_responses(403))
 async def change_password(
     body: PasswordChange, principal: CurrentUser, session: DbSession, state: State
 ) -> None:
@@ -45,7 +43,7 @@ async def change_password(
     "/me/wallet",
     response_model=UserOut,
     summary="Link my wallet address (for ESG-GOLD tokens)",
-    responses=problems(409),
+    responses=problem_responses(409),
 )
 async def link_wallet(body: WalletLink, principal: CurrentUser, session: DbSession) -> UserOut:
     user = await accounts.get_user(session, principal.id)
@@ -60,7 +58,10 @@ async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: ReadSess
 
 
 @router.put(
-    "/{user_id}/role", response_model=UserOut, summary="Grant a role (admins only)", responses=problems(403)
+    "/{user_id}/role",
+    response_model=UserOut,
+    summary="Grant a role (admins only)",
+    responses=problem_responses(403),
 )
 async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, session: DbSession) -> UserOut:
     user = await accounts.get_user(session, user_id)
