@@ -39,7 +39,7 @@ class GatewayOptions:
     api_burst: int = 20000
     auth_rate: str = "500r/s"  # per client address, zone "auth" (login, register, refresh)
     auth_burst: int = 1000
-    cache_ttl: str = "5s"  # edge cache lifetime of a 200 response the service marked public
+    cache_ttl: str = "5s"  # edge lifetime of a public 200 without max-age (else the service's max-age)
     max_body: str = "1m"  # client_max_body_size: larger bodies get 413
     connect_timeout: str = "2s"  # a dead replica is skipped quickly
     read_timeout: str = "30s"  # a request's upstream answer

@@ -21,7 +21,13 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_redis(request: Request) -> Redis:
+# Dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in its threadpool,
+# a thread hand-off on every request for what is an attribute lookup.
+async def runtime_dependency(request: Request) -> Runtime:
+    return get_runtime(request)
+
+
+async def get_redis(request: Request) -> Redis:
     return get_runtime(request).redis
 
 
@@ -38,7 +44,7 @@ async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(db_session, scope="function")]
 # For endpoints that only read: no transaction, fewer round trips.
 ReadSession = Annotated[AsyncSession, Depends(read_session, scope="function")]
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_dependency)]
 RedisDep = Annotated[Redis, Depends(get_redis)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]

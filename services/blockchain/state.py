@@ -97,6 +97,6 @@ async def stop(runtime: Runtime) -> None:
             await state.upkeep
 
 
-def blockchain_state(request: Request) -> BlockchainState:
+async def blockchain_state(request: Request) -> BlockchainState:
     state: BlockchainState = request.app.state.runtime.extras["blockchain"]
     return state

@@ -52,6 +52,6 @@ async def build_state(runtime: Runtime) -> None:
     )
 
 
-def user_state(request: Request) -> UserState:
+async def user_state(request: Request) -> UserState:
     state: UserState = request.app.state.runtime.extras["user"]
     return state

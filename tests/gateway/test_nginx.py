@@ -231,20 +231,48 @@ def test_other_paths(gateway: Gateway, path: str) -> None:
     assert response.status_code in (301, 404)
 
 
-def test_edge_cache_lifetime_stays_short(start_gateway: Callable[..., Gateway]) -> None:
+def test_edge_cache_keeps_an_answer_for_its_max_age(start_gateway: Callable[..., Gateway]) -> None:
     gateway = start_gateway(cache_ttl="1s")
-    long_lived = {"q": "ttl", "cc": "public, max-age=600"}
+    two_seconds = {"q": "ttl", "cc": "public, max-age=2"}
     with gateway.client() as client:
-        first, second = (client.get("/api/v1/ledger", params=long_lived) for _ in range(2))
+        first = client.get("/api/v1/ledger", params=two_seconds)
+        time.sleep(1.2)  # past the gateway's 1 s TTL, within the service's max-age
+        second = client.get("/api/v1/ledger", params=two_seconds)
         assert [first.headers["x-cache-status"], second.headers["x-cache-status"]] == ["MISS", "HIT"]
+        assert second.json()["served"] == first.json()["served"]
         time.sleep(2.1)  # nginx counts whole seconds
-        # The service's max-age=600 is capped: past the TTL the entry is refreshed (the stale
-        # copy answers while a background request updates it).
-        third = client.get("/api/v1/ledger", params=long_lived)
+        # Past the max-age the stale copy answers while a background request refreshes it.
+        third = client.get("/api/v1/ledger", params=two_seconds)
         assert third.headers["x-cache-status"] in ("EXPIRED", "STALE")
         time.sleep(0.2)
-        fourth = client.get("/api/v1/ledger", params=long_lived)
+        fourth = client.get("/api/v1/ledger", params=two_seconds)
     assert fourth.json()["served"] != first.json()["served"]
+
+
+def test_public_answer_without_max_age_is_kept_for_the_gateway_ttl(
+    start_gateway: Callable[..., Gateway],
+) -> None:
+    gateway = start_gateway(cache_ttl="1s")
+    with gateway.client() as client:
+        first, second = (client.get("/api/v1/ledger", params={"q": "bare", "cc": "public"}) for _ in range(2))
+        assert second.headers["x-cache-status"] == "HIT"
+        time.sleep(2.1)
+        client.get("/api/v1/ledger", params={"q": "bare", "cc": "public"})
+        time.sleep(0.2)
+        last = client.get("/api/v1/ledger", params={"q": "bare", "cc": "public"})
+    assert first.json()["served"] == second.json()["served"] != last.json()["served"]
+
+
+def test_no_cache_request_reaches_the_service_and_refreshes_the_edge(gateway: Gateway) -> None:
+    public = {"q": "owner-edit", "cc": "public, max-age=60"}
+    with gateway.client() as client:
+        stored = client.get("/api/v1/farms", params=public)
+        fresh = client.get("/api/v1/farms", params=public, headers={"Cache-Control": "no-cache"})
+        after = client.get("/api/v1/farms", params=public)
+    assert fresh.headers["x-cache-status"] == "BYPASS"
+    assert fresh.json()["served"] != stored.json()["served"]
+    assert after.headers["x-cache-status"] == "HIT"
+    assert after.json()["served"] == fresh.json()["served"]  # everyone now sees the fresh copy
 
 
 def test_tokens_in_query_strings_are_not_logged(gateway: Gateway) -> None:
