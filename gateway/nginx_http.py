@@ -152,7 +152,7 @@ def http_block(opts: GatewayOptions, *, temp_root: str, cache_root: str, access_
     lines += [
         "",
         f"    log_format pamtalk_json escape=json {LOG_FORMAT};",
-        f"    access_log {access_log} pamtalk_json;",
+        f"    access_log {access_log} pamtalk_json buffer=64k flush=1s;",
         "",
     ]
     if opts.trusted_proxies:
