@@ -33,7 +33,9 @@ def state_of(runtime: Runtime) -> FarmState:
     return state
 
 
-def farm_state(request: Request) -> FarmState:
+async def farm_state(request: Request) -> FarmState:
+    """``async``: FastAPI runs a plain ``def`` dependency in its threadpool (a thread
+    hand-off on every request for an attribute lookup)."""
     return state_of(get_runtime(request))
 
 
