@@ -36,30 +36,40 @@ def make_redis(url: str) -> Redis:
 
 class Cache:
     """Cache-aside of JSON values under a namespace, with version-based invalidation:
-    ``invalidate()`` bumps the namespace's generation, so every older key is dead at once
-    without scanning (they expire by their TTL)."""
+    ``invalidate()`` bumps the namespace's generation, so every older value is dead at once
+    without scanning (they expire by their TTL).
+
+    A value is stored under its plain key with the generation it was computed in as a prefix
+    (``b"7|{...}"``), so one ``MGET`` of the generation and the value answers a lookup: one
+    round trip, where a generation in the key name would need two."""
 
     def __init__(self, redis: Redis, namespace: str, ttl: int) -> None:
         self.redis, self.namespace, self.ttl = redis, namespace, ttl
         self._gen_key = f"cache:{namespace}:gen"
-
-    async def _generation(self) -> int:
-        value = await self.redis.get(self._gen_key)
-        return int(value or 0)
+        self._prefix = f"cache:{namespace}:v:"
 
     async def get_or_compute(self, key: str, compute: Callable[[], Awaitable[Any]]) -> tuple[bytes, bool]:
         """The JSON bytes for ``key`` and whether they came from the cache."""
-        full = f"cache:{self.namespace}:{await self._generation()}:{key}"
-        cached = await self.redis.get(full)
+        full = self._prefix + key
+        generation, cached = await self.redis.mget(self._gen_key, full)
+        current = _as_bytes(generation) if generation is not None else b"0"
         if cached is not None:
-            return cached if isinstance(cached, bytes) else cached.encode(), True
+            stored_in, _, data = _as_bytes(cached).partition(b"|")
+            if stored_in == current:
+                return data, True
         value = await compute()
         data = value if isinstance(value, bytes) else orjson.dumps(value, default=str)
-        await self.redis.set(full, data, ex=self.ttl)
+        # Tagged with the generation read before computing: an invalidation meanwhile makes
+        # this value stale at once.
+        await self.redis.set(full, current + b"|" + data, ex=self.ttl)
         return data, False
 
     async def invalidate(self) -> None:
         await self.redis.incr(self._gen_key)
+
+
+def _as_bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
 
 
 def etag_for(data: bytes) -> str:
