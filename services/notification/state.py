@@ -31,6 +31,6 @@ async def stop(runtime: Runtime) -> None:
         await state.hub.stop()
 
 
-def notification_state(request: Request) -> NotificationState:
+async def notification_state(request: Request) -> NotificationState:  # async: no threadpool
     state: NotificationState = request.app.state.runtime.extras["notification"]
     return state

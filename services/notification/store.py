@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+import asyncpg
+from sqlalchemy import text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import recipients
+from services.notification import recipients, rows
 from services.notification.models import Notification
 from services.notification.schemas import NotificationOut
 from services.notification.templates import render
+
+MAX_ID = 2**63 - 1  # bigint
 
 # One statement locks every user of an event, always in the same order (no deadlocks).
 _LOCK = text(
@@ -88,47 +91,41 @@ async def deliver(session: AsyncSession, event_id: uuid.UUID, drafts: list[Draft
     return written
 
 
-def _mine(user_id: uuid.UUID, unread_only: bool = False) -> Any:
-    query = select(Notification).where(Notification.user_id == user_id)
-    return query.where(Notification.read_at.is_(None)) if unread_only else query
-
-
 async def newest_first(
-    session: AsyncSession, user_id: uuid.UUID, *, before: int | None, limit: int, unread_only: bool
-) -> list[Notification]:
-    query = _mine(user_id, unread_only)
-    if before is not None:
-        query = query.where(Notification.id < before)
-    return list((await session.scalars(query.order_by(Notification.id.desc()).limit(limit))).all())
+    conn: asyncpg.Connection, user_id: uuid.UUID, *, before: int | None, limit: int, unread_only: bool
+) -> list[rows.Item]:
+    """The user's notifications with an id below ``before`` (all if None), newest first."""
+    upper = MAX_ID if before is None else before - 1
+    found = await conn.fetch(rows.NEWEST_UNREAD if unread_only else rows.NEWEST, user_id, upper, limit)
+    return [rows.item(row) for row in found]
 
 
-async def after(session: AsyncSession, user_id: uuid.UUID, last_id: int, limit: int) -> list[Notification]:
+async def after(conn: asyncpg.Connection, user_id: uuid.UUID, last_id: int, limit: int) -> list[rows.Item]:
     """The user's notifications with an id above ``last_id``, oldest first (stream replay)."""
-    query = _mine(user_id).where(Notification.id > last_id).order_by(Notification.id).limit(limit)
-    return list((await session.scalars(query)).all())
+    return [rows.item(row) for row in await conn.fetch(rows.AFTER, user_id, last_id, limit)]
 
 
-async def latest_id(session: AsyncSession, user_id: uuid.UUID) -> int:
-    value = await session.scalar(select(func.max(Notification.id)).where(Notification.user_id == user_id))
-    return int(value or 0)
+async def latest_id(conn: asyncpg.Connection, user_id: uuid.UUID) -> int:
+    return int(await conn.fetchval(rows.LATEST_ID, user_id))
 
 
-async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
-    query = select(func.count()).select_from(_mine(user_id, unread_only=True).subquery())
-    return int(await session.scalar(query) or 0)
+async def unread_count(conn: asyncpg.Connection, user_id: uuid.UUID) -> int:
+    return int(await conn.fetchval(rows.UNREAD_COUNT, user_id))
 
 
-async def mark_read(session: AsyncSession, user_id: uuid.UUID, notification_id: int) -> Notification | None:
+async def mark_read(session: AsyncSession, user_id: uuid.UUID, notification_id: int) -> rows.Item | None:
     """Mark one of the user's notifications read (the first read time stays, also when two
-    requests race); None if it is not the user's or does not exist."""
-    mine = (Notification.id == notification_id, Notification.user_id == user_id)
+    requests race: the row is read by a statement of its own, after the update's lock);
+    None if it is not the user's or does not exist."""
     await session.execute(
         update(Notification)
-        .where(*mine, Notification.read_at.is_(None))
+        .where(Notification.id == notification_id, Notification.user_id == user_id)
+        .where(Notification.read_at.is_(None))
         .values(read_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    return await session.scalar(select(Notification).where(*mine).execution_options(populate_existing=True))
+    row = await (await rows.driver(session)).fetchrow(rows.ONE, notification_id, user_id)
+    return None if row is None else rows.item(row)
 
 
 async def mark_all_read(session: AsyncSession, user_id: uuid.UUID, up_to: int | None) -> int:

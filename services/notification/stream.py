@@ -18,14 +18,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 
-import orjson
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from pamtalk.db.database import Database
-from services.notification import store
+from services.notification import rows, store
 from services.notification.live import LiveHub
-from services.notification.schemas import NotificationOut
 from services.notification.settings import NotificationSettings
 
 log = logging.getLogger("pamtalk.notification.stream")
@@ -38,11 +36,9 @@ HEADERS = {
 }
 
 
-def sse_event(item: NotificationOut) -> bytes:
-    return b"id: %d\nevent: notification\ndata: %s\n\n" % (
-        item.id,
-        orjson.dumps(item.model_dump(mode="json")),
-    )
+def sse_event(item: rows.Item) -> bytes:
+    """One notification (a ``rows.item``) as an event."""
+    return b"id: %d\nevent: notification\ndata: %s\n\n" % (item["id"], rows.dumps(item))
 
 
 def opening(retry_ms: int, cursor: int) -> bytes:
@@ -52,15 +48,14 @@ def opening(retry_ms: int, cursor: int) -> bytes:
     return b"retry: %d\nid: %d\n: ready\n\n" % (retry_ms, cursor)
 
 
-async def _read_after(db: Database, user_id: uuid.UUID, cursor: int, limit: int) -> list[NotificationOut]:
-    async with db.transaction() as session:
-        rows = await store.after(session, user_id, cursor, limit)
-        return [NotificationOut.model_validate(row) for row in rows]
+async def _read_after(db: Database, user_id: uuid.UUID, cursor: int, limit: int) -> list[rows.Item]:
+    async with rows.reading(db) as conn:
+        return await store.after(conn, user_id, cursor, limit)
 
 
 async def _latest(db: Database, user_id: uuid.UUID) -> int:
-    async with db.transaction() as session:
-        return await store.latest_id(session, user_id)
+    async with rows.reading(db) as conn:
+        return await store.latest_id(conn, user_id)
 
 
 async def notification_events(
@@ -85,7 +80,7 @@ async def notification_events(
                 items = await _read_after(db, user_id, cursor, settings.replay_batch)
                 for item in items:
                     yield sse_event(item)
-                    cursor = item.id
+                    cursor = item["id"]
                 if len(items) == settings.replay_batch:
                     continue  # more are waiting
             left = expires_at - time.time()

@@ -1,49 +1,54 @@
-"""My notifications: the list (newest first), the unread count, and marking them read."""
+"""My notifications: the list (newest first), the unread count, and marking them read.
+
+The reads run on a pooled connection without a session (``rows.reading``) and answer with
+the JSON written directly (``rows.dumps``); ``response_model`` stays for the OpenAPI document."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from pamtalk.deps import CurrentUser, DbSession, ReadSession
+from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, decode_cursor, encode_cursor
-from services.notification import store
+from services.notification import rows, store
 from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
 
 router = APIRouter(
     prefix="/api/v1/notifications", tags=["notifications"], responses=problem_responses(401, 422)
 )
-MAX_ID = 2**63 - 1  # bigint
-PRIVATE = "private, no-store"
+MAX_ID = store.MAX_ID
+NO_STORE = {"Cache-Control": "private, no-store"}
+JSON = "application/json"
 
 
 @router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
 async def list_mine(
+    request: Request,
     principal: CurrentUser,
-    session: ReadSession,
-    response: Response,
     cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
     limit: int = Query(20, ge=1, le=100),
     unread_only: bool = Query(False, description="Only notifications not read yet"),
-) -> Page[NotificationOut]:
+) -> Response:
     before = None
     if cursor is not None:
         (value,) = decode_cursor(cursor, 1)
         if not isinstance(value, int) or not 0 < value <= MAX_ID:
             raise Problem(422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor")
         before = value
-    rows = await store.newest_first(
-        session, principal.id, before=before, limit=limit + 1, unread_only=unread_only
-    )
-    items = [NotificationOut.model_validate(row) for row in rows[:limit]]
-    response.headers["Cache-Control"] = PRIVATE
-    return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(rows) > limit else None)
+    async with rows.reading(request.app.state.runtime.db) as conn:
+        items = await store.newest_first(
+            conn, principal.id, before=before, limit=limit + 1, unread_only=unread_only
+        )
+    next_cursor = encode_cursor(items[limit - 1]["id"]) if len(items) > limit else None
+    page = {"items": items[:limit], "next_cursor": next_cursor}
+    return Response(rows.dumps(page), media_type=JSON, headers=NO_STORE)
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
-async def unread_count(principal: CurrentUser, session: ReadSession, response: Response) -> UnreadCount:
-    response.headers["Cache-Control"] = PRIVATE
-    return UnreadCount(unread=await store.unread_count(session, principal.id))
+async def unread_count(request: Request, principal: CurrentUser) -> Response:
+    async with rows.reading(request.app.state.runtime.db) as conn:
+        body = rows.dumps({"unread": await store.unread_count(conn, principal.id)})
+    return Response(body, media_type=JSON, headers=NO_STORE)
 
 
 @router.post("/read-all", response_model=ReadAll, summary="Mark all of mine read")
@@ -65,8 +70,8 @@ async def read_all(
 )
 async def read_one(
     principal: CurrentUser, session: DbSession, notification_id: int = Path(ge=1, le=MAX_ID)
-) -> NotificationOut:
+) -> Response:
     item = await store.mark_read(session, principal.id, notification_id)
     if item is None:  # someone else's is "not found" too: ids of others are not confirmed
         raise Problem(404, "No such notification.", type_="notification-not-found")
-    return NotificationOut.model_validate(item)
+    return Response(rows.dumps(item), media_type=JSON)
