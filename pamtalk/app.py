@@ -15,6 +15,7 @@ from sqlalchemy import Table
 from pamtalk.bus.base import Handler
 from pamtalk.db.outbox import OutboxRelay
 from pamtalk.errors import install_problem_handlers
+from pamtalk.gc_policy import apply_after_startup
 from pamtalk.health import ReadinessCheck
 from pamtalk.health import router as health_router
 from pamtalk.logging import configure_logging
@@ -71,6 +72,8 @@ def create_service_app(
                     runtime.db, definition.outbox, runtime.bus, poll_seconds=settings.outbox_poll_seconds
                 )
                 runtime.relay.start()
+            if shared is None:  # a process of its own (the embedded host applies it once for all)
+                apply_after_startup(settings.gc_threshold)
             runtime.ready = True
             log.info("service started", extra={"env": settings.env})
             yield

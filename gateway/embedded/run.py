@@ -21,7 +21,9 @@ from gateway.embedded.seed import DEMO_PASSWORD, DEMO_USERS, seed
 from gateway.routes import EMBEDDED_PORT
 from pamtalk.cache import make_redis
 from pamtalk.db.migrations import ROOT, upgrade
+from pamtalk.gc_policy import apply_after_startup
 from pamtalk.logging import configure_logging
+from pamtalk.settings import ServiceSettings
 
 log = logging.getLogger("pamtalk.embedded")
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -76,6 +78,7 @@ async def serve(database_url: str, host: str, port: int) -> None:
             log.info("seeded demo data")
     finally:
         await client.aclose()
+    apply_after_startup(ServiceSettings().gc_threshold)
     print(banner(port, platform.names), flush=True)
     await task
 
