@@ -21,6 +21,7 @@ with its current status).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,7 @@ from pamtalk.events.catalogue import (
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of
 from services.transaction.models import Trade
+from services.transaction.rows import driver
 from services.transaction.trades import find_trade, is_party, not_found
 
 
@@ -89,11 +91,11 @@ def _allowed(move: Move, principal: Principal) -> ColumnElement[bool]:
     )
 
 
-def _is_actor(actor: str, principal: Principal, trade: Trade) -> bool:
+def _is_actor(actor: str, principal: Principal, trade: Mapping[str, Any]) -> bool:
     if actor == "buyer":
-        return trade.buyer_id == principal.id
+        return bool(trade["buyer_id"] == principal.id)
     if actor == "producer":
-        return trade.producer_id == principal.id
+        return bool(trade["producer_id"] == principal.id)
     return principal.is_admin
 
 
@@ -125,7 +127,7 @@ async def apply(
 
 
 async def _why_not(session: AsyncSession, move: Move, trade_id: uuid.UUID, principal: Principal) -> Problem:
-    trade = await find_trade(session, trade_id)
+    trade = await find_trade(await driver(session), trade_id)
     if trade is None or not (is_party(principal, trade) or principal.is_admin):
         return not_found()
     mine = [states for actor, states in move.sources.items() if _is_actor(actor, principal, trade)]
@@ -135,9 +137,9 @@ async def _why_not(session: AsyncSession, move: Move, trade_id: uuid.UUID, princ
     allowed = sorted({state for states in mine for state in states})
     return Problem(
         409,
-        f"The trade is {trade.status}; it cannot be {_past(move.verb)} from there.",
+        f"The trade is {trade['status']}; it cannot be {_past(move.verb)} from there.",
         type_="illegal-transition",
-        current_status=trade.status,
+        current_status=trade["status"],
         allowed_from=allowed,
     )
 

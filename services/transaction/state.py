@@ -77,6 +77,7 @@ async def stop(runtime: Runtime) -> None:
             await state.upkeep
 
 
-def transaction_state(request: Request) -> TransactionState:
+async def transaction_state(request: Request) -> TransactionState:
+    """``async``: FastAPI would run a plain ``def`` dependency in its threadpool."""
     state: TransactionState = request.app.state.runtime.extras["transaction"]
     return state

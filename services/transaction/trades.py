@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import select
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
@@ -16,6 +18,7 @@ from services.transaction import farms
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of, new_trade_id, to_millisecond
 from services.transaction.models import Trade
+from services.transaction.rows import ONE
 from services.transaction.schemas import TradeIn, TradeOut
 
 BUYER_ROLES = {"consumer", "company"}
@@ -79,25 +82,28 @@ async def open_trade(session: AsyncSession, principal: Principal, body: TradeIn,
     return trade
 
 
-def is_party(principal: Principal, trade: Trade) -> bool:
-    return principal.id in (trade.buyer_id, trade.producer_id)
+def is_party(principal: Principal, trade: Mapping[str, Any]) -> bool:
+    return principal.id in (trade["buyer_id"], trade["producer_id"])
 
 
 def not_found() -> Problem:
     return Problem(404, "No such trade.", type_="transaction-not-found")
 
 
-async def find_trade(session: AsyncSession, trade_id: uuid.UUID) -> Trade | None:
-    """The trade, read from the one partition its id's time points to."""
+async def find_trade(conn: asyncpg.Connection, trade_id: uuid.UUID) -> asyncpg.Record | None:
+    """The trade's row, read from the one partition its id's time points to."""
     created_at = created_at_of(trade_id)
     if created_at is None:
         return None
-    return await session.scalar(select(Trade).where(Trade.id == trade_id, Trade.created_at == created_at))
+    row: asyncpg.Record | None = await conn.fetchrow(ONE, trade_id, created_at)
+    return row
 
 
-async def readable_trade(session: AsyncSession, principal: Principal, trade_id: uuid.UUID) -> Trade:
+async def readable_trade(
+    conn: asyncpg.Connection, principal: Principal, trade_id: uuid.UUID
+) -> asyncpg.Record:
     """The trade if the caller is a party or an admin; otherwise 404 (existence is not leaked)."""
-    trade = await find_trade(session, trade_id)
+    trade = await find_trade(conn, trade_id)
     if trade is None or not (is_party(principal, trade) or principal.is_admin):
         raise not_found()
     return trade

@@ -95,6 +95,17 @@ async def test_farm_filter_gives_the_owner_the_farm_and_a_buyer_their_own(
     assert await all_pages(client, buyers[0], 4, farm_id=str(farms[0])) == newest_first(first_farm)
 
 
+async def test_admins_list_every_trade_and_any_farms(trade_api: Api, market: dict, admin: User) -> None:
+    client, _ = trade_api
+    trades, farms = market["trades"], market["farms"]
+    first_farm = [t for t in trades if t["farm_id"] == str(farms[0])]
+    assert await all_pages(client, admin, 4, farm_id=str(farms[0])) == newest_first(first_farm)
+    window = {"from": T0.isoformat(), "to": (T0 + timedelta(days=11)).isoformat()}
+    ours = {t["id"] for t in trades}
+    every = await all_pages(client, admin, 50, **window)  # other tests' trades too
+    assert [trade_id for trade_id in every if trade_id in ours] == newest_first(trades)
+
+
 @pytest.mark.parametrize(
     "params",
     [

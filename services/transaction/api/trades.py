@@ -6,14 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 
-from pamtalk.deps import CurrentUser, DbSession, ReadSession
+from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import problem_responses
 from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
 from services.transaction import idempotency, trades
 from services.transaction.listing import TradeFilter, list_trades
+from services.transaction.rows import item, json_response, reading
 from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
 from services.transaction.state import TransactionState, transaction_state
 
@@ -60,8 +62,8 @@ async def create_trade(
     responses=problem_responses(401, 422),
 )
 async def get_trades(
+    request: Request,
     principal: CurrentUser,
-    session: ReadSession,
     crop: Crop | None = None,
     status: TradeStatus | None = None,
     since: Annotated[datetime | None, Query(alias="from", description="created at or after")] = None,
@@ -71,10 +73,11 @@ async def get_trades(
     ] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> TradePage:
+) -> Response:
     where = TradeFilter(crop=crop, status=status, since=since, until=until, farm_id=farm_id)
-    rows, next_cursor = await list_trades(session, principal, where, cursor, limit)
-    return TradePage(items=[trades.trade_out(t, principal) for t in rows], next_cursor=next_cursor)
+    async with reading(request) as conn:
+        items, next_cursor = await list_trades(conn, principal, where, cursor, limit)
+    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 @router.get(
@@ -83,5 +86,7 @@ async def get_trades(
     summary="One trade (its buyer, its producer, or an admin)",
     responses=problem_responses(401, 404, 422),
 )
-async def get_trade(trade_id: uuid.UUID, principal: CurrentUser, session: ReadSession) -> TradeOut:
-    return trades.trade_out(await trades.readable_trade(session, principal, trade_id), principal)
+async def get_trade(trade_id: uuid.UUID, request: Request, principal: CurrentUser) -> Response:
+    async with reading(request) as conn:
+        trade = await trades.readable_trade(conn, principal, trade_id)
+    return json_response(item(trade, principal.is_admin))

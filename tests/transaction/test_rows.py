@@ -1,0 +1,88 @@
+"""Trades written straight from rows (``services/transaction/rows.py``) are the bytes
+pydantic's ``TradeOut`` would write, and the list's SQL numbers its parameters right."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from asyncpg.pgproto.pgproto import UUID as DriverUUID
+
+from services.transaction.listing import FILTERS, _query
+from services.transaction.rows import COLUMNS, FIELDS, dumps, item, trade_row
+from services.transaction.schemas import TradeOut, TradePage
+
+FLAG = {"score": 0.93, "risk_band": "high", "reasons": ["price"], "flagged_at": "2026-03-01T10:00:00+00:00"}
+
+
+def row(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": DriverUUID(str(uuid.uuid4())),  # what asyncpg gives
+        "farm_id": uuid.uuid4(),
+        "producer_id": uuid.uuid4(),
+        "buyer_id": uuid.uuid4(),
+        "crop": "rice",
+        "quantity": Decimal("120.500"),
+        "unit_price": Decimal("2500.00"),
+        "total_value": Decimal("301250.00"),
+        "quality_score": 80.0,
+        "delivery_hours": 48,
+        "payment_method": "card",
+        "location": "전남",
+        "producer_esg_score": None,
+        "status": "pending",
+        "cancel_reason": None,
+        "review": None,
+        "created_at": datetime(2026, 3, 1, 9, 30, 0, 123000, tzinfo=UTC),
+        "updated_at": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        "confirmed_at": None,
+        "settled_at": None,
+        "cancelled_at": None,
+        "producer_wallet": "0x" + "ab" * 20,
+    }
+    return trade_row({**values, **overrides}[name] for name in COLUMNS)
+
+
+def as_pydantic(trade: dict[str, Any], admin: bool) -> bytes:
+    out = TradeOut.model_validate({name: trade[name] for name in FIELDS})
+    return (out if admin else out.model_copy(update={"review": None})).model_dump_json().encode()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"quantity": Decimal("0.001"), "unit_price": Decimal("100000000.00"), "quality_score": 1e-7},
+        {"producer_esg_score": 72.5, "status": "confirmed", "confirmed_at": datetime(2026, 3, 2, tzinfo=UTC)},
+        {"status": "cancelled", "cancel_reason": 'said "no"\n', "cancelled_at": datetime.now(UTC)},
+        {"status": "under_review", "review": FLAG},
+    ],
+)
+@pytest.mark.parametrize("admin", [False, True])
+def test_items_are_the_bytes_of_trade_out(overrides: dict[str, Any], admin: bool) -> None:
+    trade = row(**overrides)
+    assert dumps(item(trade, admin)) == as_pydantic(trade, admin)
+
+
+def test_a_page_is_the_bytes_of_trade_page() -> None:
+    trades = [row(), row(review=FLAG)]
+    page = TradePage(items=[TradeOut.model_validate(t) for t in trades], next_cursor="abc")
+    page.items[1] = page.items[1].model_copy(update={"review": None})
+    assert (
+        dumps({"items": [item(t, False) for t in trades], "next_cursor": "abc"})
+        == page.model_dump_json().encode()
+    )
+
+
+def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
+    for scope in ("mine", "farm", "farm_mine", "all"):
+        for mask in range(1 << len(FILTERS)):
+            given = tuple(name for i, name in enumerate(FILTERS) if mask >> i & 1)
+            query = _query(scope, given)
+            assert len(set(query.params)) == len(query.params)
+            for number in range(1, len(query.params) + 1):
+                assert f"${number}" in query.sql
+            assert f"${len(query.params) + 1}" not in query.sql
