@@ -165,6 +165,10 @@ def build(runtime: Runtime) -> Handler:
     settings = runtime.settings
     assert isinstance(settings, NotificationSettings)
     once = handle_once(runtime.db, inbox, CONSUMER, EFFECTS)
+    handled, failed = (
+        EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok"),
+        EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error"),
+    )
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
         written: list[Written] = []
@@ -172,11 +176,11 @@ def build(runtime: Runtime) -> Handler:
         try:
             await once(envelope, headers)
         except Exception:
-            EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error").inc()
+            failed.inc()
             raise
         finally:
             _written.reset(token)
-        EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok").inc()
+        handled.inc()
         # Committed: a failed announcement must not fail the message (a retry would find the
         # event handled and announce nothing). Open streams re-read the database anyway.
         try:

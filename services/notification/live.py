@@ -17,13 +17,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import orjson
 from redis.asyncio import Redis
 
-from services.notification.schemas import NotificationOut
+from services.notification.rows import Item, dumps
 
 log = logging.getLogger("pamtalk.notification.live")
 CONFIRM_TIMEOUT = 5.0
@@ -33,10 +32,15 @@ def channel(prefix: str, user_id: uuid.UUID) -> str:
     return f"{prefix}:{user_id}"
 
 
-async def announce(redis: Redis, prefix: str, written: Iterable[tuple[uuid.UUID, NotificationOut]]) -> None:
-    """Publish committed notifications on their users' channels (JSON of the notification)."""
-    for user_id, item in written:
-        await redis.publish(channel(prefix, user_id), orjson.dumps(item.model_dump(mode="json")))
+async def announce(redis: Redis, prefix: str, written: Sequence[tuple[uuid.UUID, Item]]) -> None:
+    """Publish committed notifications on their users' channels (JSON of the notification),
+    all of them in one round trip."""
+    if not written:
+        return
+    async with redis.pipeline(transaction=False) as pipe:
+        for user_id, item in written:
+            pipe.publish(channel(prefix, user_id), dumps(item))
+        await pipe.execute()
 
 
 class LiveHub:

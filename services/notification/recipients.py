@@ -1,18 +1,17 @@
 """Who gets notifications in which language: a copy of each user's language and name,
-kept from ``user.registered`` and ``user.updated``. Unknown users read Korean."""
+kept from ``user.registered`` and ``user.updated``. Unknown users read Korean
+(``store.deliver`` picks each reader's language in its insert)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notification.models import Recipient
-from services.notification.templates import Language, language_of
+from services.notification.templates import language_of
 
 
 async def remember(
@@ -33,12 +32,3 @@ async def remember(
             where=Recipient.updated_at < stmt.excluded.updated_at,
         )
     )
-
-
-async def languages(session: AsyncSession, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Language]:
-    ids = list(user_ids)
-    rows = await session.execute(
-        select(Recipient.user_id, Recipient.language).where(Recipient.user_id.in_(ids))
-    )
-    known = {user_id: language_of(lang) for user_id, lang in rows}
-    return {user_id: known.get(user_id, language_of(None)) for user_id in ids}

@@ -2,7 +2,7 @@
 
 Ordering guarantee the live stream relies on: for one user, notification ids are handed
 out in commit order. ``deliver`` takes a per-user advisory lock (held to the end of the
-transaction) before inserting, so a second transaction for the same user gets its id only
+transaction) before drawing ids, so a second transaction for the same user gets its id only
 after the first has committed. Hence "everything after id N" is a gap-free cursor; without
 the lock, ids 10 and 11 could commit as 11 then 10, and a reader at 11 would never see 10."""
 
@@ -14,20 +14,49 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy import text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import recipients, rows
-from services.notification.models import Notification
-from services.notification.schemas import NotificationOut
-from services.notification.templates import render
+from services.notification import rows
+from services.notification.models import Notification, Recipient
+from services.notification.templates import DEFAULT_LANGUAGE, LANGUAGES, render
 
 MAX_ID = 2**63 - 1  # bigint
+NOTIFICATIONS = Notification.__table__.fullname  # type: ignore[attr-defined]
+RECIPIENTS = Recipient.__table__.fullname  # type: ignore[attr-defined]
 
-# One statement locks every user of an event, always in the same order (no deadlocks).
-_LOCK = text(
-    "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(CAST(:keys AS text[])) AS k ORDER BY k"
+# One statement (one round trip) per event: lock the users, pick each reader's language,
+# insert. The drafts come as one JSON array, each with its text in every language.
+# * Locks: one per user, always in the same order (no deadlocks), taken in ``locked``; the
+#   insert joins ``locked``, a one-row aggregate that exists only once every lock is held,
+#   so no id is drawn before that.
+# * Language: the recipient's, else the default (unknown users); as ``language_of``.
+# * A draft already stored for this event, user and kind is skipped (and so is a second
+#   draft of the same user and kind within the event).
+_DELIVER = text(
+    f"""
+WITH drafts AS MATERIALIZED (
+    SELECT d.n, d.user_id, d.kind, d.data, coalesce(
+        d.texts -> (SELECT r.language FROM {RECIPIENTS} AS r WHERE r.user_id = d.user_id),
+        d.texts -> :fallback
+    ) AS text
+    FROM jsonb_to_recordset(CAST(:drafts AS jsonb))
+        AS d(n int, user_id uuid, kind text, texts jsonb, data jsonb)
+), locked AS MATERIALIZED (
+    SELECT count(*) AS users FROM (
+        SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+        FROM (SELECT DISTINCT 'notification:' || user_id AS k FROM drafts) AS keys
+        ORDER BY k
+    ) AS taken
+)
+INSERT INTO {NOTIFICATIONS} (user_id, kind, title, body, data, event_id)
+SELECT d.user_id, d.kind, d.text ->> 0, d.text ->> 1, d.data, CAST(:event_id AS uuid)
+FROM drafts AS d CROSS JOIN locked
+ORDER BY d.n
+ON CONFLICT (event_id, user_id, kind) DO NOTHING
+RETURNING id, created_at, user_id, kind, title, body
+"""
 )
 
 
@@ -41,13 +70,12 @@ class Draft:
     values: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
+    def as_json(self, n: int) -> dict[str, Any]:
+        texts = {lang: render(self.template, lang, self.values) for lang in LANGUAGES}
+        return {"n": n, "user_id": self.user_id, "kind": self.kind, "texts": texts, "data": self.data}
 
-async def lock_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> None:
-    keys = sorted({f"notification:{user_id}" for user_id in user_ids})
-    await session.execute(_LOCK, {"keys": keys})
 
-
-Written = tuple[uuid.UUID, NotificationOut]  # whose, and what
+Written = tuple[uuid.UUID, rows.Item]  # whose, and what
 
 
 async def deliver(session: AsyncSession, event_id: uuid.UUID, drafts: list[Draft]) -> list[Written]:
@@ -55,40 +83,27 @@ async def deliver(session: AsyncSession, event_id: uuid.UUID, drafts: list[Draft
     user and kind is skipped. Returns the rows written now."""
     if not drafts:
         return []
-    users = [d.user_id for d in drafts]
-    await lock_users(session, users)
-    langs = await recipients.languages(session, users)
-    rendered = [(draft, *render(draft.template, langs[draft.user_id], draft.values)) for draft in drafts]
-    rows = (
-        await session.execute(
-            insert(Notification)
-            .values(
-                [
-                    {
-                        "user_id": d.user_id,
-                        "kind": d.kind,
-                        "title": title,
-                        "body": body,
-                        "data": d.data,
-                        "event_id": event_id,
-                    }
-                    for d, title, body in rendered
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["event_id", "user_id", "kind"])
-            .returning(Notification.id, Notification.created_at, Notification.user_id, Notification.kind)
+    payload = orjson.dumps([draft.as_json(n) for n, draft in enumerate(drafts)]).decode()
+    params = {"drafts": payload, "event_id": event_id, "fallback": DEFAULT_LANGUAGE}
+    stored = (await session.execute(_DELIVER, params)).all()  # drafts stored before are absent
+    data = {}
+    for draft in reversed(drafts):  # the first draft of a user and kind is the one stored
+        data[draft.user_id, draft.kind] = draft.data
+    return [
+        (
+            row.user_id,
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "title": row.title,
+                "body": row.body,
+                "data": data[row.user_id, row.kind],
+                "created_at": row.created_at,
+                "read_at": None,
+            },
         )
-    ).all()
-    stored = {(row.user_id, row.kind): row for row in rows}  # drafts stored before are absent
-    written: list[Written] = []
-    for draft, title, body in rendered:
-        row = stored.get((draft.user_id, draft.kind))
-        if row is not None:
-            item = NotificationOut(
-                id=row.id, kind=draft.kind, title=title, body=body, data=draft.data, created_at=row.created_at
-            )
-            written.append((draft.user_id, item))
-    return written
+        for row in stored
+    ]
 
 
 async def newest_first(
