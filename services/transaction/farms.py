@@ -5,9 +5,9 @@ arrive out of order cannot roll a farm back."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,13 +35,14 @@ async def apply_snapshot(
     )
 
 
-async def get_farm(session: AsyncSession, farm_id: uuid.UUID) -> Farm | None:
-    return await session.get(Farm, farm_id)
+FARMS: str = Farm.__table__.fullname  # type: ignore[attr-defined]
+# What opening a trade needs of its farm (see ``trades.open_trade``).
+FOR_TRADE = ("owner_id", "region", "crops", "status", "esg_score", "wallet_address")
+FARM_FOR_TRADE = f"SELECT {', '.join(FOR_TRADE)} FROM {FARMS} WHERE farm_id = :farm_id"
 
 
-async def tradable_farm(session: AsyncSession, farm_id: uuid.UUID) -> Farm:
+def tradable(farm: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """The farm a new trade names: known to the marketplace and active, or a 422."""
-    farm = await session.scalar(select(Farm).where(Farm.farm_id == farm_id))
     if farm is None:
         raise Problem(
             422,
@@ -50,23 +51,19 @@ async def tradable_farm(session: AsyncSession, farm_id: uuid.UUID) -> Farm:
             type_="farm-unknown",
             errors=[{"field": "farm_id", "in": "body", "message": "unknown farm", "code": "farm-unknown"}],
         )
-    if farm.status != "active":
+    status = farm["status"]
+    if status != "active":
         raise Problem(
             422,
-            f"The farm is {farm.status} and does not take new trades.",
+            f"The farm is {status} and does not take new trades.",
             type_="farm-inactive",
             errors=[
                 {
                     "field": "farm_id",
                     "in": "body",
-                    "message": f"farm is {farm.status}",
+                    "message": f"farm is {status}",
                     "code": "farm-inactive",
                 }
             ],
         )
     return farm
-
-
-async def owns_farm(session: AsyncSession, farm_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-    owner = await session.scalar(select(Farm.owner_id).where(Farm.farm_id == farm_id))
-    return owner == user_id

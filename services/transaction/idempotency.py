@@ -1,7 +1,8 @@
 """``Idempotency-Key`` on trade creation.
 
 The key is claimed by inserting ``(user, key, hash of the body)`` in the same database
-transaction that creates the trade, and the response is stored in that transaction too. A
+transaction that creates the trade (in one statement with reading the farm), and the
+response is stored in that transaction too (in one statement with inserting the trade). A
 concurrent request with the same key blocks on the unique index until the first commits
 (or rolls back), then reads the stored response: two trades are never made for one key. A
 request that fails (4xx) rolls its claim back, so the retry is judged afresh. Keys are kept
@@ -19,8 +20,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.errors import Problem
@@ -49,26 +49,27 @@ def request_hash(body: BaseModel) -> str:
     return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-async def claim(
-    session: AsyncSession, user_id: uuid.UUID, key: str, digest: str, now: datetime, ttl: timedelta
-) -> Replay | None:
-    """None when this request owns the key (go ahead); the first response when it was sent before."""
-    statement = insert(IdempotencyKey).values(user_id=user_id, key=key, request_hash=digest, created_at=now)
-    claimed = await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
-            set_={
-                "request_hash": statement.excluded.request_hash,
-                "created_at": statement.excluded.created_at,
-                "status_code": None,
-                "response": None,
-                "transaction_id": None,
-            },
-            where=IdempotencyKey.created_at < now - ttl,
-        ).returning(IdempotencyKey.key)
-    )
-    if claimed.first() is not None:
-        return None
+KEYS: str = IdempotencyKey.__table__.fullname  # type: ignore[attr-defined]
+# Claims the key: a new key, or one expired (its first response forgotten). Nothing is
+# returned when the key is held: the request is a retry (see ``replay``). Run as a CTE of
+# the statement that reads the farm (``trades.claim_and_read_farm``).
+CLAIM = f"""INSERT INTO {KEYS} AS kept (user_id, key, request_hash, created_at)
+VALUES (:user_id, :key, :request_hash, :now)
+ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+    created_at = excluded.created_at, status_code = NULL, response = NULL, transaction_id = NULL
+WHERE kept.created_at < :expired_before
+RETURNING true"""
+# Stores the response in the statement that inserts the trade (``trades.insert_trade``).
+REMEMBER = f"""UPDATE {KEYS} SET status_code = :status_code, response = :response, transaction_id = :id
+WHERE user_id = :user_id AND key = :key"""
+
+
+def claim_values(user_id: uuid.UUID, key: str, digest: str, now: datetime, ttl: timedelta) -> dict[str, Any]:
+    return {"user_id": user_id, "key": key, "request_hash": digest, "now": now, "expired_before": now - ttl}
+
+
+async def replay(session: AsyncSession, user_id: uuid.UUID, key: str, digest: str) -> Replay:
+    """The first response to a key this request could not claim (it was sent before)."""
     row = (
         await session.execute(
             select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
@@ -81,21 +82,6 @@ async def claim(
             409, "A request with this Idempotency-Key is still in progress.", type_="idempotency-in-progress"
         )
     return Replay(row.status_code, row.response)
-
-
-async def remember(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    key: str,
-    status_code: int,
-    body: dict[str, Any],
-    transaction_id: uuid.UUID,
-) -> None:
-    await session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        .values(status_code=status_code, response=body, transaction_id=transaction_id)
-    )
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:

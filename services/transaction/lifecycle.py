@@ -40,7 +40,7 @@ from pamtalk.events.catalogue import (
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of
 from services.transaction.models import Trade
-from services.transaction.rows import driver
+from services.transaction.rows import COLUMNS, driver, trade_row
 from services.transaction.trades import find_trade, is_party, not_found
 
 
@@ -122,7 +122,7 @@ async def apply(
     if trade is None:
         raise await _why_not(session, move, trade_id, principal)
     if move.event is not None:
-        await publish(session, move.event, trade, now)
+        await publish(session, move.event, trade_row(getattr(trade, name) for name in COLUMNS), now)
     return trade
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import orjson
 from fastapi import Request
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.util import greenlet_spawn
 from starlette.responses import Response
@@ -34,6 +37,23 @@ SELECT = f"SELECT {', '.join(COLUMNS)} FROM {TABLE}"
 ONE = f"{SELECT} WHERE id = $1 AND created_at = $2"
 
 TradeRow = dict[str, Any]
+_DIALECT = asyncpg_dialect.dialect()
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A statement written with ``:name`` parameters, compiled once to asyncpg's ``$1, $2``."""
+
+    text: str
+    names: tuple[str, ...]  # the names of $1, $2, ... in order
+
+    def args(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[name] for name in self.names)
+
+
+def sql(statement: str) -> Sql:
+    compiled = text(statement).compile(dialect=_DIALECT)
+    return Sql(compiled.string, tuple(compiled.positiontup or ()))
 
 
 @asynccontextmanager

@@ -82,7 +82,7 @@ def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
         for mask in range(1 << len(FILTERS)):
             given = tuple(name for i, name in enumerate(FILTERS) if mask >> i & 1)
             query = _query(scope, given)
-            assert len(set(query.params)) == len(query.params)
-            for number in range(1, len(query.params) + 1):
-                assert f"${number}" in query.sql
-            assert f"${len(query.params) + 1}" not in query.sql
+            assert len(set(query.names)) == len(query.names)
+            for number in range(1, len(query.names) + 1):
+                assert f"${number}" in query.text
+            assert f"${len(query.names) + 1}" not in query.text and ":" not in query.text

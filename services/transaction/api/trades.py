@@ -37,22 +37,19 @@ async def create_trade(
     session: DbSession,
     state: State,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     trades.require_buyer(principal)
     now = state.clock()
+    claim = None
     if idempotency_key is not None:
         digest = idempotency.request_hash(body)
-        replay = await idempotency.claim(
-            session, principal.id, idempotency_key, digest, now, state.idempotency_ttl
-        )
-        if replay is not None:
-            headers = {**REPLAYED, "Location": f"{router.prefix}/{replay.body['id']}"}
-            return JSONResponse(replay.body, status_code=replay.status_code, headers=headers)
-    trade = await trades.open_trade(session, principal, body, now)
-    out = trades.trade_out(trade, principal).model_dump(mode="json")
-    if idempotency_key is not None:
-        await idempotency.remember(session, principal.id, idempotency_key, 201, out, trade.id)
-    return JSONResponse(out, status_code=201, headers={"Location": f"{router.prefix}/{trade.id}"})
+        claim = idempotency.claim_values(principal.id, idempotency_key, digest, now, state.idempotency_ttl)
+    opened = await trades.open_trade(session, principal, body, now, claim)
+    if isinstance(opened, idempotency.Replay):
+        headers = {**REPLAYED, "Location": f"{router.prefix}/{opened.body['id']}"}
+        return JSONResponse(opened.body, status_code=opened.status_code, headers=headers)
+    location = {"Location": f"{router.prefix}/{opened.trade['id']}"}
+    return Response(opened.body, status_code=201, headers=location, media_type="application/json")
 
 
 @router.get(

@@ -6,13 +6,21 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from starlette.responses import Response
 
+from pamtalk.auth.jwks import Principal
 from pamtalk.deps import AdminUser, CurrentUser, DbSession
 from pamtalk.errors import problem_responses
 from services.transaction import lifecycle
+from services.transaction.models import Trade
+from services.transaction.rows import COLUMNS, item, json_response, trade_row
 from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
 from services.transaction.state import TransactionState, transaction_state
-from services.transaction.trades import trade_out
+
+
+def trade_out(trade: Trade, principal: Principal) -> Response:
+    return json_response(item(trade_row(getattr(trade, name) for name in COLUMNS), principal.is_admin))
+
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
 State = Annotated[TransactionState, Depends(transaction_state)]
@@ -26,7 +34,7 @@ MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     summary="Confirm a pending trade (the farm's owner)",
     responses=MOVE_PROBLEMS,
 )
-async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> TradeOut:
+async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> Response:
     trade = await lifecycle.apply(session, lifecycle.CONFIRM, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -37,7 +45,7 @@ async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSessio
     summary="Settle a confirmed trade: payment and delivery are done (the buyer)",
     responses=MOVE_PROBLEMS,
 )
-async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> TradeOut:
+async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> Response:
     trade = await lifecycle.apply(session, lifecycle.SETTLE, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -50,7 +58,7 @@ async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession
 )
 async def cancel(
     trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, session: DbSession, state: State
-) -> TradeOut:
+) -> Response:
     trade = await lifecycle.apply(
         session,
         lifecycle.CANCEL,
@@ -71,7 +79,7 @@ async def cancel(
 )
 async def review(
     trade_id: uuid.UUID, body: ReviewIn, admin: Admin, session: DbSession, state: State
-) -> TradeOut:
+) -> Response:
     now = state.clock()
     if body.decision == "clear":
         trade = await lifecycle.apply(session, lifecycle.CLEAR, trade_id, admin, now)
