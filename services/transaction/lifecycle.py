@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
@@ -39,56 +39,57 @@ from pamtalk.events.catalogue import (
 )
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of
-from services.transaction.models import Trade
-from services.transaction.rows import COLUMNS, driver, trade_row
+from services.transaction.rows import COLUMNS, TABLE, Sql, TradeRow, driver, sql, trade_row
 from services.transaction.trades import find_trade, is_party, not_found
 
+CANCELS = ("status = 'cancelled'", "cancel_reason = :cancel_reason", "cancelled_by = :cancelled_by")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)  # compared (and cached) as itself
 class Move:
     verb: str
     sources: dict[str, tuple[str, ...]]  # actor ("buyer", "producer", "admin") -> states it may move from
-    values: dict[str, Any] = field(default_factory=dict)
+    sets: tuple[str, ...]  # SQL assignments; ``:name`` values are given to ``apply``
     event: type[TradeEvent] | None = None
     timestamp: str | None = None  # column stamped with the time of the move
 
 
 CONFIRM = Move(
-    "confirm", {"producer": ("pending",)}, {"status": "confirmed"}, TransactionConfirmed, "confirmed_at"
+    "confirm", {"producer": ("pending",)}, ("status = 'confirmed'",), TransactionConfirmed, "confirmed_at"
 )
-SETTLE = Move("settle", {"buyer": ("confirmed",)}, {"status": "settled"}, TransactionSettled, "settled_at")
+SETTLE = Move("settle", {"buyer": ("confirmed",)}, ("status = 'settled'",), TransactionSettled, "settled_at")
 CANCEL = Move(
     "cancel",
     {"buyer": ("pending",), "producer": ("pending", "confirmed")},
-    {"status": "cancelled"},
+    CANCELS,
     TransactionCancelled,
     "cancelled_at",
 )
 CLEAR = Move(
     "clear",
     {"admin": ("under_review",)},
-    {"status": func.coalesce(Trade.status_before_review, "pending"), "status_before_review": None},
+    ("status = coalesce(status_before_review, 'pending')", "status_before_review = NULL"),
 )
-REVIEW_CANCEL = Move(
-    "cancel", {"admin": ("under_review",)}, {"status": "cancelled"}, TransactionCancelled, "cancelled_at"
-)
+REVIEW_CANCEL = Move("cancel", {"admin": ("under_review",)}, CANCELS, TransactionCancelled, "cancelled_at")
+_ACTOR_IS = {"buyer": "buyer_id = :user", "producer": "producer_id = :user"}
 
 
-def _actor_matches(actor: str, principal: Principal) -> ColumnElement[bool]:
-    if actor == "buyer":
-        return Trade.buyer_id == principal.id
-    if actor == "producer":
-        return Trade.producer_id == principal.id
-    return true() if principal.is_admin else false()
+def _allowed(move: Move, admin: bool) -> str:
+    """Which (actor, state) pairs may make the move, as SQL (admins are known up front)."""
+    pairs = []
+    for actor, states in move.sources.items():
+        who = _ACTOR_IS.get(actor, "true" if admin else "false")
+        pairs.append(f"({who} AND status IN ({', '.join(map(repr, states))}))")
+    return " OR ".join(pairs)
 
 
-def _allowed(move: Move, principal: Principal) -> ColumnElement[bool]:
-    return or_(
-        *(
-            and_(_actor_matches(actor, principal), Trade.status.in_(states))
-            for actor, states in move.sources.items()
-        )
+@cache
+def _statement(move: Move, admin: bool) -> Sql:
+    sets = ", ".join(
+        (*move.sets, *((f"{move.timestamp} = :now",) if move.timestamp else ()), "updated_at = :now")
     )
+    where = f"id = :id AND created_at = :created_at AND ({_allowed(move, admin)})"
+    return sql(f"UPDATE {TABLE} SET {sets} WHERE {where} RETURNING {', '.join(COLUMNS)}")
 
 
 def _is_actor(actor: str, principal: Principal, trade: Mapping[str, Any]) -> bool:
@@ -106,23 +107,21 @@ async def apply(
     principal: Principal,
     now: datetime,
     **values: Any,
-) -> Trade:
+) -> TradeRow:
+    """Make the move in one ``UPDATE ... RETURNING`` (through SQLAlchemy, which begins the
+    transaction and maps database errors); the trade as it is now."""
     created_at = created_at_of(trade_id)
     if created_at is None:
         raise not_found()
-    stamped = {move.timestamp: now} if move.timestamp else {}
-    statement = (
-        update(Trade)
-        .where(Trade.id == trade_id, Trade.created_at == created_at, _allowed(move, principal))
-        .values(**move.values, **stamped, **values, updated_at=now)
-        .returning(Trade)
-        .execution_options(synchronize_session=False)
-    )
-    trade = (await session.execute(statement)).scalar_one_or_none()
-    if trade is None:
+    statement = _statement(move, principal.is_admin)
+    given = {**values, "id": trade_id, "created_at": created_at, "user": principal.id, "now": now}
+    connection = await session.connection()
+    row = (await connection.exec_driver_sql(statement.text, statement.args(given))).first()
+    if row is None:
         raise await _why_not(session, move, trade_id, principal)
+    trade = trade_row(row)
     if move.event is not None:
-        await publish(session, move.event, trade_row(getattr(trade, name) for name in COLUMNS), now)
+        await publish(session, move.event, trade, now)
     return trade
 
 

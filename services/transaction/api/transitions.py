@@ -12,14 +12,13 @@ from pamtalk.auth.jwks import Principal
 from pamtalk.deps import AdminUser, CurrentUser, DbSession
 from pamtalk.errors import problem_responses
 from services.transaction import lifecycle
-from services.transaction.models import Trade
-from services.transaction.rows import COLUMNS, item, json_response, trade_row
+from services.transaction.rows import TradeRow, item, json_response
 from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
 from services.transaction.state import TransactionState, transaction_state
 
 
-def trade_out(trade: Trade, principal: Principal) -> Response:
-    return json_response(item(trade_row(getattr(trade, name) for name in COLUMNS), principal.is_admin))
+def trade_out(trade: TradeRow, principal: Principal) -> Response:
+    return json_response(item(trade, principal.is_admin))
 
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
