@@ -16,12 +16,20 @@ from pamtalk.errors import Problem
 from services.farm.models import Farm
 
 
+def owns(principal: Principal | None, owner_id: uuid.UUID) -> bool:
+    return principal is not None and principal.id == owner_id
+
+
+def may_see(principal: Principal | None, owner_id: uuid.UUID, status: str) -> bool:
+    return status == "active" or owns(principal, owner_id) or bool(principal and principal.is_admin)
+
+
 def is_owner(principal: Principal | None, farm: Farm) -> bool:
-    return principal is not None and principal.id == farm.owner_id
+    return owns(principal, farm.owner_id)
 
 
 def can_see(principal: Principal | None, farm: Farm) -> bool:
-    return farm.status == "active" or is_owner(principal, farm) or bool(principal and principal.is_admin)
+    return may_see(principal, farm.owner_id, farm.status)
 
 
 def not_found() -> Problem:

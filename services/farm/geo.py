@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import ColumnElement, Double, func, literal
+from sqlalchemy import ColumnElement, Double, func, literal_column
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius
 
@@ -30,18 +30,21 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return min_lat, max_lat, lon - half, lon + half
 
 
-def haversine_km(lat_col: Any, lon_col: Any, lat: float, lon: float) -> ColumnElement[float]:
-    """SQL: great-circle distance in km from (lat_col, lon_col) to (lat, lon)."""
-    p_lat: ColumnElement[float] = literal(lat, Double())
-    p_lon: ColumnElement[float] = literal(lon, Double())
-    half: ColumnElement[float] = literal(0.5, Double())
-    half_dlat = func.sin(func.radians(lat_col - p_lat) * half)
-    half_dlon = func.sin(func.radians(lon_col - p_lon) * half)
+def haversine_km(
+    lat_col: Any, lon_col: Any, lat: ColumnElement[float], lon: ColumnElement[float]
+) -> ColumnElement[float]:
+    """SQL: great-circle distance in km from (lat_col, lon_col) to (lat, lon), given as
+    bound parameters; the constants are written into the SQL (the same text for any point)."""
+    half: ColumnElement[float] = literal_column("0.5", Double())
+    half_dlat = func.sin(func.radians(lat_col - lat) * half)
+    half_dlon = func.sin(func.radians(lon_col - lon) * half)
     a = (
         half_dlat * half_dlat
-        + func.cos(func.radians(p_lat)) * func.cos(func.radians(lat_col)) * half_dlon * half_dlon
+        + func.cos(func.radians(lat)) * func.cos(func.radians(lat_col)) * half_dlon * half_dlon
     )
-    result: ColumnElement[float] = 2 * EARTH_RADIUS_KM * func.asin(func.least(1.0, func.sqrt(a)))
+    diameter: ColumnElement[float] = literal_column(repr(2 * EARTH_RADIUS_KM), Double())
+    one: ColumnElement[float] = literal_column("1.0", Double())
+    result: ColumnElement[float] = diameter * func.asin(func.least(one, func.sqrt(a)))
     return result
 
 

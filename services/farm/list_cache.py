@@ -41,14 +41,15 @@ class ListCache:
         self._cache = Cache(redis, "farm:list", ttl)
 
     async def get_or_compute(
-        self, query: dict[str, Any], compute: Callable[[], Awaitable[Any]]
+        self, query: dict[str, Any], compute: Callable[[], Awaitable[bytes]]
     ) -> tuple[bytes, bool | None]:
-        """The page's JSON and whether it was a cache hit (None: Redis unavailable)."""
+        """The page's JSON (``compute`` gives it) and whether it was a cache hit (None:
+        Redis unavailable)."""
         try:
             return await self._cache.get_or_compute(cache_key(query), compute)
         except RedisError as exc:
             log.warning("farm list cache unavailable", extra={"error_code": type(exc).__name__})
-            return orjson.dumps(await compute(), default=str), None
+            return await compute(), None
 
     async def invalidate(self) -> None:
         try:

@@ -9,19 +9,24 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import BindParameter, Double, Integer, Select, any_, bindparam, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 
+from pamtalk.db.database import Database
 from pamtalk.errors import Problem
-from pamtalk.pagination import Page, decode_cursor, encode_cursor
+from pamtalk.pagination import decode_cursor, encode_cursor
+from services.farm import rows
 from services.farm.geo import bounding_box, haversine_km
-from services.farm.models import Farm
-from services.farm.schemas import FarmOut
+from services.farm.rows import FARMS
 from services.farm.vocabulary import grade_rank
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+DIALECT = PGDialect_asyncpg()
+DOUBLE: Double[float] = Double()
 
 
 @dataclass(frozen=True)
@@ -66,63 +71,134 @@ def _after(query: ListQuery) -> list[Any] | None:
     return [float(distance), last_id]
 
 
-def _filtered(query: ListQuery, statement: S) -> S:
-    statuses = query.statuses
-    statement = statement.where(
-        Farm.status == statuses[0] if len(statuses) == 1 else Farm.status.in_(statuses)
-    )
+def params_of(query: ListQuery) -> dict[str, Any]:
+    """The values of a page's SQL by parameter name; which names are present is the shape
+    of the SQL (one statement text per shape)."""
+    after = _after(query)
+    params: dict[str, Any] = {}
+    if len(query.statuses) == 1:
+        params["status"] = query.statuses[0]
+    else:
+        params["statuses"] = list(query.statuses)
     if query.owner_id is not None:
-        statement = statement.where(Farm.owner_id == query.owner_id)
+        params["owner_id"] = query.owner_id
     if query.region is not None:
-        statement = statement.where(Farm.region == query.region)
+        params["region"] = query.region
     if query.crops:
-        statement = statement.where(Farm.crops.contains(list(query.crops)))
+        params["crops"] = list(query.crops)
     if query.certifications:
-        statement = statement.where(Farm.certifications.contains(list(query.certifications)))
+        params["certifications"] = list(query.certifications)
     if query.min_grade is not None:
-        statement = statement.where(Farm.esg_grade_rank >= grade_rank(query.min_grade))
+        params["min_rank"] = grade_rank(query.min_grade)
+    if query.near is not None:
+        lat, lon = query.near
+        radius = query.radius_km or 0.0
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+        params.update(lat=lat, lon=lon, radius=radius, min_lat=min_lat, max_lat=max_lat)
+        params.update(min_lon=min_lon, max_lon=max_lon)
+        if after is not None:
+            params["after_distance"] = after[0]
+    if after is not None:
+        params["after_id"] = after[-1]
+    params["limit"] = query.limit + 1
+    return params
+
+
+F = FARMS.c
+# Every parameter's type is stated, so a shape's SQL text does not depend on the values.
+TYPES: dict[str, Any] = {
+    "status": F.status.type,
+    "statuses": ARRAY(F.status.type),
+    "owner_id": F.owner_id.type,
+    "region": F.region.type,
+    "crops": F.crops.type,
+    "certifications": F.certifications.type,
+    "min_rank": F.esg_grade_rank.type,
+    **dict.fromkeys(("lat", "lon", "radius", "min_lat", "max_lat", "min_lon", "max_lon"), DOUBLE),
+    "after_distance": DOUBLE,
+    "after_id": F.id.type,
+    "limit": Integer(),
+}
+
+
+def _bind(params: dict[str, Any], name: str) -> BindParameter[Any]:
+    return bindparam(name, params[name], TYPES[name])
+
+
+def _filtered(params: dict[str, Any], statement: S) -> S:
+    if "status" in params:
+        statement = statement.where(F.status == _bind(params, "status"))
+    else:
+        statement = statement.where(F.status == any_(_bind(params, "statuses")))
+    if "owner_id" in params:
+        statement = statement.where(F.owner_id == _bind(params, "owner_id"))
+    if "region" in params:
+        statement = statement.where(F.region == _bind(params, "region"))
+    if "crops" in params:
+        statement = statement.where(F.crops.contains(_bind(params, "crops")))
+    if "certifications" in params:
+        statement = statement.where(F.certifications.contains(_bind(params, "certifications")))
+    if "min_rank" in params:
+        statement = statement.where(F.esg_grade_rank >= _bind(params, "min_rank"))
     return statement
 
 
-def statement_for(query: ListQuery) -> Select[*tuple[Any, ...]]:
-    """The SQL of one page: rows of ``Farm`` (plus ``distance_km`` for a near search).
-    Public so the benchmark EXPLAINs exactly what the service runs."""
-    after = _after(query)
-    if query.near is None:
-        statement = _filtered(query, select(Farm)).order_by(Farm.id).limit(query.limit + 1)
-        return statement if after is None else statement.where(Farm.id > after[0])
-    lat, lon = query.near
-    radius = query.radius_km or 0.0
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
-    distance = haversine_km(Farm.latitude, Farm.longitude, lat, lon)
+def _statement(params: dict[str, Any]) -> Select[*tuple[Any, ...]]:
+    limit = _bind(params, "limit")
+    if "lat" not in params:
+        statement = _filtered(params, select(*rows.out_columns(), rows.NO_DISTANCE))
+        if "after_id" in params:
+            statement = statement.where(F.id > _bind(params, "after_id"))
+        return statement.order_by(F.id).limit(limit)
+    lat, lon = _bind(params, "lat"), _bind(params, "lon")
+    distance = haversine_km(F.latitude, F.longitude, lat, lon)
     # Rank ids by distance first (an index-only scan of the location index for the common
     # filters), then read only the page's rows: the table is never read for the whole box.
     ranked = (
-        _filtered(query, select(Farm.id.label("farm_id"), distance.label("distance_km")))
-        .where(Farm.latitude.between(min_lat, max_lat), Farm.longitude.between(min_lon, max_lon))
-        .where(distance <= radius)
-        .order_by(distance, Farm.id)
-        .limit(query.limit + 1)
+        _filtered(params, select(F.id.label("farm_id"), distance.label("distance_km")))
+        .where(F.latitude.between(_bind(params, "min_lat"), _bind(params, "max_lat")))
+        .where(F.longitude.between(_bind(params, "min_lon"), _bind(params, "max_lon")))
+        .where(distance <= _bind(params, "radius"))
+        .order_by(distance, F.id)
+        .limit(limit)
     )
-    if after is not None:
-        ranked = ranked.where(tuple_(distance, Farm.id) > tuple_(after[0], after[1]))
+    if "after_id" in params:
+        last = tuple_(_bind(params, "after_distance"), _bind(params, "after_id"))
+        ranked = ranked.where(tuple_(distance, F.id) > last)
     page = ranked.subquery("ranked")
     return (
-        select(Farm, page.c.distance_km)
-        .join(page, Farm.id == page.c.farm_id)
+        select(*rows.out_columns(), page.c.distance_km)
+        .join_from(FARMS, page, F.id == page.c.farm_id)
         .order_by(page.c.distance_km, page.c.farm_id)
     )
 
 
-async def list_farms(session: AsyncSession, query: ListQuery) -> Page[FarmOut]:
-    rows = (await session.execute(statement_for(query))).all()
-    more = len(rows) > query.limit
-    if query.near is None:
-        items = [FarmOut.model_validate(row[0]) for row in rows[: query.limit]]
-        return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
-    items = [
-        FarmOut.model_validate(farm).model_copy(update={"distance_km": dist})
-        for farm, dist in rows[: query.limit]
-    ]
-    last = items[-1] if more else None
-    return Page(items=items, next_cursor=encode_cursor(last.distance_km, last.id) if last else None)
+def statement_for(query: ListQuery) -> Select[*tuple[Any, ...]]:
+    """The SQL of one page (the columns of FarmOut, in its order) with its values bound.
+    Public so the benchmark EXPLAINs exactly what the service runs."""
+    return _statement(params_of(query))
+
+
+@lru_cache(maxsize=256)
+def compiled_sql(shape: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The SQL text of a shape (built and compiled once) and its parameters in order."""
+    compiled = _statement(dict.fromkeys(shape)).compile(dialect=DIALECT)
+    names = tuple(compiled.positiontup or ())
+    unbound = set(names) - set(shape)
+    assert not unbound, f"parameters without a value: {unbound}"  # every value is named
+    return str(compiled), names
+
+
+async def list_farms(db: Database, query: ListQuery) -> bytes:
+    """The page as JSON: ``{items, next_cursor}``."""
+    params = params_of(query)
+    sql, names = compiled_sql(tuple(params))
+    async with rows.driver(db) as conn:
+        found = await conn.fetch(sql, *[params[name] for name in names])
+    items = [dict(row) for row in found[: query.limit]]
+    next_cursor = None
+    if len(found) > query.limit:  # the cursor is the last item's sort key
+        last = items[-1]
+        key = (last["id"],) if query.near is None else (last["distance_km"], last["id"])
+        next_cursor = encode_cursor(*key)
+    return rows.dumps({"items": items, "next_cursor": next_cursor})

@@ -17,6 +17,10 @@ Admin = AdminUser
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (If-None-Match matched)"}}
 
 
+def etag(version: int) -> str:
+    """A farm's ETag: its version, bumped by every change."""
+    return f'"v{version}"'
+
+
 def etag_of(farm: Farm) -> str:
-    """The farm's ETag: its version, bumped by every change."""
-    return f'"v{farm.version}"'
+    return etag(farm.version)

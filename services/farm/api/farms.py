@@ -6,15 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Header, Request, Response
 
 from pamtalk.cache import cached_json, etag_matches
-from pamtalk.deps import CurrentUser, OptionalUser, ReadSession
+from pamtalk.deps import CurrentUser, OptionalUser
 from pamtalk.errors import Problem, problem_responses
-from services.farm import farms
-from services.farm.access import owned_farm, visible_farm
-from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag_of
+from services.farm import farms, rows
+from services.farm.access import may_see, not_found, owned_farm, visible_farm
+from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag, etag_of
 from services.farm.models import Farm
 from services.farm.schemas import FarmIn, FarmOut, FarmPatch
 from services.farm.state import State, WriteSession
@@ -47,14 +46,15 @@ async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession, res
     summary="A farm (active ones for everyone; others for the owner and admins)",
     responses={**NOT_MODIFIED, **problem_responses(401, 404, 422)},
 )
-async def get_farm(
-    farm_id: uuid.UUID, request: Request, session: ReadSession, principal: OptionalUser, state: State
-) -> Response:
-    farm = await visible_farm(session, principal, farm_id)
-    data = orjson.dumps(FarmOut.model_validate(farm).model_dump(mode="json"))
-    public = farm.status == "active"
+async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
+    async with rows.driver(state.db) as conn:
+        farm = await conn.fetchrow(rows.BY_ID, farm_id)
+    if farm is None or not may_see(principal, farm["owner_id"], farm["status"]):
+        raise not_found()
+    public = farm["status"] == "active"
     max_age = state.settings.public_max_age_seconds if public else 0
-    return cached_json(request, data, max_age=max_age, public=public, etag=etag_of(farm))
+    data = rows.dumps(dict(farm))
+    return cached_json(request, data, max_age=max_age, public=public, etag=etag(farm["version"]))
 
 
 @router.patch(

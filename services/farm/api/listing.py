@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 
 from pamtalk.auth.jwks import Principal
 from pamtalk.cache import cached_json
-from pamtalk.deps import OptionalUser, ReadSession
+from pamtalk.deps import OptionalUser
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page
 from services.farm import listing
@@ -84,7 +83,6 @@ def _err(field: str, message: str) -> dict[str, str]:
 )
 async def list_farms(
     request: Request,
-    session: ReadSession,
     principal: OptionalUser,
     state: State,
     region: Region | None = None,
@@ -124,12 +122,11 @@ async def list_farms(
         limit=min(limit or settings.page_size, settings.max_page_size),
     )
 
-    async def compute() -> object:
-        return (await listing.list_farms(session, query)).model_dump(mode="json")
+    async def compute() -> bytes:
+        return await listing.list_farms(state.db, query)
 
     if mine or query.statuses != ("active",):  # a personal or admin view: never shared
-        data = orjson.dumps(await compute())
-        return cached_json(request, data, max_age=0, public=False)
+        return cached_json(request, await compute(), max_age=0, public=False)
     data, hit = await state.list_cache.get_or_compute(query.normalized(), compute)
     return cached_json(request, data, max_age=settings.public_max_age_seconds, hit=hit)
 

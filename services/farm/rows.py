@@ -1,0 +1,52 @@
+"""Farms as plain rows for the hot read paths: SQL written once (prepared once per
+connection by asyncpg), run on the pool's asyncpg connection, and rows turned straight
+into JSON (no ORM loading, no pydantic validation).
+
+A farm row has the fields, in the order, of ``schemas.FarmOut`` (``distance_km`` last);
+``dumps`` writes it as pydantic would (UTC times with ``Z``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import orjson
+from sqlalchemy import ColumnElement, Table, literal_column
+
+from pamtalk.db.database import Database
+from services.farm.models import Farm
+from services.farm.schemas import FarmOut
+
+FARMS: Table = Farm.__table__  # type: ignore[assignment]
+# The columns of a farm as the API shows it, in FarmOut's order (``distance_km`` apart).
+OUT_COLUMNS: tuple[str, ...] = tuple(name for name in FarmOut.model_fields if name != "distance_km")
+NO_DISTANCE: ColumnElement[float] = literal_column("NULL::float8").label("distance_km")
+BY_ID = f"SELECT {', '.join(OUT_COLUMNS)}, NULL::float8 AS distance_km FROM {FARMS.fullname} WHERE id = $1"
+# The connection is broken (not the statement): the pool must not hand it out again.
+_BROKEN = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+
+
+def out_columns() -> list[ColumnElement[Any]]:
+    """The farm's columns of a page, in FarmOut's order."""
+    return [FARMS.c[name] for name in OUT_COLUMNS]
+
+
+@asynccontextmanager
+async def driver(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    """An asyncpg connection of the service's pool, for reads outside any transaction
+    (each statement sees the latest commit, as ``Database.reads`` does)."""
+    async with db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        try:
+            yield raw.driver_connection
+        except _BROKEN:
+            await connection.invalidate()
+            raise
+
+
+def dumps(value: Any) -> bytes:
+    """JSON as pydantic's ``model_dump(mode="json")`` and orjson would write it. asyncpg's
+    UUID (a ``uuid.UUID`` subclass orjson does not take) is written by ``str``."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_UTC_Z)

@@ -1,0 +1,82 @@
+"""The hot paths write farms from plain rows: the JSON is byte for byte what pydantic
+writes from the stored farm (FarmOut), and a list shape's SQL text never depends on the
+values of its parameters (one prepared statement per shape)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from pamtalk.pagination import encode_cursor
+from services.farm.listing import DIALECT, ListQuery, compiled_sql, params_of, statement_for
+from services.farm.models import Farm
+from services.farm.schemas import FarmOut
+from tests.farm.support import create_farm, deliver, scored_envelope
+
+FARMS = "/api/v1/farms"
+
+
+async def pydantic_json(app: FastAPI, farm_id: str, **update: Any) -> bytes:
+    async with app.state.runtime.db.reads() as session:
+        farm = await session.scalar(select(Farm).where(Farm.id == uuid.UUID(farm_id)))
+    out = FarmOut.model_validate(farm).model_copy(update=update)
+    return orjson.dumps(out.model_dump(mode="json"))
+
+
+def item_json(body: bytes, index: int = 0) -> bytes:
+    return orjson.dumps(orjson.loads(body)["items"][index])
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("clean_farms")
+async def test_farm_json_is_what_pydantic_writes(farm_api, tokens) -> None:
+    client, app = farm_api
+    owner = uuid.uuid4()
+    farm = await create_farm(client, tokens, owner, size_ha=0.1 + 0.2, latitude=37.0, crops=["rice"])
+    plain = await create_farm(client, tokens, address=None, wallet_address=None, certifications=[])
+    await deliver(app, scored_envelope(farm, "Gold", 84.25))
+    farm_bytes = await pydantic_json(app, farm["id"])
+    assert b'"esg_grade":"Gold"' in farm_bytes and b'Z"' in farm_bytes
+
+    page = await client.get(f"{FARMS}/{farm['id']}")
+    assert page.content == farm_bytes
+    assert (await client.get(f"{FARMS}/{plain['id']}")).content == await pydantic_json(app, plain["id"])
+
+    listed = await client.get(FARMS, params={"limit": 1})
+    assert item_json(listed.content) == farm_bytes
+    near = await client.get(FARMS, params={"near": "37.0,126.6", "radius_km": 100, "crop": "rice"})
+    distance = orjson.loads(near.content)["items"][0]["distance_km"]
+    assert item_json(near.content) == await pydantic_json(app, farm["id"], distance_km=distance)
+
+
+QUERIES = [
+    ListQuery(statuses=("active",)),
+    ListQuery(statuses=("active", "inactive", "suspended"), owner_id=uuid.uuid4()),
+    ListQuery(statuses=("active",), region="Jeju", crops=("rice", "carrots"), certifications=("organic",)),
+    ListQuery(
+        statuses=("active",),
+        min_grade="Gold",
+        cursor=encode_cursor(uuid.uuid4()),
+    ),
+    ListQuery(statuses=("active",), near=(37.5, 127.0), radius_km=10.0, limit=5),
+    ListQuery(
+        statuses=("active",),
+        near=(33.4, 126.5),
+        radius_km=80.0,
+        crops=("rice",),
+        cursor=encode_cursor(1.5, uuid.uuid4()),
+    ),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_sql_of_a_shape_does_not_depend_on_values(query: ListQuery) -> None:
+    params = params_of(query)
+    sql, names = compiled_sql(tuple(params))
+    assert str(statement_for(query).compile(dialect=DIALECT)) == sql
+    assert set(names) == set(params)  # every value is a named parameter, and none is unused
