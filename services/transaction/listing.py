@@ -25,6 +25,11 @@ from services.transaction.rows import FIELDS, TABLE, Sql, item, sql
 
 COLUMNS = ", ".join(FIELDS)
 NEWEST = "ORDER BY created_at DESC, id DESC"
+# The page is read typed (ordered by uuid), then ids and amounts are sent as text: orjson
+# writes strings as they come, where decimals and asyncpg's UUIDs each cost it a callback
+# (a third of the page's JSON time, and the driver decodes text faster).
+AS_TEXT = ("id", "farm_id", "producer_id", "buyer_id", "quantity", "unit_price", "total_value")
+PAGE = ", ".join(f"{name}::text AS {name}" if name in AS_TEXT else name for name in FIELDS)
 FARM_OWNER = f"SELECT owner_id FROM {Farm.__table__.fullname} WHERE farm_id = $1"  # type: ignore[attr-defined]
 FILTERS = ("crop", "status", "since", "until", "cursor")  # each given or not
 
@@ -65,12 +70,15 @@ def _query(scope: str, given: tuple[str, ...]) -> Sql:
     if scope == "mine":
         as_buyer = _select(["buyer_id = :user", *filters])
         as_producer = _select(["producer_id = :user", "buyer_id <> :user", *filters])
-        return sql(f"({as_buyer}) UNION ALL ({as_producer}) {NEWEST} LIMIT :limit")
-    if scope == "farm":
-        return sql(_select(["farm_id = :farm_id", *filters]))
-    if scope == "farm_mine":
-        return sql(_select(["farm_id = :farm_id", "(buyer_id = :user OR producer_id = :user)", *filters]))
-    return sql(_select(filters))
+        page = f"({as_buyer}) UNION ALL ({as_producer}) {NEWEST} LIMIT :limit"
+    elif scope == "farm":
+        page = _select(["farm_id = :farm_id", *filters])
+    elif scope == "farm_mine":
+        page = _select(["farm_id = :farm_id", "(buyer_id = :user OR producer_id = :user)", *filters])
+    else:
+        page = _select(filters)
+    # qualified: a bare ``id`` in this ORDER BY would be the text column
+    return sql(f"SELECT {PAGE} FROM ({page}) AS page ORDER BY page.created_at DESC, page.id DESC")
 
 
 def _utc(at: datetime) -> datetime:

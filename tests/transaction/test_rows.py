@@ -3,6 +3,7 @@ pydantic's ``TradeOut`` would write, and the list's SQL numbers its parameters r
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -85,4 +86,5 @@ def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
             assert len(set(query.names)) == len(query.names)
             for number in range(1, len(query.names) + 1):
                 assert f"${number}" in query.text
-            assert f"${len(query.names) + 1}" not in query.text and ":" not in query.text
+            assert f"${len(query.names) + 1}" not in query.text
+            assert not re.search(r"(?<![:\w]):\w", query.text)  # every :name numbered (casts are ::)
