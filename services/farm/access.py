@@ -53,9 +53,16 @@ async def visible_farm(
     return farm
 
 
+def check_owner(principal: Principal, owner_id: uuid.UUID, status: str) -> None:
+    """404 if the caller cannot see the farm, 403 if it is someone else's."""
+    if not may_see(principal, owner_id, status):
+        raise not_found()
+    if not owns(principal, owner_id):
+        raise not_owner()
+
+
 async def owned_farm(session: AsyncSession, principal: Principal, farm_id: uuid.UUID) -> Farm:
     """The caller's own farm, locked for update; 404 if invisible, 403 if someone else's."""
     farm = await visible_farm(session, principal, farm_id, lock=True)
-    if not is_owner(principal, farm):
-        raise not_owner()
+    check_owner(principal, farm.owner_id, farm.status)
     return farm

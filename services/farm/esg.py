@@ -6,15 +6,18 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, Update, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.auth.jwks import Principal
 from pamtalk.db.outbox import add_event
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope, Event
 from pamtalk.pagination import decode_cursor, encode_cursor
+from services.farm.access import check_owner, not_found
 from services.farm.esg_schemas import (
     EsgAssessmentOut,
     EsgHistory,
@@ -22,33 +25,50 @@ from services.farm.esg_schemas import (
     EsgSubmissionOut,
     LatestEsg,
 )
-from services.farm.farms import publish_change
+from services.farm.farms import SNAPSHOT_FIELDS, queue_change
 from services.farm.ids import uuid7
 from services.farm.models import EsgSubmission, Farm, outbox
+from services.farm.rows import FARMS
 from services.farm.vocabulary import grade_rank
 
 log = logging.getLogger("pamtalk.farm.esg")
 
 
+SUBMISSIONS: Table = EsgSubmission.__table__  # type: ignore[assignment]
+F, S = FARMS.c, SUBMISSIONS.c
+# Statements built once (SQLAlchemy caches their compiled form).
+SUBMITTING_FARM = (
+    select(F.owner_id, F.status, F.size_ha, F.certifications)
+    .where(F.id == bindparam("farm"))
+    .with_for_update()
+)
+SUBMISSION_INSERT = insert(SUBMISSIONS)
+
+
 async def submit(
-    session: AsyncSession, farm: Farm, submitted_by: uuid.UUID, body: EsgSubmissionIn
-) -> EsgSubmission:
+    session: AsyncSession, principal: Principal, farm_id: uuid.UUID, body: EsgSubmissionIn
+) -> dict[str, Any]:
+    """Store the owner's ESG data (the farm locked) and queue ``farm.esg_submitted``;
+    returns the submission with the fields, in the order, of EsgSubmissionOut."""
+    farm = (await session.execute(SUBMITTING_FARM, {"farm": farm_id})).first()
+    if farm is None:
+        raise not_found()
+    check_owner(principal, farm.owner_id, farm.status)
     if farm.status == "suspended":
         raise Problem(409, "A suspended farm cannot submit ESG data.", type_="farm-suspended")
     data = EsgData.model_validate(body.model_dump())
-    submission = EsgSubmission(
-        id=uuid7(),
-        farm_id=farm.id,
-        submitted_by=submitted_by,
-        submitted_at=datetime.now(UTC),
-        data=data.model_dump(mode="json"),
-        assessment=None,
-    )
-    session.add(submission)
-    await session.flush()
+    submission: dict[str, Any] = {
+        "id": uuid7(),
+        "farm_id": farm_id,
+        "submitted_by": principal.id,
+        "submitted_at": datetime.now(UTC),
+        "data": data.model_dump(mode="json"),
+        "assessment": None,  # stored as JSON null, as the ORM did
+    }
+    await session.execute(SUBMISSION_INSERT, submission)
     event = FarmEsgSubmitted(
-        submission_id=submission.id,
-        farm_id=farm.id,
+        submission_id=submission["id"],
+        farm_id=farm_id,
         owner_id=farm.owner_id,
         size_ha=farm.size_ha,
         certifications=list(farm.certifications),
@@ -56,7 +76,8 @@ async def submit(
         esg=data,
     )
     await add_event(session, outbox, event, "farm")
-    return submission
+    out = {**submission, "status": "pending"}
+    return {name: out[name] for name in EsgSubmissionOut.model_fields}
 
 
 def submission_out(submission: EsgSubmission) -> EsgSubmissionOut:
@@ -108,33 +129,62 @@ async def history(session: AsyncSession, farm: Farm, cursor: str | None, limit: 
     )
 
 
-def _record_on_submission(submission: EsgSubmission, event: EsgScored, assessed_at: datetime) -> None:
-    """Keep the newest assessment of a submission (a re-score may arrive out of order)."""
-    current = submission.assessment
-    if current is not None and EsgAssessmentOut.model_validate(current).assessed_at >= assessed_at:
-        return
-    assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
-    submission.assessment = assessment.model_dump(mode="json")
+def _scored_statement() -> Update:
+    """One statement for an ``esg.scored``: record the assessment on its submission unless
+    that holds a newer one (a re-score may arrive out of order), and move the farm's grade
+    (bumping its version) unless it holds a newer one; the farm as written comes back."""
+    stored_at = func.cast(S.assessment["assessed_at"].astext, F.esg_assessed_at.type)
+    recorded = (
+        update(SUBMISSIONS)
+        .where(S.id == bindparam("submission"), S.farm_id == bindparam("farm"))
+        .where(func.coalesce(stored_at < bindparam("assessed_at"), true()))
+        .values(assessment=bindparam("new_assessment"))
+        .cte("recorded")
+    )
+    return (
+        update(FARMS)
+        .where(F.id == bindparam("farm"))
+        .where(or_(F.esg_assessed_at.is_(None), F.esg_assessed_at < bindparam("assessed_at")))
+        .values(
+            esg_score=bindparam("score"),
+            esg_grade=bindparam("grade"),
+            esg_grade_rank=bindparam("grade_rank"),
+            esg_assessed_at=bindparam("assessed_at"),
+            esg_valid_until=bindparam("valid_until"),
+            esg_assessment_id=bindparam("assessment_id"),
+            version=F.version + 1,
+            updated_at=bindparam("now"),
+        )
+        .returning(F.id, *(F[name] for name in SNAPSHOT_FIELDS))
+        .add_cte(recorded)
+    )
+
+
+SCORED = _scored_statement()
+FARM_EXISTS = select(F.id).where(F.id == bindparam("farm"))
 
 
 async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) -> None:
     """Effect of ``esg.scored`` (run once per event id by the inbox)."""
     assert isinstance(event, EsgScored)
-    farm = await session.scalar(select(Farm).where(Farm.id == event.farm_id).with_for_update())
-    if farm is None:
-        log.warning("esg.scored for an unknown farm ignored", extra={"farm_id": str(event.farm_id)})
-        return
     assessed_at = envelope.occurred_at
-    submission = await session.get(EsgSubmission, event.submission_id)
-    if submission is not None and submission.farm_id == farm.id:
-        _record_on_submission(submission, event, assessed_at)
-    if farm.esg_assessed_at is not None and farm.esg_assessed_at >= assessed_at:
-        log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(farm.id)})
-        return
-    farm.esg_score = event.overall
-    farm.esg_grade = event.grade
-    farm.esg_grade_rank = grade_rank(event.grade)
-    farm.esg_assessed_at = assessed_at
-    farm.esg_valid_until = event.valid_until
-    farm.esg_assessment_id = event.assessment_id
-    await publish_change(session, farm)
+    assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
+    params = {
+        "farm": event.farm_id,
+        "submission": event.submission_id,
+        "assessed_at": assessed_at,
+        "new_assessment": assessment.model_dump(mode="json"),
+        "score": event.overall,
+        "grade": event.grade,
+        "grade_rank": grade_rank(event.grade),
+        "valid_until": event.valid_until,
+        "assessment_id": event.assessment_id,
+        "now": datetime.now(UTC),
+    }
+    farm = (await session.execute(SCORED, params)).first()
+    if farm is not None:
+        await queue_change(session, farm._asdict())
+    elif await session.scalar(FARM_EXISTS, {"farm": event.farm_id}) is None:
+        log.warning("esg.scored for an unknown farm ignored", extra={"farm_id": str(event.farm_id)})
+    else:
+        log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(event.farm_id)})

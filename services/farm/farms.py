@@ -5,9 +5,11 @@ transaction, and marks the session so the list cache is invalidated after the co
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
@@ -18,39 +20,41 @@ from services.farm.access import is_owner, not_owner
 from services.farm.ids import uuid7
 from services.farm.list_cache import mark_lists_changed
 from services.farm.models import Farm, outbox
-from services.farm.schemas import FarmIn, FarmPatch
+from services.farm.rows import FARMS, OUT_COLUMNS
+from services.farm.schemas import FarmIn, FarmOut, FarmPatch
 
 SNAPSHOT_FIELDS = FarmSnapshot.attributes()
+FARM_INSERT = insert(FARMS)  # built once; its compiled form is cached by SQLAlchemy
 
 
-def snapshot(farm: Farm) -> dict[str, Any]:
-    return {"farm_id": farm.id, **{name: getattr(farm, name) for name in SNAPSHOT_FIELDS}}
+def snapshot(farm: Mapping[str, Any]) -> dict[str, Any]:
+    return {"farm_id": farm["id"], **{name: farm[name] for name in SNAPSHOT_FIELDS}}
 
 
-async def publish_change(session: AsyncSession, farm: Farm, *, created: bool = False) -> None:
-    """Bump the version (unless new), write the row and queue its event."""
-    if not created:
-        farm.version += 1
-        farm.updated_at = datetime.now(UTC)
-    await session.flush()
+async def queue_change(session: AsyncSession, farm: Mapping[str, Any], *, created: bool = False) -> None:
+    """Queue ``farm.registered`` / ``farm.updated`` of the farm as written, in the same
+    transaction, and mark the session so the list cache is invalidated after the commit."""
     event = FarmRegistered(**snapshot(farm)) if created else FarmUpdated(**snapshot(farm))
     await add_event(session, outbox, event, "farm")
     mark_lists_changed(session)
 
 
-async def register(session: AsyncSession, owner_id: uuid.UUID, body: FarmIn) -> Farm:
+async def publish_change(session: AsyncSession, farm: Farm) -> None:
+    """Bump the version of a loaded farm, write the row and queue its event."""
+    farm.version += 1
+    farm.updated_at = datetime.now(UTC)
+    await session.flush()
+    await queue_change(session, {name: getattr(farm, name) for name in ("id", *SNAPSHOT_FIELDS)})
+
+
+async def register(session: AsyncSession, owner_id: uuid.UUID, body: FarmIn) -> dict[str, Any]:
+    """Insert the farm; returns it with the fields, in the order, of FarmOut."""
     now = datetime.now(UTC)
-    farm = Farm(
-        id=uuid7(),
-        owner_id=owner_id,
-        status="active",
-        version=1,
-        created_at=now,
-        updated_at=now,
-        **body.model_dump(),
-    )
-    session.add(farm)
-    await publish_change(session, farm, created=True)
+    farm: dict[str, Any] = dict.fromkeys(FarmOut.model_fields)
+    farm.update(body.model_dump(), id=uuid7(), owner_id=owner_id, status="active", version=1)
+    farm.update(created_at=now, updated_at=now)
+    await session.execute(FARM_INSERT, {name: farm[name] for name in OUT_COLUMNS})
+    await queue_change(session, farm, created=True)
     return farm
 
 

@@ -90,6 +90,27 @@ async def test_older_assessment_does_not_replace_newer(farm_api, tokens) -> None
     assert after["esg_grade"] == "Silver" and after["version"] == 2
 
 
+async def test_submission_keeps_its_newest_assessment(farm_api, tokens) -> None:
+    client, app = farm_api
+    owner = uuid.uuid4()
+    farm = await create_farm(client, tokens, owner)
+    url, headers = f"{FARMS}/{farm['id']}/esg", tokens.headers("farmer", owner)
+    first, second = [(await client.post(url, json=esg_body(), headers=headers)).json() for _ in range(2)]
+    await deliver(app, scored_envelope(farm, "Gold", 84.0, uuid.UUID(first["id"])))
+    hour_ago = {"occurred_at": datetime.now(UTC) - timedelta(hours=1)}
+    rescore = scored_envelope(farm, "Bronze", 60.0, uuid.UUID(first["id"])).model_copy(update=hour_ago)
+    late = scored_envelope(farm, "Silver", 70.0, uuid.UUID(second["id"])).model_copy(update=hour_ago)
+    await deliver(app, rescore)  # older than the first's assessment: neither it nor the farm moves
+    await deliver(app, late)  # the second's only assessment: recorded, but the farm keeps Gold
+
+    history = (await client.get(url, headers=headers)).json()
+    grades = {item["id"]: item["assessment"]["grade"] for item in history["items"]}
+    assert grades == {first["id"]: "Gold", second["id"]: "Silver"}
+    after = (await client.get(f"{FARMS}/{farm['id']}")).json()
+    assert after["esg_grade"] == "Gold" and after["version"] == 2
+    assert [u["esg_grade"] for u in await published(app, "farm.updated", farm["id"])] == ["Gold"]
+
+
 async def test_esg_scored_through_the_bus(farm_api, tokens) -> None:
     client, app = farm_api
     farm = await create_farm(client, tokens)

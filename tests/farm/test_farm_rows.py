@@ -13,10 +13,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from pamtalk.pagination import encode_cursor
+from services.farm.esg import submission_out
 from services.farm.listing import DIALECT, ListQuery, compiled_sql, params_of, statement_for
-from services.farm.models import Farm
+from services.farm.models import EsgSubmission, Farm
 from services.farm.schemas import FarmOut
-from tests.farm.support import create_farm, deliver, scored_envelope
+from tests.farm.support import create_farm, deliver, esg_body, farm_body, scored_envelope
 
 FARMS = "/api/v1/farms"
 
@@ -52,6 +53,27 @@ async def test_farm_json_is_what_pydantic_writes(farm_api, tokens) -> None:
     near = await client.get(FARMS, params={"near": "37.0,126.6", "radius_km": 100, "crop": "rice"})
     distance = orjson.loads(near.content)["items"][0]["distance_km"]
     assert item_json(near.content) == await pydantic_json(app, farm["id"], distance_km=distance)
+
+
+@pytest.mark.integration
+async def test_written_farm_and_submission_are_what_pydantic_writes(farm_api, tokens) -> None:
+    client, app = farm_api
+    owner = uuid.uuid4()
+    created = await client.post(FARMS, json=farm_body(size_ha=7), headers=tokens.headers("farmer", owner))
+    farm_id = created.json()["id"]
+    assert created.status_code == 201 and created.content == await pydantic_json(app, farm_id)
+    assert created.headers["location"] == f"{FARMS}/{farm_id}" and created.headers["etag"] == '"v1"'
+    assert created.headers["cache-control"] == "private, no-store"
+
+    submitted = await client.post(
+        f"{FARMS}/{farm_id}/esg",
+        json=esg_body(renewable_energy_percentage=40),
+        headers=tokens.headers("farmer", owner),
+    )
+    assert submitted.status_code == 202
+    async with app.state.runtime.db.reads() as session:
+        stored = await session.get(EsgSubmission, uuid.UUID(submitted.json()["id"]))
+    assert submitted.content == orjson.dumps(submission_out(stored).model_dump(mode="json"))
 
 
 QUERIES = [

@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import Problem, problem_responses
-from services.farm import esg
-from services.farm.access import is_owner, owned_farm, visible_farm
+from services.farm import esg, rows
+from services.farm.access import is_owner, visible_farm
 from services.farm.esg_schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
 from services.farm.state import State, WriteSession
 
@@ -28,10 +28,9 @@ READERS = {"admin", "committee"}
 )
 async def submit_esg(
     farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, session: WriteSession
-) -> EsgSubmissionOut:
-    farm = await owned_farm(session, principal, farm_id)
-    submission = await esg.submit(session, farm, principal.id, body)
-    return esg.submission_out(submission)
+) -> Response:
+    submission = await esg.submit(session, principal, farm_id, body)
+    return Response(rows.dumps(submission), 202, media_type="application/json")
 
 
 @router.get(

@@ -21,9 +21,13 @@ from services.farm.state import State, WriteSession
 router = APIRouter(prefix="/api/v1/farms", tags=["farms"])
 
 
+def private_headers(version: int) -> dict[str, str]:
+    """Headers of a farm the caller changed: its ETag, and not stored by any cache."""
+    return {"ETag": etag(version), "Cache-Control": "private, no-store"}
+
+
 def _out(farm: Farm, response: Response) -> FarmOut:
-    response.headers["ETag"] = etag_of(farm)
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.update(private_headers(farm.version))
     return FarmOut.model_validate(farm)
 
 
@@ -34,10 +38,10 @@ def _out(farm: Farm, response: Response) -> FarmOut:
     summary="Register a farm (farmers; you become its owner)",
     responses=problem_responses(401, 403, 422),
 )
-async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession, response: Response) -> FarmOut:
+async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession) -> Response:
     farm = await farms.register(session, farmer.id, body)
-    response.headers["Location"] = f"/api/v1/farms/{farm.id}"
-    return _out(farm, response)
+    headers = {"Location": f"/api/v1/farms/{farm['id']}", **private_headers(farm["version"])}
+    return Response(rows.dumps(farm), 201, headers, media_type="application/json")
 
 
 @router.get(
