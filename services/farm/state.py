@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.db.database import Database
 from pamtalk.deps import get_runtime
 from pamtalk.runtime import Runtime
 from services.farm.list_cache import ListCache, lists_changed
@@ -20,12 +21,15 @@ from services.farm.settings import FarmSettings
 class FarmState:
     settings: FarmSettings
     list_cache: ListCache
+    db: Database
 
 
 async def build_state(runtime: Runtime) -> None:
     settings = runtime.settings
     assert isinstance(settings, FarmSettings)
-    runtime.extras["farm"] = FarmState(settings, ListCache(runtime.redis, settings.list_cache_seconds))
+    runtime.extras["farm"] = FarmState(
+        settings, ListCache(runtime.redis, settings.list_cache_seconds), runtime.db
+    )
 
 
 def state_of(runtime: Runtime) -> FarmState:
