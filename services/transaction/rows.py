@@ -66,9 +66,10 @@ async def reading(request: Request) -> AsyncIterator[asyncpg.Connection]:
     try:
         yield conn
     finally:
-        if conn.is_closed():  # lost: the pool opens a new one next time
+        if conn.is_closed():  # lost: dropped (the pool opens a new one next time)
             await greenlet_spawn(pooled.invalidate)
-        await greenlet_spawn(pooled.close)  # back to the pool (its reset may talk to the server)
+        else:  # back to the pool (its reset may talk to the server)
+            await greenlet_spawn(pooled.close)
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:
