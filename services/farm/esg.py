@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, Update, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Select, Table, Update, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
@@ -36,26 +36,36 @@ log = logging.getLogger("pamtalk.farm.esg")
 
 SUBMISSIONS: Table = EsgSubmission.__table__  # type: ignore[assignment]
 F, S = FARMS.c, SUBMISSIONS.c
-# Statements built once (SQLAlchemy caches their compiled form).
-SUBMITTING_FARM = (
-    select(F.owner_id, F.status, F.size_ha, F.certifications)
-    .where(F.id == bindparam("farm"))
-    .with_for_update()
-)
-SUBMISSION_INSERT = insert(SUBMISSIONS)
+SUBMISSION_COLUMNS = ("id", "farm_id", "submitted_by", "submitted_at", "data", "assessment")
+
+
+def _submission_statement() -> Select[Any]:
+    """One statement for a submission: lock the farm, store the submission if the caller
+    owns the farm and it is not suspended, and return the farm (owner, status, and what
+    ``farm.esg_submitted`` carries) so the caller's refusal can be told apart."""
+    farm = (
+        select(F.owner_id, F.status, F.size_ha, F.certifications)
+        .where(F.id == bindparam("farm_id", type_=F.id.type))
+        .with_for_update()
+        .cte("farm")
+    )
+    values = select(*(bindparam(name, type_=S[name].type) for name in SUBMISSION_COLUMNS)).where(
+        farm.c.owner_id == bindparam("submitted_by", type_=S.submitted_by.type),
+        farm.c.status != "suspended",
+    )
+    stored = insert(SUBMISSIONS).from_select(SUBMISSION_COLUMNS, values).cte("stored")
+    return select(*farm.c).add_cte(stored)
+
+
+SUBMISSION = _submission_statement()  # built once (SQLAlchemy caches its compiled form)
 
 
 async def submit(
     session: AsyncSession, principal: Principal, farm_id: uuid.UUID, body: EsgSubmissionIn
 ) -> dict[str, Any]:
     """Store the owner's ESG data (the farm locked) and queue ``farm.esg_submitted``;
-    returns the submission with the fields, in the order, of EsgSubmissionOut."""
-    farm = (await session.execute(SUBMITTING_FARM, {"farm": farm_id})).first()
-    if farm is None:
-        raise not_found()
-    check_owner(principal, farm.owner_id, farm.status)
-    if farm.status == "suspended":
-        raise Problem(409, "A suspended farm cannot submit ESG data.", type_="farm-suspended")
+    returns the submission with the fields, in the order, of EsgSubmissionOut. A refusal
+    (404, 403, 409) is raised after the statement, which then stored nothing."""
     data = EsgData.model_validate(body.model_dump())
     submission: dict[str, Any] = {
         "id": uuid7(),
@@ -65,7 +75,13 @@ async def submit(
         "data": data.model_dump(mode="json"),
         "assessment": None,  # stored as JSON null, as the ORM did
     }
-    await session.execute(SUBMISSION_INSERT, submission)
+    connection = await session.connection()  # Core on the session's transaction
+    farm = (await connection.execute(SUBMISSION, submission)).first()
+    if farm is None:
+        raise not_found()
+    check_owner(principal, farm.owner_id, farm.status)
+    if farm.status == "suspended":
+        raise Problem(409, "A suspended farm cannot submit ESG data.", type_="farm-suspended")
     event = FarmEsgSubmitted(
         submission_id=submission["id"],
         farm_id=farm_id,
@@ -181,10 +197,11 @@ async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) 
         "assessment_id": event.assessment_id,
         "now": datetime.now(UTC),
     }
-    farm = (await session.execute(SCORED, params)).first()
+    connection = await session.connection()  # Core on the session's transaction
+    farm = (await connection.execute(SCORED, params)).first()
     if farm is not None:
         await queue_change(session, farm._asdict())
-    elif await session.scalar(FARM_EXISTS, {"farm": event.farm_id}) is None:
+    elif await connection.scalar(FARM_EXISTS, {"farm": event.farm_id}) is None:
         log.warning("esg.scored for an unknown farm ignored", extra={"farm_id": str(event.farm_id)})
     else:
         log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(event.farm_id)})

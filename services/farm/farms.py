@@ -53,7 +53,8 @@ async def register(session: AsyncSession, owner_id: uuid.UUID, body: FarmIn) -> 
     farm: dict[str, Any] = dict.fromkeys(FarmOut.model_fields)
     farm.update(body.model_dump(), id=uuid7(), owner_id=owner_id, status="active", version=1)
     farm.update(created_at=now, updated_at=now)
-    await session.execute(FARM_INSERT, {name: farm[name] for name in OUT_COLUMNS})
+    connection = await session.connection()  # Core on the session's transaction
+    await connection.execute(FARM_INSERT, {name: farm[name] for name in OUT_COLUMNS})
     await queue_change(session, farm, created=True)
     return farm
 

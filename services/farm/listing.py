@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -44,10 +44,13 @@ class ListQuery:
 
     def normalized(self) -> dict[str, Any]:
         """The query as a canonical dict (the cache key of a public page)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _QUERY_FIELDS}  # asdict's result, cheaper
         data["statuses"] = sorted(self.statuses)
         data["crops"], data["certifications"] = sorted(self.crops), sorted(self.certifications)
         return data
+
+
+_QUERY_FIELDS = tuple(field.name for field in fields(ListQuery))
 
 
 def _bad_cursor() -> Problem:

@@ -151,6 +151,8 @@ async def test_who_submits_and_reads_esg(farm_api, tokens) -> None:
     await client.post(f"{FARMS}/{farm['id']}/suspend", headers=tokens.headers("admin"))
     refused = await client.post(url, json=esg_body(), headers=tokens.headers("farmer", owner))
     assert refused.status_code == 409
+    mine = await client.get(url, headers=tokens.headers("farmer", owner))
+    assert mine.status_code == 200 and mine.json()["items"] == []  # no refused submission was stored
     assert (await client.get(url, headers=tokens.headers("committee"))).status_code == 404  # not visible now
 
 

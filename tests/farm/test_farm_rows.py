@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from pamtalk.pagination import encode_cursor
 from services.farm.esg import submission_out
+from services.farm.list_cache import cache_key
 from services.farm.listing import DIALECT, ListQuery, compiled_sql, params_of, statement_for
 from services.farm.models import EsgSubmission, Farm
 from services.farm.schemas import FarmOut
@@ -102,3 +103,22 @@ def test_sql_of_a_shape_does_not_depend_on_values(query: ListQuery) -> None:
     sql, names = compiled_sql(tuple(params))
     assert str(statement_for(query).compile(dialect=DIALECT)) == sql
     assert set(names) == set(params)  # every value is a named parameter, and none is unused
+
+
+def test_cache_keys_stay_as_they_were() -> None:
+    """Replicas of two versions share the Redis list cache during a rollout: a page's key
+    (and its bytes, tested above) must not change with the code that computes them."""
+    query = ListQuery(
+        statuses=("active",),
+        region="Jeju",
+        crops=("rice", "carrots"),
+        certifications=("organic",),
+        min_grade="Gold",
+        owner_id=uuid.UUID(int=7),
+        near=(33.4, 126.5),
+        radius_km=80.0,
+        cursor="abc",
+        limit=7,
+    )
+    assert cache_key(query.normalized()) == "d1a7c3731ad8f8a928da58d7a1f702d2"
+    assert cache_key(ListQuery(statuses=("active",)).normalized()) == "91b82029f30fcc5e0b19e32a1542e84e"
