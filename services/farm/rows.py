@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import orjson
 from sqlalchemy import ColumnElement, Table, literal_column
+from sqlalchemy.util import greenlet_spawn
 
 from pamtalk.db.database import Database
 from services.farm.models import Farm
@@ -24,8 +25,6 @@ FARMS: Table = Farm.__table__  # type: ignore[assignment]
 OUT_COLUMNS: tuple[str, ...] = tuple(name for name in FarmOut.model_fields if name != "distance_km")
 NO_DISTANCE: ColumnElement[float] = literal_column("NULL::float8").label("distance_km")
 BY_ID = f"SELECT {', '.join(OUT_COLUMNS)}, NULL::float8 AS distance_km FROM {FARMS.fullname} WHERE id = $1"
-# The connection is broken (not the statement): the pool must not hand it out again.
-_BROKEN = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
 
 
 def out_columns() -> list[ColumnElement[Any]]:
@@ -35,15 +34,18 @@ def out_columns() -> list[ColumnElement[Any]]:
 
 @asynccontextmanager
 async def driver(db: Database) -> AsyncIterator[asyncpg.Connection]:
-    """An asyncpg connection of the service's pool, for reads outside any transaction
-    (each statement sees the latest commit, as ``Database.reads`` does)."""
-    async with db.engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        try:
-            yield raw.driver_connection
-        except _BROKEN:
-            await connection.invalidate()
-            raise
+    """An asyncpg connection of the service's pool for reads, without a session: no
+    ``BEGIN``, each statement sees the latest commit (as ``Database.reads``). A connection
+    found closed afterwards is dropped from the pool instead of returned."""
+    pooled = await db.engine.raw_connection()
+    conn: asyncpg.Connection = pooled.driver_connection
+    try:
+        yield conn
+    finally:
+        if conn.is_closed():
+            await greenlet_spawn(pooled.invalidate)
+        else:
+            await greenlet_spawn(pooled.close)  # back to the pool
 
 
 def dumps(value: Any) -> bytes:
