@@ -22,7 +22,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from services.notification.rows import Item, dumps
+from pamtalk.json_body import dumps
+from services.notification.rows import Item
 
 log = logging.getLogger("pamtalk.notification.live")
 CONFIRM_TIMEOUT = 5.0

@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.db.raw import driver
 from services.notification import rows
 from services.notification.models import Notification, Recipient
 from services.notification.templates import DEFAULT_LANGUAGE, LANGUAGES, render
@@ -139,7 +140,7 @@ async def mark_read(session: AsyncSession, user_id: uuid.UUID, notification_id: 
         .values(read_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    row = await (await rows.driver(session)).fetchrow(rows.ONE, notification_id, user_id)
+    row = await (await driver(session)).fetchrow(rows.ONE, notification_id, user_id)
     return None if row is None else rows.item(row)
 
 

@@ -22,6 +22,8 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from pamtalk.db.database import Database
+from pamtalk.db.raw import reading
+from pamtalk.json_body import dumps
 from services.notification import rows, store
 from services.notification.live import LiveHub
 from services.notification.settings import NotificationSettings
@@ -38,7 +40,7 @@ HEADERS = {
 
 def sse_event(item: rows.Item) -> bytes:
     """One notification (a ``rows.item``) as an event."""
-    return b"id: %d\nevent: notification\ndata: %s\n\n" % (item["id"], rows.dumps(item))
+    return b"id: %d\nevent: notification\ndata: %s\n\n" % (item["id"], dumps(item))
 
 
 def opening(retry_ms: int, cursor: int) -> bytes:
@@ -49,12 +51,12 @@ def opening(retry_ms: int, cursor: int) -> bytes:
 
 
 async def _read_after(db: Database, user_id: uuid.UUID, cursor: int, limit: int) -> list[rows.Item]:
-    async with rows.reading(db) as conn:
+    async with reading(db) as conn:
         return await store.after(conn, user_id, cursor, limit)
 
 
 async def _latest(db: Database, user_id: uuid.UUID) -> int:
-    async with rows.reading(db) as conn:
+    async with reading(db) as conn:
         return await store.latest_id(conn, user_id)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
+from pamtalk.db.raw import Sql, driver, sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import (
     TradeEvent,
@@ -39,7 +40,7 @@ from pamtalk.events.catalogue import (
 )
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of
-from services.transaction.rows import COLUMNS, TABLE, Sql, TradeRow, driver, sql, trade_row
+from services.transaction.rows import COLUMNS, TABLE, TradeRow, trade_row
 from services.transaction.trades import find_trade, is_party, not_found
 
 CANCELS = ("status = 'cancelled'", "cancel_reason = :cancel_reason", "cancelled_by = :cancelled_by")

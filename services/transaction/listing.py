@@ -18,10 +18,11 @@ from typing import Any
 import asyncpg
 
 from pamtalk.auth.jwks import Principal
+from pamtalk.db.raw import Sql, sql
 from pamtalk.errors import Problem
 from pamtalk.pagination import decode_cursor, encode_cursor
 from services.transaction.models import Farm
-from services.transaction.rows import FIELDS, TABLE, Sql, item, sql
+from services.transaction.rows import FIELDS, TABLE, item
 
 COLUMNS = ", ".join(FIELDS)
 NEWEST = "ORDER BY created_at DESC, id DESC"

@@ -17,12 +17,14 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
+from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import TransactionCreated
+from pamtalk.json_body import dumps
 from services.transaction import farms, idempotency
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of, new_trade_id, to_millisecond
-from services.transaction.rows import COLUMNS, ONE, TABLE, TradeRow, dumps, item, sql
+from services.transaction.rows import COLUMNS, ONE, TABLE, TradeRow, item
 from services.transaction.schemas import TradeIn
 
 BUYER_ROLES = {"consumer", "company"}

@@ -7,16 +7,15 @@ import re
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from asyncpg.pgproto.pgproto import UUID as DriverUUID
 
+from pamtalk.json_body import dumps
 from services.transaction.listing import FILTERS, _query
-from services.transaction.rows import COLUMNS, FIELDS, dumps, item, reading, trade_row
+from services.transaction.rows import COLUMNS, FIELDS, item, trade_row
 from services.transaction.schemas import TradeOut, TradePage
-from tests.transaction.conftest import Api
 
 FLAG = {"score": 0.93, "risk_band": "high", "reasons": ["price"], "flagged_at": "2026-03-01T10:00:00+00:00"}
 
@@ -90,14 +89,3 @@ def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
                 assert f"${number}" in query.text
             assert f"${len(query.names) + 1}" not in query.text
             assert not re.search(r"(?<![:\w]):\w", query.text)  # every :name numbered (casts are ::)
-
-
-@pytest.mark.integration
-async def test_a_connection_lost_while_reading_is_dropped_from_the_pool(trade_api: Api) -> None:
-    _, app = trade_api
-    request: Any = SimpleNamespace(app=app)
-    async with reading(request) as conn:
-        conn.terminate()  # the server or network went away
-    for _ in range(app.state.runtime.db.capacity + 1):  # every pooled connection works
-        async with reading(request) as conn:
-            assert await conn.fetchval("SELECT 1") == 1

@@ -1,16 +1,18 @@
 """My notifications: the list (newest first), the unread count, and marking them read.
 
-The reads run on a pooled connection without a session (``rows.reading``) and answer with
+The reads run on a pooled connection without a session (``pamtalk.db.raw.reading``) and answer with
 the JSON written directly (``rows.dumps``); ``response_model`` stays for the OpenAPI document."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from pamtalk.db.raw import reading
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import Problem, problem_responses
+from pamtalk.json_body import dumps
 from pamtalk.pagination import Page, decode_cursor, encode_cursor
-from services.notification import rows, store
+from services.notification import store
 from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
 
 router = APIRouter(
@@ -35,19 +37,19 @@ async def list_mine(
         if not isinstance(value, int) or not 0 < value <= MAX_ID:
             raise Problem(422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor")
         before = value
-    async with rows.reading(request.app.state.runtime.db) as conn:
+    async with reading(request.app.state.runtime.db) as conn:
         items = await store.newest_first(
             conn, principal.id, before=before, limit=limit + 1, unread_only=unread_only
         )
     next_cursor = encode_cursor(items[limit - 1]["id"]) if len(items) > limit else None
     page = {"items": items[:limit], "next_cursor": next_cursor}
-    return Response(rows.dumps(page), media_type=JSON, headers=NO_STORE)
+    return Response(dumps(page), media_type=JSON, headers=NO_STORE)
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
 async def unread_count(request: Request, principal: CurrentUser) -> Response:
-    async with rows.reading(request.app.state.runtime.db) as conn:
-        body = rows.dumps({"unread": await store.unread_count(conn, principal.id)})
+    async with reading(request.app.state.runtime.db) as conn:
+        body = dumps({"unread": await store.unread_count(conn, principal.id)})
     return Response(body, media_type=JSON, headers=NO_STORE)
 
 
@@ -74,4 +76,4 @@ async def read_one(
     item = await store.mark_read(session, principal.id, notification_id)
     if item is None:  # someone else's is "not found" too: ids of others are not confirmed
         raise Problem(404, "No such notification.", type_="notification-not-found")
-    return Response(rows.dumps(item), media_type=JSON)
+    return Response(dumps(item), media_type=JSON)

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
+from pamtalk.db.raw import reading
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import problem_responses
 from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
+from pamtalk.json_body import json_response
 from services.transaction import idempotency, trades
 from services.transaction.listing import TradeFilter, list_trades
-from services.transaction.rows import item, json_response, reading
+from services.transaction.rows import item
 from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
 from services.transaction.state import TransactionState, transaction_state
 
@@ -72,7 +74,7 @@ async def get_trades(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     where = TradeFilter(crop=crop, status=status, since=since, until=until, farm_id=farm_id)
-    async with reading(request) as conn:
+    async with reading(request.app.state.runtime.db) as conn:
         items, next_cursor = await list_trades(conn, principal, where, cursor, limit)
     return json_response({"items": items, "next_cursor": next_cursor})
 
@@ -84,6 +86,6 @@ async def get_trades(
     responses=problem_responses(401, 404, 422),
 )
 async def get_trade(trade_id: uuid.UUID, request: Request, principal: CurrentUser) -> Response:
-    async with reading(request) as conn:
+    async with reading(request.app.state.runtime.db) as conn:
         trade = await trades.readable_trade(conn, principal, trade_id)
     return json_response(item(trade, principal.is_admin))

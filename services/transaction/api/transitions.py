@@ -11,8 +11,9 @@ from starlette.responses import Response
 from pamtalk.auth.jwks import Principal
 from pamtalk.deps import AdminUser, CurrentUser, DbSession
 from pamtalk.errors import problem_responses
+from pamtalk.json_body import json_response
 from services.transaction import lifecycle
-from services.transaction.rows import TradeRow, item, json_response
+from services.transaction.rows import TradeRow, item
 from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
 from services.transaction.state import TransactionState, transaction_state
 
