@@ -17,7 +17,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 
 from pamtalk.db.database import Database
+from pamtalk.db.raw import reading
 from pamtalk.errors import Problem
+from pamtalk.json_body import dumps
 from pamtalk.pagination import decode_cursor, encode_cursor
 from services.farm import rows
 from services.farm.geo import bounding_box, haversine_km
@@ -196,7 +198,7 @@ async def list_farms(db: Database, query: ListQuery) -> bytes:
     """The page as JSON: ``{items, next_cursor}``."""
     params = params_of(query)
     sql, names = compiled_sql(tuple(params))
-    async with rows.driver(db) as conn:
+    async with reading(db) as conn:
         found = await conn.fetch(sql, *[params[name] for name in names])
     items = [dict(row) for row in found[: query.limit]]
     next_cursor = None
@@ -204,4 +206,4 @@ async def list_farms(db: Database, query: ListQuery) -> bytes:
         last = items[-1]
         key = (last["id"],) if query.near is None else (last["distance_km"], last["id"])
         next_cursor = encode_cursor(*key)
-    return rows.dumps({"items": items, "next_cursor": next_cursor})
+    return dumps({"items": items, "next_cursor": next_cursor})

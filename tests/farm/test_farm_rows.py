@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from pamtalk.pagination import encode_cursor
-from services.farm import rows
 from services.farm.esg import submission_out
 from services.farm.list_cache import cache_key
 from services.farm.listing import DIALECT, ListQuery, compiled_sql, params_of, statement_for
@@ -123,14 +122,3 @@ def test_cache_keys_stay_as_they_were() -> None:
     )
     assert cache_key(query.normalized()) == "d1a7c3731ad8f8a928da58d7a1f702d2"
     assert cache_key(ListQuery(statuses=("active",)).normalized()) == "91b82029f30fcc5e0b19e32a1542e84e"
-
-
-@pytest.mark.integration
-async def test_a_connection_lost_while_reading_is_dropped_from_the_pool(farm_api) -> None:
-    _, app = farm_api
-    db = app.state.runtime.db
-    async with rows.driver(db) as conn:
-        conn.terminate()  # the server or network went away
-    for _ in range(db.capacity + 1):  # every pooled connection works
-        async with rows.driver(db) as conn:
-            assert await conn.fetchval("SELECT 1") == 1

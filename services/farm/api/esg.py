@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Response
 
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import Problem, problem_responses
-from services.farm import esg, rows
+from pamtalk.json_body import dumps
+from services.farm import esg
 from services.farm.access import is_owner, visible_farm
 from services.farm.esg_schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
 from services.farm.state import State, WriteSession
@@ -30,7 +31,7 @@ async def submit_esg(
     farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, session: WriteSession
 ) -> Response:
     submission = await esg.submit(session, principal, farm_id, body)
-    return Response(rows.dumps(submission), 202, media_type="application/json")
+    return Response(dumps(submission), 202, media_type="application/json")
 
 
 @router.get(

@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response
 
 from pamtalk.cache import cached_json, etag_matches
+from pamtalk.db.raw import reading
 from pamtalk.deps import CurrentUser, OptionalUser
 from pamtalk.errors import Problem, problem_responses
+from pamtalk.json_body import dumps
 from services.farm import farms, rows
 from services.farm.access import may_see, not_found, owned_farm, visible_farm
 from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag, etag_of
@@ -41,7 +43,7 @@ def _out(farm: Farm, response: Response) -> FarmOut:
 async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession) -> Response:
     farm = await farms.register(session, farmer.id, body)
     headers = {"Location": f"/api/v1/farms/{farm['id']}", **private_headers(farm["version"])}
-    return Response(rows.dumps(farm), 201, headers, media_type="application/json")
+    return Response(dumps(farm), 201, headers, media_type="application/json")
 
 
 @router.get(
@@ -51,13 +53,13 @@ async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession) -> 
     responses={**NOT_MODIFIED, **problem_responses(401, 404, 422)},
 )
 async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
-    async with rows.driver(state.db) as conn:
+    async with reading(state.db) as conn:
         farm = await conn.fetchrow(rows.BY_ID, farm_id)
     if farm is None or not may_see(principal, farm["owner_id"], farm["status"]):
         raise not_found()
     public = farm["status"] == "active"
     max_age = state.settings.public_max_age_seconds if public else 0
-    data = rows.dumps(dict(farm))
+    data = dumps(dict(farm))
     return cached_json(request, data, max_age=max_age, public=public, etag=etag(farm["version"]))
 
 
