@@ -30,9 +30,9 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import aio_pika
 from aio_pika.abc import (
@@ -152,11 +152,35 @@ class AmqpBus(AmqpTopology, Bus):
     async def publish(self, envelope: Envelope, headers: Mapping[str, str] | None = None) -> None:
         await self._connect()
         assert self._exchange is not None
+        await self._publish_to(self._exchange, envelope, headers)
+
+    async def publish_many(
+        self, items: Sequence[tuple[Envelope, Mapping[str, str] | None]]
+    ) -> list[BusUnavailable | None]:
+        """Publish all in order, then wait for their confirms together (one round trip for
+        the batch, not one per message)."""
+        if not items:
+            return []
+        await self._connect()
+        exchange = self._exchange
+        assert exchange is not None
+        outcomes = await asyncio.gather(
+            *(self._publish_to(exchange, envelope, headers) for envelope, headers in items),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:  # anything but a refusal of the broker is a bug: raise it
+            if outcome is not None and not isinstance(outcome, BusUnavailable):
+                raise outcome
+        return cast(list[BusUnavailable | None], outcomes)
+
+    async def _publish_to(
+        self, exchange: AbstractExchange, envelope: Envelope, headers: Mapping[str, str] | None
+    ) -> None:
         message_id = uuid.uuid4().hex
         with publish_span(SYSTEM, self.exchange_name, envelope, message_id, headers) as carrier:
             message = aio_pika.Message(
                 envelope.model_dump_json().encode(),
-                headers=dict(carrier),
+                headers=carrier,  # type: ignore[arg-type]
                 message_id=message_id,
                 content_type="application/json",
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
@@ -166,7 +190,7 @@ class AmqpBus(AmqpTopology, Bus):
             )
             # mandatory=False: an event nobody subscribes to (ledger.*) is not an error.
             await self._confirmed(
-                self._exchange.publish(message, envelope.type, mandatory=False, timeout=self.publish_timeout)
+                exchange.publish(message, envelope.type, mandatory=False, timeout=self.publish_timeout)
             )
 
     async def _send_direct(self, queue: str, message: aio_pika.Message) -> None:

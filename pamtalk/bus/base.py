@@ -4,7 +4,7 @@ distributed mode and production) and ``MemoryBus`` (one process, for ``make run`
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pamtalk.events.envelope import Envelope
@@ -43,6 +43,23 @@ class Bus(abc.ABC):
     @abc.abstractmethod
     async def publish(self, envelope: Envelope, headers: Mapping[str, str] | None = None) -> None:
         """Publish persistently and wait for the broker's confirm; BusUnavailable if it cannot."""
+
+    async def publish_many(
+        self, items: Sequence[tuple[Envelope, Mapping[str, str] | None]]
+    ) -> list[BusUnavailable | None]:
+        """Publish several envelopes in order; per envelope None once the broker confirmed it,
+        else why it did not. This default publishes one at a time and stops at the first
+        failure (the envelopes after it get the same error, unpublished)."""
+        outcomes: list[BusUnavailable | None] = []
+        failure: BusUnavailable | None = None
+        for envelope, headers in items:
+            if failure is None:
+                try:
+                    await self.publish(envelope, headers)
+                except BusUnavailable as exc:
+                    failure = exc
+            outcomes.append(failure)
+        return outcomes
 
     @abc.abstractmethod
     def consume(self, queue: str, handler: Handler) -> None:

@@ -7,10 +7,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from opentelemetry import propagate
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Column,
     DateTime,
@@ -19,15 +24,23 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     Uuid,
+    any_,
+    bindparam,
+    cast,
     delete,
     event,
+    func,
+    null,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.dml import Insert
 
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
@@ -57,6 +70,26 @@ def outbox_table(metadata: MetaData) -> Table:
 _relays: dict[Table, OutboxRelay] = {}
 
 
+@asynccontextmanager
+async def driver_connection(db: Database) -> AsyncIterator[Any]:
+    """The asyncpg connection of a pooled connection, for SQL compiled once (no SQLAlchemy
+    statement handling). It comes back to the pool with no transaction open."""
+    async with db.engine.connect() as connection:
+        yield (await connection.get_raw_connection()).driver_connection
+
+
+def _sql(db: Database, statement: ClauseElement, *, inline: bool = True) -> str:
+    """SQL text of a Core statement for the database's dialect; its values inlined, or its
+    bound parameters as ``$1``, ``$2``... (``inline=False``)."""
+    return str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": inline}))
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    """The outbox insert of ``table``, built once (its compiled form is cached with it)."""
+    return table.insert()
+
+
 async def add_event(session: AsyncSession, table: Table, event_body: Event, producer: str) -> Envelope:
     """Queue an event in the current transaction; the relay publishes it after the commit."""
     envelope = Envelope.wrap(event_body, producer)
@@ -64,14 +97,17 @@ async def add_event(session: AsyncSession, table: Table, event_body: Event, prod
     propagate.inject(headers)
     if rid := request_id_var.get():
         headers["x-request-id"] = rid
-    await session.execute(
-        table.insert().values(
-            event_id=envelope.event_id,
-            routing_key=envelope.type,
-            envelope=envelope.model_dump(mode="json"),
-            headers=headers,
-            created_at=envelope.occurred_at,
-        )
+    # Core on the session's connection (same transaction): no ORM statement handling.
+    connection = await session.connection()
+    await connection.execute(
+        _insert(table),
+        {
+            "event_id": envelope.event_id,
+            "routing_key": envelope.type,
+            "envelope": envelope.model_dump(mode="json"),
+            "headers": headers,
+            "created_at": envelope.occurred_at,
+        },
     )
     session.sync_session.info.setdefault(_NUDGE_KEY, set()).add(table)
     return envelope
@@ -87,7 +123,14 @@ def _nudge_relays(session: Session) -> None:
 
 class OutboxRelay:
     """Publishes unpublished outbox rows in order; safe with several replicas
-    (rows are claimed with ``FOR UPDATE SKIP LOCKED``)."""
+    (rows are claimed with ``FOR UPDATE SKIP LOCKED``).
+
+    One round takes a batch in one statement (claimed and marked sent, in a transaction
+    held while publishing), publishes the batch and waits for the broker's confirms of all
+    of it together, then commits; rows the broker did not confirm are unmarked first.
+    A commit of this process that wrote events wakes the relay; otherwise it looks every
+    ``poll_seconds`` (rows of another replica, or kept while the broker was down) with one
+    cheap read outside a transaction."""
 
     def __init__(
         self,
@@ -108,6 +151,22 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # The relay's statements, compiled once to SQL text for the pool's asyncpg connections.
+        t = table
+        unpublished = t.c.published_at.is_(None)
+        batch_ids = (
+            select(t.c.id).where(unpublished).order_by(t.c.id).limit(batch).with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(t)
+            .where(t.c.id.in_(batch_ids.scalar_subquery()))
+            .values(published_at=func.now())
+            .returning(t.c.id, cast(t.c.envelope, Text), t.c.headers)
+        )
+        unmark = update(t).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+        self._sql_pending = _sql(db, select(t.c.id).where(unpublished).limit(1))
+        self._sql_claim = _sql(db, claim)
+        self._sql_unmark = _sql(db, unmark.values(published_at=null()), inline=False)
 
     def nudge(self) -> None:
         self._wake.set()
@@ -127,14 +186,16 @@ class OutboxRelay:
     async def _run(self) -> None:
         backoff = self.poll_seconds
         rounds = 0
+        look = True  # start-up: rows may be waiting
         while not self._stopping:
             try:
-                sent = await self.publish_pending()
+                sent = await self.publish_pending() if look or await self._pending() else 0
                 backoff = self.poll_seconds
                 rounds += 1
                 if rounds % 600 == 0:
                     await self.prune()
                 if sent == self.batch:
+                    look = True
                     continue  # more are waiting
             except BusUnavailable as exc:
                 log.warning("broker unavailable, outbox keeps events", extra={"error_code": str(exc)})
@@ -142,43 +203,35 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox relay round failed")
                 backoff = min(backoff * 2, self.max_backoff)
+            look = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                look = True  # woken by a commit: no need to look first
             self._wake.clear()
+
+    async def _pending(self) -> bool:
+        """Whether any row waits (one statement, no transaction)."""
+        async with driver_connection(self.db) as conn:
+            return await conn.fetchval(self._sql_pending) is not None
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
-        t = self.table
-        async with self.db.transaction() as session:
-            rows = (
-                await session.execute(
-                    select(t.c.id, t.c.envelope, t.c.headers)
-                    .where(t.c.published_at.is_(None))
-                    .order_by(t.c.id)
-                    .limit(self.batch)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+        async with driver_connection(self.db) as conn, conn.transaction():
+            rows = sorted(await conn.fetch(self._sql_claim), key=lambda row: row[0])
             if not rows:
                 return 0
-            done: list[int] = []
-            failure: BusUnavailable | None = None
-            for row in rows:
-                try:
-                    await self.bus.publish(Envelope.model_validate(row.envelope), row.headers)
-                except BusUnavailable as exc:
-                    failure = exc
-                    break
-                done.append(row.id)
-            if done:  # committed even when a later row failed: those are out already
-                await session.execute(
-                    update(t).where(t.c.id.in_(done)).values(published_at=datetime.now(UTC))
-                )
+            outcomes = await self.bus.publish_many(
+                [(Envelope.model_validate_json(envelope), headers) for _, envelope, headers in rows]
+            )
+            failed = [row[0] for row, outcome in zip(rows, outcomes, strict=True) if outcome is not None]
+            if failed:  # committed even so: the others are out already
+                await conn.execute(self._sql_unmark, failed)
+        failure = next((outcome for outcome in outcomes if outcome is not None), None)
         if failure is not None:
             raise failure
-        return len(done)
+        return len(rows) - len(failed)
 
     async def prune(self) -> None:
         cutoff = datetime.now(UTC) - self.keep_published
-        async with self.db.transaction() as session:
-            await session.execute(delete(self.table).where(self.table.c.published_at < cutoff))
+        async with self.db.engine.begin() as conn:
+            await conn.execute(delete(self.table).where(self.table.c.published_at < cutoff))

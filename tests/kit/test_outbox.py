@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Mapping
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-from pamtalk.bus import AmqpBus
+from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
 from pamtalk.db.database import Database
 from pamtalk.db.inbox import handle_once, inbox_table
 from pamtalk.db.outbox import OutboxRelay, add_event, outbox_table
 from pamtalk.events.catalogue import UserRegistered
 from pamtalk.events.envelope import Envelope, Event
-from tests.kit.bus_support import delete_topology, eventually
+from tests.kit.bus_support import delete_topology, eventually, wait_until
 from tests.services_available import require
 from tests.tcp_proxy import TcpProxy
 
@@ -119,3 +119,105 @@ async def test_handler_receives_typed_events_and_ignores_unknown_types(db) -> No
     other: Mapping[str, object] = {"index": 1, "kind": "k", "reference": "r", "leaf_hash": "h"}
     await handler(Envelope(type="ledger.recorded", data=dict(other)), {})
     assert calls == ["user.registered"]
+
+
+async def test_unknown_types_are_recorded_once(db) -> None:
+    database, _, inbox, _ = db
+    handler = handle_once(database, inbox, "c", {"user.*": _nothing})
+    ignored = Envelope(type="ledger.recorded", data={"index": 1})
+    await handler(ignored, {})
+    await handler(ignored, {})  # a redelivery: a duplicate, no error
+    async with database.transaction() as session:
+        rows = (await session.execute(select(inbox.c.consumer, inbox.c.event_id))).all()
+    assert rows == [("c", ignored.event_id)]
+
+
+async def _nothing(session, event: Event, envelope: Envelope) -> None:
+    return None
+
+
+class _RefusingBus(MemoryBus):
+    """Confirms every envelope but those whose email is in ``refuse``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse: set[str] = set()
+
+    async def publish_many(self, items):  # type: ignore[no-untyped-def]
+        outcomes: list[BusUnavailable | None] = []
+        for envelope, headers in items:
+            if envelope.data["email"] in self.refuse:
+                outcomes.append(BusUnavailable("nacked"))
+            else:
+                await self.publish(envelope, headers)
+                outcomes.append(None)
+        return outcomes
+
+
+async def _unpublished(database: Database, outbox: Table) -> list[str]:
+    async with database.transaction() as session:
+        query = select(outbox.c.envelope).where(outbox.c.published_at.is_(None)).order_by(outbox.c.id)
+        return [envelope["data"]["email"] for envelope in (await session.scalars(query)).all()]
+
+
+async def test_relay_keeps_the_events_the_broker_did_not_confirm(db) -> None:
+    database, outbox, _, _ = db
+    bus = _RefusingBus()
+    relay = OutboxRelay(database, outbox, bus)
+    emails = []
+    async with database.transaction() as session:
+        for _ in range(3):
+            emails.append((await add_event(session, outbox, registered(), "user")).data["email"])
+    bus.refuse = {emails[1]}
+    with pytest.raises(BusUnavailable):
+        await relay.publish_pending()
+    assert [e.data["email"] for e in bus.published] == [emails[0], emails[2]]  # in order
+    assert await _unpublished(database, outbox) == [emails[1]]  # kept for the next round
+    bus.refuse = set()
+    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() == 0
+    assert [e.data["email"] for e in bus.published] == [emails[0], emails[2], emails[1]]
+
+
+async def test_one_by_one_bus_stops_at_the_first_refusal(db) -> None:
+    """A bus without batches (the default ``publish_many``) publishes nothing after a refusal."""
+    database, outbox, _, _ = db
+
+    class Flaky(MemoryBus):
+        async def publish(self, envelope, headers=None):  # type: ignore[no-untyped-def]
+            if envelope.data["email"] == refused:
+                raise BusUnavailable("down")
+            await super().publish(envelope, headers)
+
+    bus = Flaky()
+    async with database.transaction() as session:
+        emails = [(await add_event(session, outbox, registered(), "user")).data["email"] for _ in range(3)]
+    refused = emails[1]
+    with pytest.raises(BusUnavailable):
+        await OutboxRelay(database, outbox, bus).publish_pending()
+    assert [e.data["email"] for e in bus.published] == [emails[0]]
+    assert await _unpublished(database, outbox) == emails[1:]
+
+
+async def test_relay_finds_rows_it_was_not_told_about(db) -> None:
+    """Rows committed by another replica (no wake-up here) go out within the poll interval."""
+    database, outbox, _, _ = db
+    bus = MemoryBus()
+    relay = OutboxRelay(database, outbox, bus, poll_seconds=0.05)
+    relay.start()
+    try:
+        await asyncio.sleep(0.1)  # the relay is idle, polling
+        envelope = Envelope.wrap(registered(), "user")
+        async with database.engine.begin() as conn:  # as another process would: no nudge here
+            await conn.execute(
+                outbox.insert().values(
+                    event_id=envelope.event_id,
+                    routing_key=envelope.type,
+                    envelope=envelope.model_dump(mode="json"),
+                    headers={},
+                    created_at=envelope.occurred_at,
+                )
+            )
+        await wait_until(lambda: bus.published == [envelope], within=5)
+    finally:
+        await relay.stop()
