@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
@@ -30,30 +33,42 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
+@cache
+def _claim(table: Table) -> ReturningInsert[Any]:
+    """The claim of ``table``, built once: its compiled form is cached with it."""
+    return insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+
+
 async def claim(session: AsyncSession, table: Table, consumer: str, envelope: Envelope) -> bool:
     """Record the event as handled; False when it was handled before."""
-    result = await session.execute(
-        insert(table)
-        .values(consumer=consumer, event_id=envelope.event_id)
-        .on_conflict_do_nothing()
-        .returning(table.c.event_id)
-    )
+    connection = await session.connection()  # Core on the session's transaction
+    result = await connection.execute(_claim(table), {"consumer": consumer, "event_id": envelope.event_id})
     return result.first() is not None
 
 
 def handle_once(db: Database, table: Table, consumer: str, effects: Mapping[str, EffectFn]) -> Handler:
     """A bus handler that applies ``effects[event type]`` at most once per event id, in one
-    transaction with the inbox claim. Unknown types are recorded and ignored."""
+    transaction with the inbox claim. Unknown types are recorded and ignored: their claim
+    is the only statement, so it runs alone, without BEGIN and COMMIT."""
+    autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    statement = _claim(table)
+
+    @lru_cache(maxsize=256)
+    def effect_for(event_type: str) -> EffectFn | None:
+        return next((fn for key, fn in effects.items() if _type_matches(key, event_type)), None)
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
-        effect = next((fn for key, fn in effects.items() if _type_matches(key, envelope.type)), None)
-        async with db.transaction() as session:
-            if not await claim(session, table, consumer, envelope):
-                log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
-                return
-            if effect is None:
-                return
-            await effect(session, parse(envelope), envelope)
+        effect = effect_for(envelope.type)
+        if effect is None:
+            async with autocommit.connect() as connection:
+                params = {"consumer": consumer, "event_id": envelope.event_id}
+                claimed = (await connection.execute(statement, params)).first() is not None
+        else:
+            async with db.transaction() as session:
+                if claimed := await claim(session, table, consumer, envelope):
+                    await effect(session, parse(envelope), envelope)
+        if not claimed:
+            log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
 
     return handler
 
