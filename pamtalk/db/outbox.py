@@ -7,11 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
 
 from opentelemetry import propagate
 from sqlalchemy import (
@@ -45,6 +42,7 @@ from sqlalchemy.sql.dml import Insert
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
 from pamtalk.db.database import Database
+from pamtalk.db.raw import reading
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.outbox")
@@ -68,14 +66,6 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 _relays: dict[Table, OutboxRelay] = {}
-
-
-@asynccontextmanager
-async def driver_connection(db: Database) -> AsyncIterator[Any]:
-    """The asyncpg connection of a pooled connection, for SQL compiled once (no SQLAlchemy
-    statement handling). It comes back to the pool with no transaction open."""
-    async with db.engine.connect() as connection:
-        yield (await connection.get_raw_connection()).driver_connection
 
 
 def _sql(db: Database, statement: ClauseElement, *, inline: bool = True) -> str:
@@ -211,12 +201,14 @@ class OutboxRelay:
 
     async def _pending(self) -> bool:
         """Whether any row waits (one statement, no transaction)."""
-        async with driver_connection(self.db) as conn:
+        async with reading(self.db) as conn:
             return await conn.fetchval(self._sql_pending) is not None
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
-        async with driver_connection(self.db) as conn, conn.transaction():
+        # A pooled connection without a session, and a transaction of its own held while the
+        # batch is published: a crash before the commit leaves the rows unpublished.
+        async with reading(self.db) as conn, conn.transaction():
             rows = sorted(await conn.fetch(self._sql_claim), key=lambda row: row[0])
             if not rows:
                 return 0
