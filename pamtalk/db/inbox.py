@@ -15,6 +15,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
+from pamtalk.db.raw import reading, sql
 from pamtalk.events.catalogue import parse
 from pamtalk.events.envelope import Envelope, Event
 
@@ -50,8 +51,10 @@ def handle_once(db: Database, table: Table, consumer: str, effects: Mapping[str,
     """A bus handler that applies ``effects[event type]`` at most once per event id, in one
     transaction with the inbox claim. Unknown types are recorded and ignored: their claim
     is the only statement, so it runs alone, without BEGIN and COMMIT."""
-    autocommit = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-    statement = _claim(table)
+    claim_alone = sql(
+        f"INSERT INTO {table.fullname} (consumer, event_id) VALUES (:consumer, :event_id) "
+        "ON CONFLICT DO NOTHING RETURNING event_id"
+    )
 
     @lru_cache(maxsize=256)
     def effect_for(event_type: str) -> EffectFn | None:
@@ -60,9 +63,8 @@ def handle_once(db: Database, table: Table, consumer: str, effects: Mapping[str,
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
         effect = effect_for(envelope.type)
         if effect is None:
-            async with autocommit.connect() as connection:
-                params = {"consumer": consumer, "event_id": envelope.event_id}
-                claimed = (await connection.execute(statement, params)).first() is not None
+            async with reading(db) as conn:  # one statement: it commits on its own
+                claimed = await conn.fetchval(claim_alone.text, consumer, envelope.event_id) is not None
         else:
             async with db.transaction() as session:
                 if claimed := await claim(session, table, consumer, envelope):
