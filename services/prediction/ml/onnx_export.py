@@ -8,7 +8,9 @@ import numpy as np
 from onnx.helper import make_opsetid
 from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType
+from sklearn.ensemble import IsolationForest
 
+from .iforest_onnx import compact_isolation_forest
 from .onnx_session import make_session
 
 #: Largest allowed |ONNX - scikit-learn| on the check rows. Demand models predict a log ratio,
@@ -23,13 +25,16 @@ class OnnxMismatchError(RuntimeError):
 
 
 def to_onnx_bytes(model: Any, n_features: int, name: str = "model") -> bytes:
-    """ONNX bytes; the graph gets a fixed name so the same model always gives the same bytes."""
+    """ONNX bytes; the graph gets a fixed name so the same model always gives the same bytes.
+    An isolation forest's graph is made compact (``iforest_onnx``: same results, ~60x faster)."""
     onx = convert_sklearn(
         model,
         initial_types=[("X", FloatTensorType([None, n_features]))],
         target_opset=TARGET_OPSET,
         name=name,
     )
+    if isinstance(model, IsolationForest):
+        onx = compact_isolation_forest(onx)
     # skl2onnx lists the opsets in set order, which varies with PYTHONHASHSEED: sort them.
     imports = [make_opsetid(o.domain, o.version) for o in sorted(onx.opset_import, key=lambda o: o.domain)]
     del onx.opset_import[:]
