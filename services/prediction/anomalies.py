@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.db.inbox import EffectFn
 from pamtalk.db.outbox import add_event
+from pamtalk.db.raw import driver, sql
 from pamtalk.events.catalogue import TransactionCreated, TransactionFlagged
 from pamtalk.events.envelope import Envelope, Event
 from services.prediction.anomaly_rules import assess_trade
@@ -29,6 +29,23 @@ log = logging.getLogger("pamtalk.prediction.anomalies")
 FLAGGED = ("HIGH", "CRITICAL")
 
 
+# Plain SQL on the session's connection, after the inbox claim (pamtalk.db.raw).
+ANOMALIES: str = TradeAnomaly.__table__.fullname  # type: ignore[attr-defined]
+_STORE = sql(
+    f"""
+INSERT INTO {ANOMALIES} (
+    transaction_id, farm_id, producer_id, buyer_id, crop, score, risk, reasons, signals,
+    isolation_score, trade_created_at, scored_at
+) VALUES (
+    :transaction_id, :farm_id, :producer_id, :buyer_id, :crop, :score, :risk,
+    CAST(:reasons AS jsonb), CAST(:signals AS jsonb), :isolation_score, :trade_created_at, :scored_at
+)
+ON CONFLICT (transaction_id) DO NOTHING
+RETURNING transaction_id
+"""
+)
+
+
 def trade_scorer(state: PredictionState) -> EffectFn:
     """The effect of ``transaction.created``: score, store, flag when HIGH or CRITICAL."""
 
@@ -36,28 +53,24 @@ def trade_scorer(state: PredictionState) -> EffectFn:
         assert isinstance(event, TransactionCreated)
         rt = await state.models()
         row = TradeRow.from_trade(event)
-        isolation = await state.trade_scores.submit(row)
+        isolation = state.trade_score(row)
         assessment = assess_trade(row, isolation, rt.norms)
-        inserted = await session.execute(
-            insert(TradeAnomaly)
-            .values(
-                transaction_id=event.transaction_id,
-                farm_id=event.farm_id,
-                producer_id=event.producer_id,
-                buyer_id=event.buyer_id,
-                crop=row.crop[:40],
-                score=assessment.score,
-                risk=assessment.risk,
-                reasons=list(assessment.reasons),
-                signals=[asdict(s) for s in assessment.signals],
-                isolation_score=isolation,
-                trade_created_at=event.created_at,
-                scored_at=datetime.now(UTC),
-            )
-            .on_conflict_do_nothing(index_elements=[TradeAnomaly.transaction_id])
-            .returning(TradeAnomaly.transaction_id)
-        )
-        if inserted.first() is None:
+        values = {
+            "transaction_id": event.transaction_id,
+            "farm_id": event.farm_id,
+            "producer_id": event.producer_id,
+            "buyer_id": event.buyer_id,
+            "crop": row.crop[:40],
+            "score": assessment.score,
+            "risk": assessment.risk,
+            "reasons": orjson.dumps(assessment.reasons).decode(),
+            "signals": orjson.dumps(assessment.signals).decode(),  # dataclasses: as asdict
+            "isolation_score": isolation,
+            "trade_created_at": event.created_at,
+            "scored_at": datetime.now(UTC),
+        }
+        conn = await driver(session)
+        if await conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
             return  # this trade was scored before
         if assessment.risk in FLAGGED:
             flag = TransactionFlagged(

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 
+import orjson
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
 from pamtalk.db.outbox import add_event
+from pamtalk.db.raw import driver, sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope, Event
@@ -30,6 +30,23 @@ from services.prediction.schemas import EsgAssessmentOut, EsgItemOut, FarmEsgOut
 
 log = logging.getLogger("pamtalk.prediction.esg")
 READERS = {"admin", "committee"}
+
+
+# Plain SQL on the session's connection, after the inbox claim (pamtalk.db.raw).
+ASSESSMENTS: str = EsgAssessment.__table__.fullname  # type: ignore[attr-defined]
+_STORE = sql(
+    f"""
+INSERT INTO {ASSESSMENTS} (
+    id, farm_id, owner_id, submission_id, environmental, social, governance, overall, grade,
+    token_estimate, size_factor, tier, volume_bonus, items, assessed_at, valid_until
+) VALUES (
+    :id, :farm_id, :owner_id, :submission_id, :environmental, :social, :governance, :overall, :grade,
+    :token_estimate, :size_factor, :tier, :volume_bonus, CAST(:items AS jsonb), :assessed_at, :valid_until
+)
+ON CONFLICT (submission_id) DO NOTHING
+RETURNING id
+"""
+)
 
 
 async def score_submission(session: AsyncSession, event: Event, envelope: Envelope) -> None:
@@ -45,28 +62,24 @@ async def score_submission(session: AsyncSession, event: Event, envelope: Envelo
     )
     assessment_id = uuid.uuid4()
     parts = {"environmental": scored.environmental, "social": scored.social, "governance": scored.governance}
-    inserted = await session.execute(
-        insert(EsgAssessment)
-        .values(
-            id=assessment_id,
-            farm_id=event.farm_id,
-            owner_id=event.owner_id,
-            submission_id=event.submission_id,
-            **parts,
-            overall=scored.overall,
-            grade=scored.grade,
-            token_estimate=scored.token_estimate,
-            size_factor=scored.size_factor,
-            tier=scored.tier,
-            volume_bonus=scored.volume_bonus,
-            items={part: [asdict(item) for item in items] for part, items in scored.items.items()},
-            assessed_at=now,
-            valid_until=scored.valid_until,
-        )
-        .on_conflict_do_nothing(index_elements=[EsgAssessment.submission_id])
-        .returning(EsgAssessment.id)
-    )
-    if inserted.first() is None:
+    values = {
+        "id": assessment_id,
+        "farm_id": event.farm_id,
+        "owner_id": event.owner_id,
+        "submission_id": event.submission_id,
+        **parts,
+        "overall": scored.overall,
+        "grade": scored.grade,
+        "token_estimate": scored.token_estimate,
+        "size_factor": scored.size_factor,
+        "tier": scored.tier,
+        "volume_bonus": scored.volume_bonus,
+        "items": orjson.dumps(scored.items).decode(),  # part -> items (dataclasses: as asdict)
+        "assessed_at": now,
+        "valid_until": scored.valid_until,
+    }
+    conn = await driver(session)
+    if await conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
         log.info("submission already scored", extra={"submission_id": str(event.submission_id)})
         return
     scored_event = EsgScored(
