@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "find_max": {**steps, "step_seconds": args.step_seconds, "settle_seconds": 2},
         "slo": "strict", "pool": str(folder / "pool.json"), "raw": str(folder / "raw.json"),
         "disabled": {}, "farmer_share": 0.3, "login": "pool", "drain": 3, "max_in_flight": 20000,
+        "idle_close": 60,
     }  # fmt: skip
     (folder / "config.json").write_text(json.dumps(config))
     subprocess.run([binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True)

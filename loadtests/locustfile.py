@@ -27,6 +27,8 @@ from locust import FastHttpUser, LoadTestShape, task
 from loadtests import data, mix
 from loadtests.collector import Collector
 
+IDLE_CLOSE = 4.0  # seconds: drop kept-alive connections before the server would (uvicorn: 5 s)
+# Behind nginx (keepalive_timeout 65 s) the run configuration says 60 s: see performance_test.idle_close.
 RUN = SimpleNamespace(
     scenario=None,  # scenarios.Scenario
     users_fixed=None,  # find-max: constant user count
@@ -34,6 +36,7 @@ RUN = SimpleNamespace(
     stopped=False,
     nap=3600.0,  # longest sleep between schedule checks (short in find-max: rates change)
     max_in_flight=20000,
+    idle_close=IDLE_CLOSE,  # seconds a kept-alive connection may idle before it is dropped
     login_each=False,
     collector=Collector(),
     group=Group(),
@@ -56,6 +59,7 @@ def configure(config: dict[str, Any], pool: dict[str, Any], scenario: Any) -> No
     RUN.rate = scenario.per_user_rps
     RUN.login_each = config.get("login") == "user"
     RUN.max_in_flight = int(config.get("max_in_flight", 20000))
+    RUN.idle_close = float(config.get("idle_close", IDLE_CLOSE))
     RUN.password = pool["password"]
     for role in (mix.FARMER, mix.BUYER):
         RUN.accounts[role] = [a for a in pool["accounts"] if a["role"] == role]
@@ -111,7 +115,6 @@ def _store(account: dict[str, Any], tokens: dict[str, Any]) -> None:
     )
 
 
-IDLE_CLOSE = 4.0  # seconds: drop kept-alive connections before the server would (uvicorn: 5 s)
 
 
 class PamUser(FastHttpUser):
@@ -175,7 +178,7 @@ class PamUser(FastHttpUser):
         """One request named after its endpoint; the response when its status is expected."""
         endpoint, token = mix.BY_KEY[key], self.account["access"]
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-        if self._open == 0 and time.monotonic() - self._last_io > IDLE_CLOSE:
+        if self._open == 0 and time.monotonic() - self._last_io > RUN.idle_close:
             # like an app's HTTP client with an idle timeout shorter than the server's keep-alive:
             # never send on a connection the server may be closing (a POST is not retried)
             self.client.client.clientpool.close()

@@ -74,6 +74,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def idle_close(mode: str) -> float:
+    """Seconds a virtual user's kept-alive connection may idle: less than the server keeps it,
+    as an app's HTTP client is set up (nginx: keepalive_timeout 65 s; uvicorn: 5 s). A mobile
+    app keeps its connection between requests seconds apart; closing it after 4 s behind nginx
+    made every request of the spike's 10,000 users (one request each 20 s) a new connection."""
+    return 60.0 if mode == "distributed" else 4.0
+
+
 def mode_of(host: str) -> str:
     try:
         r = httpx.get(f"{host}/healthz", timeout=5)
@@ -169,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         "login": args.login,
         "drain": args.drain,
         "max_in_flight": args.max_in_flight,
+        "idle_close": idle_close(mode),
     }
     config_path = out / "config.json"
     report.write_json(config, config_path)
