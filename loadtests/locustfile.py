@@ -115,8 +115,6 @@ def _store(account: dict[str, Any], tokens: dict[str, Any]) -> None:
     )
 
 
-
-
 class PamUser(FastHttpUser):
     abstract = True
     role = mix.BUYER
