@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+import asyncpg
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import PlainTx, plain_transaction
 from pamtalk.db.raw import reading, sql
 from pamtalk.events.catalogue import parse
 from pamtalk.events.envelope import Envelope, Event
@@ -22,6 +24,8 @@ from pamtalk.events.envelope import Envelope, Event
 log = logging.getLogger("pamtalk.inbox")
 
 EffectFn = Callable[[AsyncSession, Event, Envelope], Awaitable[None]]
+PlainEffectFn = Callable[[PlainTx, Event, Envelope], Awaitable[None]]
+F = TypeVar("F")
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -40,6 +44,14 @@ def _claim(table: Table) -> ReturningInsert[Any]:
     return insert(table).on_conflict_do_nothing().returning(table.c.event_id)
 
 
+@cache
+def _plain_claim(table: Table) -> str:
+    return sql(
+        f"INSERT INTO {table.fullname} (consumer, event_id) VALUES (:consumer, :event_id) "
+        "ON CONFLICT DO NOTHING RETURNING event_id"
+    ).text
+
+
 async def claim(session: AsyncSession, table: Table, consumer: str, envelope: Envelope) -> bool:
     """Record the event as handled; False when it was handled before."""
     connection = await session.connection()  # Core on the session's transaction
@@ -51,28 +63,66 @@ def handle_once(db: Database, table: Table, consumer: str, effects: Mapping[str,
     """A bus handler that applies ``effects[event type]`` at most once per event id, in one
     transaction with the inbox claim. Unknown types are recorded and ignored: their claim
     is the only statement, so it runs alone, without BEGIN and COMMIT."""
-    claim_alone = sql(
-        f"INSERT INTO {table.fullname} (consumer, event_id) VALUES (:consumer, :event_id) "
-        "ON CONFLICT DO NOTHING RETURNING event_id"
-    )
 
-    @lru_cache(maxsize=256)
-    def effect_for(event_type: str) -> EffectFn | None:
+    async def once(effect: EffectFn, envelope: Envelope) -> bool:
+        async with db.transaction() as session:
+            if claimed := await claim(session, table, consumer, envelope):
+                await effect(session, parse(envelope), envelope)
+        return claimed
+
+    return _handler(db, table, consumer, effects, once)
+
+
+def handle_once_plain(
+    db: Database, table: Table, consumer: str, effects: Mapping[str, PlainEffectFn]
+) -> Handler:
+    """``handle_once`` for effects written in plain SQL: the claim and the effect run in one
+    transaction on a connection of the pool (``plain_transaction``), without a SQLAlchemy
+    session, and the effect gets that ``PlainTx`` (its ``conn``, its ``add_event``)."""
+
+    async def once(effect: PlainEffectFn, envelope: Envelope) -> bool:
+        async with plain_transaction(db) as tx:
+            if claimed := await _plain_claim_on(tx.conn, table, consumer, envelope):
+                await effect(tx, parse(envelope), envelope)
+        return claimed
+
+    return _handler(db, table, consumer, effects, once)
+
+
+def _handler(
+    db: Database,
+    table: Table,
+    consumer: str,
+    effects: Mapping[str, F],
+    once: Callable[[F, Envelope], Awaitable[bool]],
+) -> Handler:
+    """The handler: ``once`` claims and applies the effect of the event's type (False: a
+    duplicate); a type without an effect is only claimed."""
+
+    @lru_cache(maxsize=256)  # event type -> its effect (exact key, else ``prefix.*``)
+    def effect_for(event_type: str) -> F | None:
         return next((fn for key, fn in effects.items() if _type_matches(key, event_type)), None)
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
         effect = effect_for(envelope.type)
         if effect is None:
-            async with reading(db) as conn:  # one statement: it commits on its own
-                claimed = await conn.fetchval(claim_alone.text, consumer, envelope.event_id) is not None
+            claimed = await _claim_alone(db, table, consumer, envelope)
         else:
-            async with db.transaction() as session:
-                if claimed := await claim(session, table, consumer, envelope):
-                    await effect(session, parse(envelope), envelope)
+            claimed = await once(effect, envelope)
         if not claimed:
             log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
 
     return handler
+
+
+async def _claim_alone(db: Database, table: Table, consumer: str, envelope: Envelope) -> bool:
+    """The claim of an event with nothing else to do: one statement, it commits on its own."""
+    async with reading(db) as conn:
+        return await _plain_claim_on(conn, table, consumer, envelope)
+
+
+async def _plain_claim_on(conn: asyncpg.Connection, table: Table, consumer: str, envelope: Envelope) -> bool:
+    return await conn.fetchval(_plain_claim(table), consumer, envelope.event_id) is not None
 
 
 def _type_matches(key: str, event_type: str) -> bool:

@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+import asyncpg
+import orjson
 from opentelemetry import propagate
 from sqlalchemy import (
     ARRAY,
@@ -42,7 +46,7 @@ from sqlalchemy.sql.dml import Insert
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
 from pamtalk.db.database import Database
-from pamtalk.db.raw import reading
+from pamtalk.db.raw import reading, sql
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.outbox")
@@ -80,13 +84,19 @@ def _insert(table: Table) -> Insert:
     return table.insert()
 
 
-async def add_event(session: AsyncSession, table: Table, event_body: Event, producer: str) -> Envelope:
-    """Queue an event in the current transaction; the relay publishes it after the commit."""
+def _wrap(event_body: Event, producer: str) -> tuple[Envelope, dict[str, str]]:
+    """The envelope of an event and the headers it travels with (trace context, request id)."""
     envelope = Envelope.wrap(event_body, producer)
     headers: dict[str, str] = {}
     propagate.inject(headers)
     if rid := request_id_var.get():
         headers["x-request-id"] = rid
+    return envelope, headers
+
+
+async def add_event(session: AsyncSession, table: Table, event_body: Event, producer: str) -> Envelope:
+    """Queue an event in the current transaction; the relay publishes it after the commit."""
+    envelope, headers = _wrap(event_body, producer)
     # Core on the session's connection (same transaction): no ORM statement handling.
     connection = await session.connection()
     await connection.execute(
@@ -105,10 +115,56 @@ async def add_event(session: AsyncSession, table: Table, event_body: Event, prod
 
 @event.listens_for(Session, "after_commit")
 def _nudge_relays(session: Session) -> None:
-    for table in session.info.pop(_NUDGE_KEY, ()):
+    _wake_relays(session.info.pop(_NUDGE_KEY, ()))
+
+
+def _wake_relays(tables: Iterable[Table]) -> None:
+    for table in tables:
         relay = _relays.get(table)
         if relay is not None:
             relay.nudge()
+
+
+@cache
+def _plain_insert(table: Table) -> str:
+    return sql(
+        f"INSERT INTO {table.fullname} (event_id, routing_key, envelope, headers, created_at) "
+        "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb), CAST(:headers AS jsonb), :created_at)"
+    ).text
+
+
+class PlainTx:
+    """A transaction on a pooled asyncpg connection, without a SQLAlchemy session (see
+    ``plain_transaction``): ``conn`` for plain SQL, ``add_event`` for the outbox."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.outboxes: set[Table] = set()
+
+    async def add_event(self, table: Table, event_body: Event, producer: str) -> Envelope:
+        """``add_event`` of this transaction: the relay is woken once it has committed."""
+        envelope, headers = _wrap(event_body, producer)
+        await self.conn.execute(
+            _plain_insert(table),
+            envelope.event_id,
+            envelope.type,
+            envelope.model_dump_json(),
+            orjson.dumps(headers).decode(),
+            envelope.occurred_at,
+        )
+        self.outboxes.add(table)
+        return envelope
+
+
+@asynccontextmanager
+async def plain_transaction(db: Database) -> AsyncIterator[PlainTx]:
+    """A transaction of plain SQL on a connection of the pool: committed when the block
+    ends, rolled back if it raises; a fraction of the CPU of a session (tests/kit/bench_events.py)."""
+    async with reading(db) as conn:
+        tx = PlainTx(conn)
+        async with conn.transaction():
+            yield tx
+    _wake_relays(tx.outboxes)
 
 
 class OutboxRelay:

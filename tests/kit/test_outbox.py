@@ -13,8 +13,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
 from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, inbox_table
-from pamtalk.db.outbox import OutboxRelay, add_event, outbox_table
+from pamtalk.db.inbox import handle_once, handle_once_plain, inbox_table
+from pamtalk.db.outbox import OutboxRelay, PlainTx, add_event, outbox_table
 from pamtalk.events.catalogue import UserRegistered
 from pamtalk.events.envelope import Envelope, Event
 from tests.kit.bus_support import delete_topology, eventually, wait_until
@@ -221,3 +221,36 @@ async def test_relay_finds_rows_it_was_not_told_about(db) -> None:
         await wait_until(lambda: bus.published == [envelope], within=5)
     finally:
         await relay.stop()
+
+
+async def test_plain_handler_applies_once_and_its_events_go_out_after_the_commit(db) -> None:
+    database, outbox, inbox, effects = db
+    bus = MemoryBus()
+    relay = OutboxRelay(database, outbox, bus, poll_seconds=60)  # only a wake-up makes it publish soon
+    relay.start()
+    fail = True
+
+    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, UserRegistered)
+        await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", event.email)
+        await tx.add_event(outbox, registered(), "test")
+        if fail:
+            raise RuntimeError("the effect failed")
+
+    handler = handle_once_plain(database, inbox, "plain", {"user.registered": apply})
+    sent = Envelope.wrap(registered(), "user")
+    try:
+        await asyncio.sleep(0.1)  # the relay's first look is over
+        with pytest.raises(RuntimeError):  # nothing of a failed attempt is kept
+            await handler(sent, {})
+        fail = False
+        await handler(sent, {})  # the retry
+        await handler(sent, {})  # a redelivery: a duplicate
+        await wait_until(lambda: len(bus.published) == 1, within=5)
+    finally:
+        await relay.stop()
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(effects)) == 1
+        assert await session.scalar(select(func.count()).select_from(outbox)) == 1
+        assert (await session.execute(select(inbox.c.consumer))).scalars().all() == ["plain"]
+    assert bus.published[0].producer == "test"
