@@ -13,9 +13,9 @@ import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pamtalk.db.inbox import EffectFn
-from pamtalk.db.outbox import add_event
-from pamtalk.db.raw import driver, sql
+from pamtalk.db.inbox import PlainEffectFn
+from pamtalk.db.outbox import PlainTx
+from pamtalk.db.raw import sql
 from pamtalk.events.catalogue import TransactionCreated, TransactionFlagged
 from pamtalk.events.envelope import Envelope, Event
 from services.prediction.anomaly_rules import assess_trade
@@ -29,7 +29,7 @@ log = logging.getLogger("pamtalk.prediction.anomalies")
 FLAGGED = ("HIGH", "CRITICAL")
 
 
-# Plain SQL on the session's connection, after the inbox claim (pamtalk.db.raw).
+# Plain SQL, in the transaction of the inbox claim (handle_once_plain).
 ANOMALIES: str = TradeAnomaly.__table__.fullname  # type: ignore[attr-defined]
 _STORE = sql(
     f"""
@@ -46,10 +46,10 @@ RETURNING transaction_id
 )
 
 
-def trade_scorer(state: PredictionState) -> EffectFn:
+def trade_scorer(state: PredictionState) -> PlainEffectFn:
     """The effect of ``transaction.created``: score, store, flag when HIGH or CRITICAL."""
 
-    async def score_trade(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+    async def score_trade(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, TransactionCreated)
         rt = await state.models()
         row = TradeRow.from_trade(event)
@@ -69,8 +69,7 @@ def trade_scorer(state: PredictionState) -> EffectFn:
             "trade_created_at": event.created_at,
             "scored_at": datetime.now(UTC),
         }
-        conn = await driver(session)
-        if await conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
+        if await tx.conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
             return  # this trade was scored before
         if assessment.risk in FLAGGED:
             flag = TransactionFlagged(
@@ -81,7 +80,7 @@ def trade_scorer(state: PredictionState) -> EffectFn:
                 risk_band=assessment.risk,
                 reasons=list(assessment.reasons),
             )
-            await add_event(session, outbox, flag, "prediction")
+            await tx.add_event(outbox, flag, "prediction")
             log.info(
                 "trade flagged",
                 extra={"transaction_id": str(event.transaction_id), "risk": assessment.risk},

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import PlainTx
+from pamtalk.db.raw import sql
 from pamtalk.events.catalogue import TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
 from services.prediction.ml.crops import normalise_crop
@@ -28,6 +28,7 @@ from services.prediction.regions import model_region
 
 log = logging.getLogger("pamtalk.prediction.demand")
 Pair = tuple[str, str]  # (crop, model region)
+DAILY_DEMAND: str = DailyDemand.__table__.fullname  # type: ignore[attr-defined]
 
 
 def demand_day(event: TransactionSettled) -> date:
@@ -35,7 +36,15 @@ def demand_day(event: TransactionSettled) -> date:
     return event.occurred_at.astimezone(KST).date()
 
 
-async def record_settled(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+_ADD = sql(
+    f"""
+INSERT INTO {DAILY_DEMAND} AS d (day, crop, region, quantity) VALUES (:day, :crop, :region, :quantity)
+ON CONFLICT (crop, region, day) DO UPDATE SET quantity = d.quantity + excluded.quantity
+"""
+)
+
+
+async def record_settled(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     """Add a settled trade's quantity to its day, crop and region."""
     assert isinstance(event, TransactionSettled)
     if event.quantity <= 0:
@@ -47,13 +56,7 @@ async def record_settled(session: AsyncSession, event: Event, envelope: Envelope
         "region": model_region(event.region),
         "quantity": event.quantity,
     }
-    statement = insert(DailyDemand).values(**row)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[DailyDemand.crop, DailyDemand.region, DailyDemand.day],
-            set_={"quantity": DailyDemand.quantity + statement.excluded.quantity},
-        )
-    )
+    await tx.conn.execute(_ADD.text, *_ADD.args(row))
 
 
 class HistoryIndex:

@@ -17,8 +17,8 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.outbox import add_event
-from pamtalk.db.raw import driver, sql
+from pamtalk.db.outbox import PlainTx
+from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope, Event
@@ -32,7 +32,7 @@ log = logging.getLogger("pamtalk.prediction.esg")
 READERS = {"admin", "committee"}
 
 
-# Plain SQL on the session's connection, after the inbox claim (pamtalk.db.raw).
+# Plain SQL, in the transaction of the inbox claim (handle_once_plain).
 ASSESSMENTS: str = EsgAssessment.__table__.fullname  # type: ignore[attr-defined]
 _STORE = sql(
     f"""
@@ -49,7 +49,7 @@ RETURNING id
 )
 
 
-async def score_submission(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def score_submission(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     """Score a submission, store the assessment, publish ``esg.scored``."""
     assert isinstance(event, FarmEsgSubmitted)
     now = datetime.now(UTC)
@@ -78,8 +78,7 @@ async def score_submission(session: AsyncSession, event: Event, envelope: Envelo
         "assessed_at": now,
         "valid_until": scored.valid_until,
     }
-    conn = await driver(session)
-    if await conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
+    if await tx.conn.fetchval(_STORE.text, *_STORE.args(values)) is None:
         log.info("submission already scored", extra={"submission_id": str(event.submission_id)})
         return
     scored_event = EsgScored(
@@ -93,7 +92,7 @@ async def score_submission(session: AsyncSession, event: Event, envelope: Envelo
         token_estimate=scored.token_estimate,
         valid_until=scored.valid_until,
     )
-    await add_event(session, outbox, scored_event, "prediction")
+    await tx.add_event(outbox, scored_event, "prediction")
 
 
 def assessment_out(row: EsgAssessment, on: date) -> EsgAssessmentOut:

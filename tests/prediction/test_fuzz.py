@@ -13,6 +13,7 @@ import pytest
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import plain_transaction
 from pamtalk.events.envelope import Envelope
 from pamtalk.runtime import Shared
 from services.prediction.app import create_app
@@ -31,8 +32,8 @@ async def test_prediction_api_holds_under_fuzzing(database_url: str, redis_url: 
     farm_id = uuid.uuid4()
     event = submitted(farm_id, uuid.uuid4())
     db = Database(database_url, "prediction_svc")
-    async with db.transaction() as session:
-        await score_submission(session, event, Envelope.wrap(event, "test"))
+    async with plain_transaction(db) as tx:
+        await score_submission(tx, event, Envelope.wrap(event, "test"))
     await db.close()
     shared = Shared(
         bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url
