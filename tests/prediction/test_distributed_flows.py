@@ -119,7 +119,9 @@ async def test_esg_anomaly_and_demand_flows(platform: Distributed, database: asy
         assert submitted.status_code == 202, submitted.text
 
         async def graded() -> dict[str, Any] | None:
-            body = (await client.get(f"/api/v1/farms/{farm_id}", headers=farmer)).json()
+            # The owner reloads (no-cache): the gateway keeps a public farm page for its max-age.
+            fresh = {**farmer, "Cache-Control": "no-cache"}
+            body = (await client.get(f"/api/v1/farms/{farm_id}", headers=fresh)).json()
             return body if body.get("esg_grade") else None
 
         graded_farm = await until(graded)  # farm.esg_submitted -> prediction -> esg.scored -> farm
