@@ -80,8 +80,10 @@ def _sql(db: Database, statement: ClauseElement, *, inline: bool = True) -> str:
 
 @cache
 def _insert(table: Table) -> Insert:
-    """The outbox insert of ``table``, built once (its compiled form is cached with it)."""
-    return table.insert()
+    """The outbox insert of ``table``, built once (its compiled form is cached with it). The
+    JSON columns take text (written by pydantic and orjson), cast by the database."""
+    as_json = {name: cast(bindparam(name, type_=Text), JSONB) for name in ("envelope", "headers")}
+    return table.insert().values(**as_json).inline()  # no RETURNING of the id
 
 
 def _wrap(event_body: Event, producer: str) -> tuple[Envelope, dict[str, str]]:
@@ -104,8 +106,8 @@ async def add_event(session: AsyncSession, table: Table, event_body: Event, prod
         {
             "event_id": envelope.event_id,
             "routing_key": envelope.type,
-            "envelope": envelope.model_dump(mode="json"),
-            "headers": headers,
+            "envelope": envelope.model_dump_json(),
+            "headers": orjson.dumps(headers).decode(),
             "created_at": envelope.occurred_at,
         },
     )
