@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -61,6 +62,9 @@ def test_up_status_down(tmp_path: Path) -> None:
         again = platform.launcher("up")
         assert again.returncode == 1 and "already running" in again.stderr
         pids = [json.loads(p.read_text())["pid"] for p in (tmp_path / "pids").glob("*.json")]
+        deadline = time.monotonic() + 3  # nginx flushes its buffered access log every second
+        while "request_id" not in platform.log("access") and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert "request_id" in platform.log("access")
     assert not list((tmp_path / "pids").glob("*.json"))
     for pid in pids:
