@@ -41,7 +41,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.dml import Insert
 
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
@@ -79,11 +78,25 @@ def _sql(db: Database, statement: ClauseElement, *, inline: bool = True) -> str:
 
 
 @cache
-def _insert(table: Table) -> Insert:
-    """The outbox insert of ``table``, built once (its compiled form is cached with it). The
-    JSON columns take text (written by pydantic and orjson), cast by the database."""
-    as_json = {name: cast(bindparam(name, type_=Text), JSONB) for name in ("envelope", "headers")}
-    return table.insert().values(**as_json).inline()  # no RETURNING of the id
+def _insert(table: Table) -> str:
+    """The outbox insert of ``table``, written once for both kinds of transaction (a session's
+    connection, ``PlainTx``). The JSON columns take text (written by pydantic and orjson),
+    cast by the database."""
+    return sql(
+        f"INSERT INTO {table.fullname} (event_id, routing_key, envelope, headers, created_at) "
+        "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb), CAST(:headers AS jsonb), :created_at)"
+    ).text
+
+
+def _row(envelope: Envelope, headers: dict[str, str]) -> tuple[object, ...]:
+    """The insert's values, in its order."""
+    return (
+        envelope.event_id,
+        envelope.type,
+        envelope.model_dump_json(),
+        orjson.dumps(headers).decode(),
+        envelope.occurred_at,
+    )
 
 
 def _wrap(event_body: Event, producer: str) -> tuple[Envelope, dict[str, str]]:
@@ -99,18 +112,9 @@ def _wrap(event_body: Event, producer: str) -> tuple[Envelope, dict[str, str]]:
 async def add_event(session: AsyncSession, table: Table, event_body: Event, producer: str) -> Envelope:
     """Queue an event in the current transaction; the relay publishes it after the commit."""
     envelope, headers = _wrap(event_body, producer)
-    # Core on the session's connection (same transaction): no ORM statement handling.
+    # On the session's connection (same transaction, the kit's error mapping): no ORM work.
     connection = await session.connection()
-    await connection.execute(
-        _insert(table),
-        {
-            "event_id": envelope.event_id,
-            "routing_key": envelope.type,
-            "envelope": envelope.model_dump_json(),
-            "headers": orjson.dumps(headers).decode(),
-            "created_at": envelope.occurred_at,
-        },
-    )
+    await connection.exec_driver_sql(_insert(table), _row(envelope, headers))
     session.sync_session.info.setdefault(_NUDGE_KEY, set()).add(table)
     return envelope
 
@@ -127,14 +131,6 @@ def _wake_relays(tables: Iterable[Table]) -> None:
             relay.nudge()
 
 
-@cache
-def _plain_insert(table: Table) -> str:
-    return sql(
-        f"INSERT INTO {table.fullname} (event_id, routing_key, envelope, headers, created_at) "
-        "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb), CAST(:headers AS jsonb), :created_at)"
-    ).text
-
-
 class PlainTx:
     """A transaction on a pooled asyncpg connection, without a SQLAlchemy session (see
     ``plain_transaction``): ``conn`` for plain SQL, ``add_event`` for the outbox."""
@@ -146,14 +142,7 @@ class PlainTx:
     async def add_event(self, table: Table, event_body: Event, producer: str) -> Envelope:
         """``add_event`` of this transaction: the relay is woken once it has committed."""
         envelope, headers = _wrap(event_body, producer)
-        await self.conn.execute(
-            _plain_insert(table),
-            envelope.event_id,
-            envelope.type,
-            envelope.model_dump_json(),
-            orjson.dumps(headers).decode(),
-            envelope.occurred_at,
-        )
+        await self.conn.execute(_insert(table), *_row(envelope, headers))
         self.outboxes.add(table)
         return envelope
 
