@@ -40,12 +40,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ClauseElement
 
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
 from pamtalk.db.database import Database
-from pamtalk.db.raw import reading, sql
+from pamtalk.db.raw import core_sql, reading, sql
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.outbox")
@@ -69,12 +68,6 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 _relays: dict[Table, OutboxRelay] = {}
-
-
-def _sql(db: Database, statement: ClauseElement, *, inline: bool = True) -> str:
-    """SQL text of a Core statement for the database's dialect; its values inlined, or its
-    bound parameters as ``$1``, ``$2``... (``inline=False``)."""
-    return str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": inline}))
 
 
 @cache
@@ -201,9 +194,9 @@ class OutboxRelay:
             .returning(t.c.id, cast(t.c.envelope, Text), t.c.headers)
         )
         unmark = update(t).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
-        self._sql_pending = _sql(db, select(t.c.id).where(unpublished).limit(1))
-        self._sql_claim = _sql(db, claim)
-        self._sql_unmark = _sql(db, unmark.values(published_at=null()), inline=False)
+        self._sql_pending = core_sql(select(t.c.id).where(unpublished).limit(1))
+        self._sql_claim = core_sql(claim)
+        self._sql_unmark = core_sql(unmark.values(published_at=null()), inline=False)
 
     def nudge(self) -> None:
         self._wake.set()

@@ -19,6 +19,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.util import greenlet_spawn
 
 from pamtalk.db.database import Database
@@ -40,6 +41,12 @@ class Sql:
 def sql(statement: str) -> Sql:
     compiled = text(statement).compile(dialect=_DIALECT)
     return Sql(compiled.string, tuple(compiled.positiontup or ()))
+
+
+def core_sql(statement: ClauseElement, *, inline: bool = True) -> str:
+    """SQL text of a Core statement for asyncpg: its values inlined, or its bound
+    parameters as ``$1``, ``$2``... in order (``inline=False``)."""
+    return str(statement.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": inline}))
 
 
 @asynccontextmanager
