@@ -2,6 +2,7 @@
 
 Each event is handled once (the kit's inbox, in the same transaction as the inserts; the
 unique (event_id, user_id, kind) makes a second delivery insert nothing even without it).
+The effects are plain SQL on the claim's pooled connection (``handle_once_plain``).
 After the commit, each new notification is announced on its user's Redis channel so that
 every replica's open streams pick it up."""
 
@@ -12,10 +13,9 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import EffectFn, handle_once
+from pamtalk.db.inbox import PlainEffectFn, handle_once_plain
+from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import (
     EsgScored,
     PredictionCompleted,
@@ -43,8 +43,8 @@ CONSUMER = "notification"
 _written: ContextVar[list[Written] | None] = ContextVar("notifications_written", default=None)
 
 
-async def _deliver(session: AsyncSession, envelope: Envelope, drafts: list[Draft]) -> None:
-    written = await store.deliver(session, envelope.event_id, drafts)
+async def _deliver(tx: PlainTx, envelope: Envelope, drafts: list[Draft]) -> None:
+    written = await store.deliver(tx.conn, envelope.event_id, drafts)
     if (sink := _written.get()) is not None:
         sink.extend(written)
 
@@ -53,23 +53,19 @@ def _ref(transaction_id: Any) -> str:
     return "#" + str(transaction_id).replace("-", "")[:8]
 
 
-async def on_user_registered(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_user_registered(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     assert isinstance(event, UserRegistered)
-    await recipients.remember(
-        session, event.user_id, event.language, event.display_name, envelope.occurred_at
-    )
+    await recipients.remember(tx.conn, event, envelope.occurred_at)
     draft = Draft(event.user_id, "welcome", "welcome", {"name": event.display_name}, {"role": event.role})
-    await _deliver(session, envelope, [draft])
+    await _deliver(tx, envelope, [draft])
 
 
-async def on_user_updated(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_user_updated(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     assert isinstance(event, UserUpdated)
-    await recipients.remember(
-        session, event.user_id, event.language, event.display_name, envelope.occurred_at
-    )
+    await recipients.remember(tx.conn, event, envelope.occurred_at)
 
 
-async def on_trade(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_trade(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     assert isinstance(event, TradeEvent)
     kind = "trade." + envelope.type.split(".", 1)[1]  # transaction.settled -> trade.settled
     values: dict[str, Any] = {
@@ -93,10 +89,10 @@ async def on_trade(session: AsyncSession, event: Event, envelope: Envelope) -> N
     for side, user_id in (("producer", event.producer_id), ("buyer", event.buyer_id)):
         template = kind if kind == "trade.cancelled" else f"{kind}/{side}"
         drafts.append(Draft(user_id, kind, template, values, {**data, "role": side}))
-    await _deliver(session, envelope, drafts)
+    await _deliver(tx, envelope, drafts)
 
 
-async def on_trade_flagged(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_trade_flagged(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     # The parties learn that the trade is under review, not the anomaly signals behind it.
     assert isinstance(event, TransactionFlagged)
     values = {"ref": _ref(event.transaction_id)}
@@ -105,10 +101,10 @@ async def on_trade_flagged(session: AsyncSession, event: Event, envelope: Envelo
         Draft(user_id, "trade.flagged", "trade.flagged", values, {**data, "role": side})
         for side, user_id in (("producer", event.producer_id), ("buyer", event.buyer_id))
     ]
-    await _deliver(session, envelope, drafts)
+    await _deliver(tx, envelope, drafts)
 
 
-async def on_esg_scored(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_esg_scored(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     assert isinstance(event, EsgScored)
     values = {"grade": event.grade, "score": event.overall, "valid_until": event.valid_until}
     data = {
@@ -118,10 +114,10 @@ async def on_esg_scored(session: AsyncSession, event: Event, envelope: Envelope)
         "overall": event.overall,
         "token_estimate": event.token_estimate,
     }
-    await _deliver(session, envelope, [Draft(event.owner_id, "esg.scored", "esg.scored", values, data)])
+    await _deliver(tx, envelope, [Draft(event.owner_id, "esg.scored", "esg.scored", values, data)])
 
 
-async def on_tokens(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_tokens(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     """Minted tokens notify their owner, transferred ones the receiver; burns notify nobody."""
     if isinstance(event, TokenTransferred):
         receiver, wallet = event.to_owner_id, event.to_wallet
@@ -139,17 +135,17 @@ async def on_tokens(session: AsyncSession, event: Event, envelope: Envelope) -> 
         "ledger_index": event.ledger_index,
     }
     draft = Draft(receiver, "tokens.received", "tokens.received", {"amount": event.amount_micro}, data)
-    await _deliver(session, envelope, [draft])
+    await _deliver(tx, envelope, [draft])
 
 
-async def on_prediction(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+async def on_prediction(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     assert isinstance(event, PredictionCompleted)
     data = {"job_id": str(event.job_id), "status": event.status, "result_url": event.result_url}
     draft = Draft(event.requested_by, "forecast.finished", f"forecast.finished/{event.status}", {}, data)
-    await _deliver(session, envelope, [draft])
+    await _deliver(tx, envelope, [draft])
 
 
-EFFECTS: dict[str, EffectFn] = {
+EFFECTS: dict[str, PlainEffectFn] = {
     "user.registered": on_user_registered,
     "user.updated": on_user_updated,
     "transaction.flagged": on_trade_flagged,  # before "transaction.*": the first match wins
@@ -164,7 +160,7 @@ def build(runtime: Runtime) -> Handler:
     """The bus handler: apply the effect once, then announce what was written."""
     settings = runtime.settings
     assert isinstance(settings, NotificationSettings)
-    once = handle_once(runtime.db, inbox, CONSUMER, EFFECTS)
+    once = handle_once_plain(runtime.db, inbox, CONSUMER, EFFECTS)
     handled, failed = (
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok"),
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error"),

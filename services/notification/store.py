@@ -15,17 +15,17 @@ from typing import Any
 
 import asyncpg
 import orjson
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pamtalk.db.raw import driver
+from pamtalk.db.raw import driver, sql
 from services.notification import rows
-from services.notification.models import Notification, Recipient
+from services.notification.models import Notification
+from services.notification.recipients import RECIPIENTS
 from services.notification.templates import DEFAULT_LANGUAGE, LANGUAGES, render
 
 MAX_ID = 2**63 - 1  # bigint
 NOTIFICATIONS = Notification.__table__.fullname  # type: ignore[attr-defined]
-RECIPIENTS = Recipient.__table__.fullname  # type: ignore[attr-defined]
 
 # One statement (one round trip) per event: lock the users, pick each reader's language,
 # insert. The drafts come as one JSON array, each with its text in every language.
@@ -35,7 +35,7 @@ RECIPIENTS = Recipient.__table__.fullname  # type: ignore[attr-defined]
 # * Language: the recipient's, else the default (unknown users); as ``language_of``.
 # * A draft already stored for this event, user and kind is skipped (and so is a second
 #   draft of the same user and kind within the event).
-_DELIVER = text(
+_DELIVER = sql(
     f"""
 WITH drafts AS MATERIALIZED (
     SELECT d.n, d.user_id, d.kind, d.data, coalesce(
@@ -79,31 +79,32 @@ class Draft:
 Written = tuple[uuid.UUID, rows.Item]  # whose, and what
 
 
-async def deliver(session: AsyncSession, event_id: uuid.UUID, drafts: list[Draft]) -> list[Written]:
-    """Write each draft in its reader's language; a draft already stored for this event,
-    user and kind is skipped. Returns the rows written now."""
+async def deliver(conn: asyncpg.Connection, event_id: uuid.UUID, drafts: list[Draft]) -> list[Written]:
+    """Write each draft in its reader's language, on ``conn`` inside its transaction (the
+    locks are held until it ends); a draft already stored for this event, user and kind is
+    skipped. Returns the rows written now."""
     if not drafts:
         return []
     payload = orjson.dumps([draft.as_json(n) for n, draft in enumerate(drafts)]).decode()
     params = {"drafts": payload, "event_id": event_id, "fallback": DEFAULT_LANGUAGE}
-    stored = (await session.execute(_DELIVER, params)).all()  # drafts stored before are absent
+    stored = await conn.fetch(_DELIVER.text, *_DELIVER.args(params))  # drafts stored before are absent
     data = {}
     for draft in reversed(drafts):  # the first draft of a user and kind is the one stored
         data[draft.user_id, draft.kind] = draft.data
     return [
         (
-            row.user_id,
+            user_id,
             {
-                "id": row.id,
-                "kind": row.kind,
-                "title": row.title,
-                "body": row.body,
-                "data": data[row.user_id, row.kind],
-                "created_at": row.created_at,
+                "id": id_,
+                "kind": kind,
+                "title": title,
+                "body": body,
+                "data": data[user_id, kind],
+                "created_at": created_at,
                 "read_at": None,
             },
         )
-        for row in stored
+        for id_, created_at, user_id, kind, title, body in stored
     ]
 
 

@@ -7,8 +7,8 @@ import asyncio
 import uuid
 
 import pytest
-from sqlalchemy import text
 
+from pamtalk.db.outbox import plain_transaction
 from services.notification import store
 from services.notification.store import Draft
 
@@ -25,16 +25,16 @@ async def test_an_id_is_drawn_only_once_the_users_lock_is_free(notif) -> None:
     user = uuid.uuid4()
 
     async def deliver_later() -> list[store.Written]:
-        async with db.transaction() as session:
-            return await store.deliver(session, uuid.uuid4(), [_draft(user)])
+        async with plain_transaction(db) as tx:
+            return await store.deliver(tx.conn, uuid.uuid4(), [_draft(user)])
 
-    async with db.transaction() as first:
-        lock = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
-        await first.execute(lock, {"key": f"notification:{user}"})
+    async with plain_transaction(db) as first:
+        lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+        await first.conn.execute(lock, f"notification:{user}")
         second = asyncio.create_task(deliver_later())
         await asyncio.sleep(0.3)
         assert not second.done()  # waits for the lock
-        (mine,) = await store.deliver(first, uuid.uuid4(), [_draft(user)])
+        (mine,) = await store.deliver(first.conn, uuid.uuid4(), [_draft(user)])
     (theirs,) = await asyncio.wait_for(second, 5)
     assert theirs[1]["id"] > mine[1]["id"]  # committed second, numbered second
 
@@ -42,8 +42,8 @@ async def test_an_id_is_drawn_only_once_the_users_lock_is_free(notif) -> None:
 async def test_one_user_and_kind_is_written_once_per_event(notif) -> None:
     _, app = notif
     user = uuid.uuid4()
-    async with app.state.runtime.db.transaction() as session:
-        written = await store.deliver(session, uuid.uuid4(), [_draft(user), _draft(user, "failed")])
+    async with plain_transaction(app.state.runtime.db) as tx:
+        written = await store.deliver(tx.conn, uuid.uuid4(), [_draft(user), _draft(user, "failed")])
     assert [(who, item["title"], item["data"]) for who, item in written] == [
         (user, "수요 예측 완료", {"status": "succeeded"})
     ]

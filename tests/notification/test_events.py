@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pamtalk.db.outbox import plain_transaction
 from pamtalk.events.catalogue import (
     EsgScored,
     TokenBurned,
@@ -195,8 +196,8 @@ async def test_the_unique_key_holds_even_past_the_inbox(notif) -> None:
     _, app = notif
     user, event_id = uuid.uuid4(), uuid.uuid4()
     draft = Draft(user, "forecast.finished", "forecast.finished/succeeded", {}, {})
-    async with app.state.runtime.db.transaction() as session:
-        first = await store.deliver(session, event_id, [draft])
-    async with app.state.runtime.db.transaction() as session:
-        second = await store.deliver(session, event_id, [draft])
+    async with plain_transaction(app.state.runtime.db) as tx:
+        first = await store.deliver(tx.conn, event_id, [draft])
+    async with plain_transaction(app.state.runtime.db) as tx:
+        second = await store.deliver(tx.conn, event_id, [draft])
     assert len(first) == 1 and second == []

@@ -172,3 +172,30 @@ async def test_a_lost_announcement_is_caught_by_the_periodic_reread(
             await publish(app, forecast(user))
             block = await sse.next_event(within=5)
             assert json.loads(block.data)["kind"] == "forecast.finished"
+
+
+async def test_each_new_notification_is_announced_once_as_stored_and_a_duplicate_not_at_all(
+    notif, tokens
+) -> None:
+    client, app = notif
+    user = uuid.uuid4()
+    runtime = app.state.runtime
+    async with runtime.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.subscribe(live.channel(runtime.settings.channel_prefix, user))
+
+        async def announced(within: float) -> list[object]:
+            found, deadline = [], time.monotonic() + within
+            while time.monotonic() < deadline:
+                if (message := await pubsub.get_message(timeout=0.05)) is not None:
+                    found.append(json.loads(message["data"]))
+            return found
+
+        envelope = await publish(app, forecast(user))
+        await publish(app, envelope)  # redelivered: handled already
+        await publish(app, forecast(user, "failed"))
+        stored = await wait_for_count(client, tokens.headers(user_id=user), 2)
+        assert await announced(1.0) == stored[::-1]  # in commit order, each as the API shows it
+        await publish(app, envelope)  # and once more, later
+        await publish(app, registered(user, "en"))
+        await wait_for_count(client, tokens.headers(user_id=user), 3)
+        assert [item["kind"] for item in await announced(1.0)] == ["welcome"]  # type: ignore[index]
