@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -156,11 +157,13 @@ def install_problem_handlers(app: FastAPI) -> None:
             Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path
         )
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> Response:
+    @app.exception_handler(DBAPIError)  # through SQLAlchemy (a session)
+    @app.exception_handler(asyncpg.PostgresError)  # plain SQL on the driver (``PlainWrite``)
+    async def _database(request: Request, exc: Exception) -> Response:
         # Text PostgreSQL cannot store (a NUL character, say) is bad input, not our failure;
         # the transaction was rolled back, so nothing was written.
-        if getattr(exc.orig, "sqlstate", None) in _UNSTORABLE_TEXT:
+        error = exc.orig if isinstance(exc, DBAPIError) else exc
+        if getattr(error, "sqlstate", None) in _UNSTORABLE_TEXT:
             return problem_response(
                 Problem(
                     422,
