@@ -8,11 +8,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, Update, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.outbox import add_event
+from pamtalk.db.outbox import PlainTx, add_event
+from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope, Event
@@ -25,7 +26,7 @@ from services.farm.esg_schemas import (
     EsgSubmissionOut,
     LatestEsg,
 )
-from services.farm.farms import SNAPSHOT_FIELDS, queue_change
+from services.farm.farms import SNAPSHOT_FIELDS, change_event
 from services.farm.ids import uuid7
 from services.farm.models import EsgSubmission, Farm, outbox
 from services.farm.rows import FARMS
@@ -145,43 +146,32 @@ async def history(session: AsyncSession, farm: Farm, cursor: str | None, limit: 
     )
 
 
-def _scored_statement() -> Update:
-    """One statement for an ``esg.scored``: record the assessment on its submission unless
-    that holds a newer one (a re-score may arrive out of order), and move the farm's grade
-    (bumping its version) unless it holds a newer one; the farm as written comes back."""
-    stored_at = func.cast(S.assessment["assessed_at"].astext, F.esg_assessed_at.type)
-    recorded = (
-        update(SUBMISSIONS)
-        .where(S.id == bindparam("submission"), S.farm_id == bindparam("farm"))
-        .where(func.coalesce(stored_at < bindparam("assessed_at"), true()))
-        .values(assessment=bindparam("new_assessment"))
-        .cte("recorded")
-    )
-    return (
-        update(FARMS)
-        .where(F.id == bindparam("farm"))
-        .where(or_(F.esg_assessed_at.is_(None), F.esg_assessed_at < bindparam("assessed_at")))
-        .values(
-            esg_score=bindparam("score"),
-            esg_grade=bindparam("grade"),
-            esg_grade_rank=bindparam("grade_rank"),
-            esg_assessed_at=bindparam("assessed_at"),
-            esg_valid_until=bindparam("valid_until"),
-            esg_assessment_id=bindparam("assessment_id"),
-            version=F.version + 1,
-            updated_at=bindparam("now"),
-        )
-        .returning(F.id, *(F[name] for name in SNAPSHOT_FIELDS))
-        .add_cte(recorded)
-    )
+# Plain SQL, in the transaction of the inbox claim (handle_once_plain). One statement for an
+# ``esg.scored``: record the assessment on its submission unless that holds a newer one (a
+# re-score may arrive out of order), and move the farm's grade (bumping its version) unless
+# it holds a newer one; the farm as written comes back (nothing when its grade is newer).
+_SCORED = sql(
+    f"""
+WITH recorded AS (
+    UPDATE {SUBMISSIONS.fullname} SET assessment = CAST(:new_assessment AS jsonb)
+    WHERE id = :submission AND farm_id = :farm
+      AND coalesce(CAST(assessment ->> 'assessed_at' AS timestamptz) < :assessed_at, true)
+)
+UPDATE {FARMS.fullname} SET
+    esg_score = :score, esg_grade = :grade, esg_grade_rank = :grade_rank,
+    esg_assessed_at = :assessed_at, esg_valid_until = :valid_until,
+    esg_assessment_id = :assessment_id, version = version + 1, updated_at = :now
+WHERE id = :farm AND (esg_assessed_at IS NULL OR esg_assessed_at < :assessed_at)
+RETURNING id, {", ".join(SNAPSHOT_FIELDS)}
+"""
+)
+_FARM_EXISTS = f"SELECT 1 FROM {FARMS.fullname} WHERE id = $1"
 
 
-SCORED = _scored_statement()
-FARM_EXISTS = select(F.id).where(F.id == bindparam("farm"))
-
-
-async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-    """Effect of ``esg.scored`` (run once per event id by the inbox)."""
+async def apply_scored(tx: PlainTx, event: Event, envelope: Envelope) -> None:
+    """Effect of ``esg.scored`` (run once per event id by the inbox): the assessment stored,
+    the farm's grade moved and ``farm.updated`` queued when it is the farm's newest. The
+    consumer invalidates the list cache after the commit."""
     assert isinstance(event, EsgScored)
     assessed_at = envelope.occurred_at
     assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
@@ -189,7 +179,7 @@ async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) 
         "farm": event.farm_id,
         "submission": event.submission_id,
         "assessed_at": assessed_at,
-        "new_assessment": assessment.model_dump(mode="json"),
+        "new_assessment": assessment.model_dump_json(),
         "score": event.overall,
         "grade": event.grade,
         "grade_rank": grade_rank(event.grade),
@@ -197,11 +187,10 @@ async def apply_scored(session: AsyncSession, event: Event, envelope: Envelope) 
         "assessment_id": event.assessment_id,
         "now": datetime.now(UTC),
     }
-    connection = await session.connection()  # Core on the session's transaction
-    farm = (await connection.execute(SCORED, params)).first()
+    farm = await tx.conn.fetchrow(_SCORED.text, *_SCORED.args(params))
     if farm is not None:
-        await queue_change(session, farm._asdict())
-    elif await connection.scalar(FARM_EXISTS, {"farm": event.farm_id}) is None:
+        await tx.add_event(outbox, change_event(farm), "farm")
+    elif await tx.conn.fetchval(_FARM_EXISTS, event.farm_id) is None:
         log.warning("esg.scored for an unknown farm ignored", extra={"farm_id": str(event.farm_id)})
     else:
         log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(event.farm_id)})

@@ -31,11 +31,15 @@ def snapshot(farm: Mapping[str, Any]) -> dict[str, Any]:
     return {"farm_id": farm["id"], **{name: farm[name] for name in SNAPSHOT_FIELDS}}
 
 
+def change_event(farm: Mapping[str, Any], *, created: bool = False) -> FarmSnapshot:
+    """``farm.registered`` / ``farm.updated`` of the farm as written."""
+    return FarmRegistered(**snapshot(farm)) if created else FarmUpdated(**snapshot(farm))
+
+
 async def queue_change(session: AsyncSession, farm: Mapping[str, Any], *, created: bool = False) -> None:
-    """Queue ``farm.registered`` / ``farm.updated`` of the farm as written, in the same
-    transaction, and mark the session so the list cache is invalidated after the commit."""
-    event = FarmRegistered(**snapshot(farm)) if created else FarmUpdated(**snapshot(farm))
-    await add_event(session, outbox, event, "farm")
+    """Queue the farm's change event in the same transaction, and mark the session so the
+    list cache is invalidated after the commit."""
+    await add_event(session, outbox, change_event(farm, created=created), "farm")
     mark_lists_changed(session)
 
 

@@ -8,34 +8,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from pamtalk.db.outbox import PlainTx
+from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import FarmSnapshot
-from pamtalk.events.envelope import Envelope
+from pamtalk.events.envelope import Envelope, Event
 from services.transaction.models import Farm
 
 _FIELDS = FarmSnapshot.attributes()
-
-
-async def apply_snapshot(
-    session: AsyncSession, event: FarmSnapshot, _envelope: Envelope | None = None
-) -> None:
-    """Insert the farm, or update it when the event is newer than what is stored."""
-    values = {name: getattr(event, name) for name in _FIELDS}
-    values["crops"] = [crop.strip().lower() for crop in event.crops]
-    statement = insert(Farm).values(farm_id=event.farm_id, **values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Farm.farm_id],
-            set_={name: statement.excluded[name] for name in _FIELDS},
-            where=Farm.updated_at < statement.excluded.updated_at,
-        )
-    )
-
-
 FARMS: str = Farm.__table__.fullname  # type: ignore[attr-defined]
+# Insert the farm, or update it when the snapshot is newer than what is stored (an older
+# one, or a redelivery of the same, changes nothing).
+_APPLY = sql(
+    f"INSERT INTO {FARMS} AS farm (farm_id, {', '.join(_FIELDS)}) "
+    f"VALUES (:farm_id, {', '.join(f':{name}' for name in _FIELDS)}) "
+    f"ON CONFLICT (farm_id) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in _FIELDS)} "
+    "WHERE farm.updated_at < excluded.updated_at"
+)
+
+
+async def apply_snapshot(tx: PlainTx, event: Event, _envelope: Envelope | None = None) -> None:
+    """Effect of ``farm.registered`` / ``farm.updated`` (plain SQL, in the transaction of the
+    inbox claim): the farm as the snapshot says, crops lower-cased, unless what is stored is
+    newer."""
+    assert isinstance(event, FarmSnapshot)
+    values = {name: getattr(event, name) for name in _FIELDS}
+    values.update(farm_id=event.farm_id, crops=[crop.strip().lower() for crop in event.crops])
+    await tx.conn.execute(_APPLY.text, *_APPLY.args(values))
+
+
 # What opening a trade needs of its farm (see ``trades.open_trade``).
 FOR_TRADE = ("owner_id", "region", "crops", "status", "esg_score", "wallet_address")
 FARM_FOR_TRADE = f"SELECT {', '.join(FOR_TRADE)} FROM {FARMS} WHERE farm_id = :farm_id"

@@ -172,3 +172,37 @@ async def test_esg_history_pages(farm_api, tokens) -> None:
     assert [i["id"] for i in first["items"] + second["items"]] == made[::-1] and second["next_cursor"] is None
     bad = await client.get(url, params={"cursor": "WyJ4Il0"}, headers=headers)
     assert bad.status_code == 422
+
+
+async def test_esg_scored_sets_the_whole_grade_and_publishes_the_farm_as_written(farm_api, tokens) -> None:
+    client, app = farm_api
+    owner = uuid.uuid4()
+    farm = await create_farm(client, tokens, owner, region="Jeju")
+    headers = tokens.headers("farmer", owner)
+    submission = (await client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)).json()
+    envelope = scored_envelope(farm, "Gold", 86.0, uuid.UUID(submission["id"]))
+    await deliver(app, envelope)
+
+    latest = (await client.get(f"{FARMS}/{farm['id']}/esg", headers=headers)).json()["latest"]
+    assert latest["assessment_id"] == envelope.data["assessment_id"] and latest["grade"] == "Gold"
+    assert datetime.fromisoformat(latest["assessed_at"]) == envelope.occurred_at
+    assert latest["valid_until"] == envelope.data["valid_until"]
+    listed = {
+        grade: [
+            item["id"]
+            for item in (await client.get(FARMS, params={"region": "Jeju", "min_grade": grade})).json()[
+                "items"
+            ]
+        ]
+        for grade in ("Gold", "Platinum")
+    }
+    assert farm["id"] in listed["Gold"] and farm["id"] not in listed["Platinum"]  # the grade's rank moved too
+
+    after = (await client.get(f"{FARMS}/{farm['id']}")).json()
+    [update] = await published(app, "farm.updated", farm["id"])
+    event = FarmUpdated.model_validate(update)
+    assert event.esg_score == 86.0 and event.esg_grade == "Gold" and event.owner_id == owner
+    assert {name: after[name] for name in ("name", "region", "crops", "certifications", "status")} == {
+        name: update[name] for name in ("name", "region", "crops", "certifications", "status")
+    }
+    assert event.updated_at == datetime.fromisoformat(after["updated_at"])

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from pamtalk.bus.memory import MemoryBus
-from pamtalk.events.catalogue import FarmRegistered, FarmUpdated
+from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
 from pamtalk.events.envelope import Envelope
 from services.transaction.models import Farm, Trade, inbox
 from services.transaction.state import TransactionState
@@ -53,9 +53,10 @@ def set_clock(app: FastAPI, at: datetime | None) -> None:
     state_of(app).clock = (lambda: at) if at is not None else (lambda: datetime.now(UTC))
 
 
-async def publish_farm(app: FastAPI, farm_id: uuid.UUID, owner_id: uuid.UUID, **fields: Any) -> Envelope:
-    """Publish a farm snapshot on the app's bus, as the farm service does."""
-    event_cls = fields.pop("event_cls", FarmRegistered)
+def farm_snapshot(
+    farm_id: uuid.UUID, owner_id: uuid.UUID, event_cls: type[FarmSnapshot] = FarmRegistered, **fields: Any
+) -> FarmSnapshot:
+    """A farm snapshot as the farm service sends it, with ``fields`` changed."""
     snapshot = {
         "farm_id": farm_id,
         "owner_id": owner_id,
@@ -73,7 +74,12 @@ async def publish_farm(app: FastAPI, farm_id: uuid.UUID, owner_id: uuid.UUID, **
         "updated_at": datetime.now(UTC),
         **fields,
     }
-    envelope = Envelope.wrap(event_cls(**snapshot), "farm")
+    return event_cls(**snapshot)
+
+
+async def publish_farm(app: FastAPI, farm_id: uuid.UUID, owner_id: uuid.UUID, **fields: Any) -> Envelope:
+    """Publish a farm snapshot on the app's bus, as the farm service does."""
+    envelope = Envelope.wrap(farm_snapshot(farm_id, owner_id, **fields), "farm")
     bus: MemoryBus = app.state.runtime.bus
     await bus.publish(envelope)
     return envelope

@@ -110,6 +110,33 @@ async def test_a_redelivered_snapshot_is_applied_once_and_other_farm_events_are_
     assert await app.state.runtime.bus.dead_letters("transaction_updates") == []
 
 
+async def test_a_newer_snapshot_replaces_every_field_of_the_farm(trade_api: Api, farmer: User) -> None:
+    _, app = trade_api
+    farm_id = await add_farm(app, farmer, updated_at=datetime.now(UTC) - timedelta(minutes=1))
+    first = await farm_row(app, farm_id)
+    new_owner = uuid.uuid4()
+    changed = {
+        "name": "Blue Hill",
+        "region": "Jeju",
+        "latitude": 33.4,
+        "longitude": 126.5,
+        "size_ha": 7.25,
+        "crops": [" Carrots ", "RICE"],
+        "certifications": ["gap"],
+        "status": "suspended",
+        "wallet_address": None,
+        "esg_score": None,
+        "esg_grade": None,
+        "updated_at": datetime.now(UTC),
+    }
+    envelope = await publish_farm(app, farm_id, new_owner, event_cls=FarmUpdated, **changed)
+    await eventually(lambda: handled(app, envelope))
+    row = await farm_row(app, farm_id)
+    assert row is not None and first is not None
+    assert {name: getattr(row, name) for name in changed} == {**changed, "crops": ["carrots", "rice"]}
+    assert row.owner_id == new_owner and row.received_at == first.received_at  # received: the first time
+
+
 async def _status_is(app, farm_id: uuid.UUID, status: str) -> bool:
     row = await farm_row(app, farm_id)
     return row is not None and row.status == status

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 import schemathesis
@@ -15,13 +14,14 @@ from hypothesis import strategies as st
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
-from pamtalk.events.catalogue import FarmRegistered
+from pamtalk.db.outbox import plain_transaction
 from pamtalk.runtime import Shared
 from services.transaction.app import create_app
 from services.transaction.farms import apply_snapshot
 from tests.conftest import TokenFactory, migrate
 from tests.fuzz import CHECKS, fuzz_api
 from tests.live_server import live_server
+from tests.transaction.support import farm_snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -32,23 +32,9 @@ async def test_transaction_api_holds_under_fuzzing(
     await migrate("transaction", database_url)
     db = Database(database_url, "transaction_svc")
     farmer, farm_id = uuid.uuid4(), uuid.uuid4()
-    async with db.transaction() as session:  # a farm to trade with, so creation can succeed too
-        await apply_snapshot(
-            session,
-            FarmRegistered(
-                farm_id=farm_id,
-                owner_id=farmer,
-                name="Fuzz farm",
-                region="Jeju",
-                latitude=33.4,
-                longitude=126.5,
-                size_ha=3,
-                crops=["tomatoes", "rice", "cabbage", "lettuce", "carrots"],
-                certifications=[],
-                status="active",
-                updated_at=datetime.now(UTC),
-            ),
-        )
+    async with plain_transaction(db) as tx:  # a farm to trade with, so creation can succeed too
+        crops = ["tomatoes", "rice", "cabbage", "lettuce", "carrots"]
+        await apply_snapshot(tx, farm_snapshot(farm_id, farmer, name="Fuzz farm", region="Jeju", crops=crops))
     await db.close()
     shared = Shared(
         bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url

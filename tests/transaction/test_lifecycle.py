@@ -4,6 +4,7 @@ transition (409 with the current status), cancellation rules, and anomaly review
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 
 from pamtalk.events.catalogue import TransactionFlagged
 from pamtalk.events.envelope import Envelope
+from services.transaction.ids import new_trade_id
 from tests.transaction.conftest import Api
 from tests.transaction.support import API, User, eventually, handled, open_trade, published
 
@@ -120,7 +122,7 @@ async def flag(trade_api: Api, trade: dict, buyer: User, farmer: User) -> Envelo
     _, app = trade_api
     envelope = Envelope.wrap(
         TransactionFlagged(
-            transaction_id=uuid.UUID(trade["id"]),
+            transaction_id=uuid.UUID(str(trade["id"])),
             producer_id=farmer.id,
             buyer_id=buyer.id,
             score=0.85,
@@ -133,14 +135,20 @@ async def flag(trade_api: Api, trade: dict, buyer: User, farmer: User) -> Envelo
     return envelope
 
 
+async def under_review(trade_api: Api, trade: dict, buyer: User, farmer: User) -> Envelope:
+    """Flag the trade and wait until the consumer has put it under review."""
+    envelope = await flag(trade_api, trade, buyer, farmer)
+    await eventually(lambda: _is(trade_api[0], trade["id"], buyer, "under_review"))
+    return envelope
+
+
 async def test_flagged_trade_is_held_for_review_and_an_admin_clears_it(
     trade_api: Api, farm: str, farmer: User, buyer: User, admin: User
 ) -> None:
     client, app = trade_api
     trade = await open_trade(client, buyer, farm)
     await move(client, trade["id"], "confirm", farmer)
-    envelope = await flag(trade_api, trade, buyer, farmer)
-    await eventually(lambda: _is(client, trade["id"], buyer, "under_review"))
+    envelope = await under_review(trade_api, trade, buyer, farmer)
     await app.state.runtime.bus.publish(envelope)  # a redelivery changes nothing
 
     for verb, who in [("settle", buyer), ("cancel", farmer), ("confirm", farmer)]:
@@ -160,17 +168,19 @@ async def test_flagged_trade_is_held_for_review_and_an_admin_clears_it(
     assert len(await published(app, "transaction.confirmed", trade["id"])) == 1  # clearing publishes nothing
 
 
-async def test_admin_cancels_a_flagged_trade(
-    trade_api: Api, farm: str, farmer: User, buyer: User, admin: User
+@pytest.mark.parametrize(("decision", "status"), [("cancel", "cancelled"), ("clear", "pending")])
+async def test_admin_decides_on_a_flagged_pending_trade(
+    trade_api: Api, farm: str, farmer: User, buyer: User, admin: User, decision: str, status: str
 ) -> None:
     client, app = trade_api
     trade = await open_trade(client, buyer, farm)
-    await flag(trade_api, trade, buyer, farmer)
-    await eventually(lambda: _is(client, trade["id"], buyer, "under_review"))
-    response = await move(client, trade["id"], "review", admin, decision="cancel", note="wash trading")
-    assert response.status_code == 200 and response.json()["status"] == "cancelled"
-    [event] = await published(app, "transaction.cancelled", trade["id"])
-    assert event.data["reason"] == "wash trading"
+    await under_review(trade_api, trade, buyer, farmer)
+    flagged = (await client.get(f"{API}/{trade['id']}", headers=admin.headers)).json()
+    assert flagged["review"]["score"] == 0.85 and flagged["review"]["reasons"] == ["price z-score 3.1"]
+    response = await move(client, trade["id"], "review", admin, decision=decision, note="wash trading")
+    assert response.status_code == 200 and response.json()["status"] == status  # clear: back to pending
+    cancelled = await published(app, "transaction.cancelled", trade["id"])
+    assert [event.data["reason"] for event in cancelled] == (["wash trading"] if decision == "cancel" else [])
 
 
 async def test_a_settled_trade_is_not_put_under_review(
@@ -187,3 +197,15 @@ async def test_a_settled_trade_is_not_put_under_review(
 
 async def _is(client: httpx.AsyncClient, trade_id: str, who: User, status: str) -> bool:
     return await status_of(client, trade_id, who) == status
+
+
+async def test_flags_for_trades_that_do_not_exist_are_recorded_and_ignored(
+    trade_api: Api, farm: str, farmer: User, buyer: User
+) -> None:
+    _, app = trade_api
+    never_made = {"id": uuid.uuid4()}  # not a UUIDv7: no trade of this service
+    unknown = {"id": new_trade_id(datetime.now(UTC))}  # could be ours, but is not stored
+    envelopes = [await flag(trade_api, trade, buyer, farmer) for trade in (never_made, unknown)]
+    for envelope in envelopes:
+        await eventually(lambda envelope=envelope: handled(app, envelope))
+    assert await app.state.runtime.bus.dead_letters("transaction_updates") == []
