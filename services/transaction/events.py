@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from pamtalk.db.outbox import add_event
+from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import (
     TradeEvent,
     TransactionCancelled,
@@ -43,9 +41,8 @@ def trade_event(cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime, *
     )
 
 
-async def publish(
-    session: AsyncSession, cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime
-) -> None:
-    """Queue ``cls`` (one of the four lifecycle events) for the trade row as it is now."""
+async def publish(tx: PlainTx, cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime) -> None:
+    """Queue ``cls`` (one of the four lifecycle events) for the trade row as it is now, in
+    the endpoint's plain transaction (``pamtalk.deps.PlainWrite``)."""
     extra = {"reason": trade["cancel_reason"] or ""} if cls is TransactionCancelled else {}
-    await add_event(session, outbox, trade_event(cls, trade, at, **extra), "transaction")
+    await tx.add_event(outbox, trade_event(cls, trade, at, **extra), "transaction")

@@ -18,11 +18,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.idempotency import key_reused
 from services.transaction.models import IdempotencyKey
@@ -62,26 +64,27 @@ RETURNING true"""
 # Stores the response in the statement that inserts the trade (``trades.insert_trade``).
 REMEMBER = f"""UPDATE {KEYS} SET status_code = :status_code, response = :response, transaction_id = :id
 WHERE user_id = :user_id AND key = :key"""
+# The first response to a key, read by a request that could not claim it.
+KEPT = sql(f"SELECT request_hash, status_code, response FROM {KEYS} WHERE user_id = :user_id AND key = :key")
 
 
 def claim_values(user_id: uuid.UUID, key: str, digest: str, now: datetime, ttl: timedelta) -> dict[str, Any]:
     return {"user_id": user_id, "key": key, "request_hash": digest, "now": now, "expired_before": now - ttl}
 
 
-async def replay(session: AsyncSession, user_id: uuid.UUID, key: str, digest: str) -> Replay:
+async def replay(conn: asyncpg.Connection, user_id: uuid.UUID, key: str, digest: str) -> Replay:
     """The first response to a key this request could not claim (it was sent before)."""
-    row = (
-        await session.execute(
-            select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        )
-    ).scalar_one()
-    if row.request_hash != digest:
+    row = await conn.fetchrow(KEPT.text, *KEPT.args({"user_id": user_id, "key": key}))
+    if row is None:  # cannot happen: the claim found the key held by a committed request
+        raise LookupError(f"idempotency key {key!r} held but not found")
+    if row["request_hash"] != digest:
         raise key_reused()
-    if row.response is None or row.status_code is None:  # cannot happen: claim and response commit together
+    # Cannot happen: the claim and the response commit together.
+    if row["response"] is None or row["status_code"] is None:
         raise Problem(
             409, "A request with this Idempotency-Key is still in progress.", type_="idempotency-in-progress"
         )
-    return Replay(row.status_code, row.response)
+    return Replay(row["status_code"], row["response"])
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:

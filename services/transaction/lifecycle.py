@@ -27,10 +27,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.raw import Sql, driver, sql
+from pamtalk.db.outbox import PlainTx
+from pamtalk.db.raw import Sql, sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import (
     TradeEvent,
@@ -102,32 +103,34 @@ def _is_actor(actor: str, principal: Principal, trade: Mapping[str, Any]) -> boo
 
 
 async def apply(
-    session: AsyncSession,
+    tx: PlainTx,
     move: Move,
     trade_id: uuid.UUID,
     principal: Principal,
     now: datetime,
     **values: Any,
 ) -> TradeRow:
-    """Make the move in one ``UPDATE ... RETURNING`` (through SQLAlchemy, which begins the
-    transaction and maps database errors); the trade as it is now."""
+    """Make the move in one ``UPDATE ... RETURNING`` in the endpoint's plain transaction
+    (``PlainWrite``: committed when the endpoint returns, database errors mapped by the kit);
+    the trade as it is now."""
     created_at = created_at_of(trade_id)
     if created_at is None:
         raise not_found()
     statement = _statement(move, principal.is_admin)
     given = {**values, "id": trade_id, "created_at": created_at, "user": principal.id, "now": now}
-    connection = await session.connection()
-    row = (await connection.exec_driver_sql(statement.text, statement.args(given))).first()
+    row = await tx.conn.fetchrow(statement.text, *statement.args(given))
     if row is None:
-        raise await _why_not(session, move, trade_id, principal)
+        raise await _why_not(tx.conn, move, trade_id, principal)
     trade = trade_row(row)
     if move.event is not None:
-        await publish(session, move.event, trade, now)
+        await publish(tx, move.event, trade, now)
     return trade
 
 
-async def _why_not(session: AsyncSession, move: Move, trade_id: uuid.UUID, principal: Principal) -> Problem:
-    trade = await find_trade(await driver(session), trade_id)
+async def _why_not(
+    conn: asyncpg.Connection, move: Move, trade_id: uuid.UUID, principal: Principal
+) -> Problem:
+    trade = await find_trade(conn, trade_id)
     if trade is None or not (is_party(principal, trade) or principal.is_admin):
         return not_found()
     mine = [states for actor, states in move.sources.items() if _is_actor(actor, principal, trade)]

@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
+from pamtalk.db.outbox import PlainTx
 from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import TransactionCreated
@@ -106,24 +106,23 @@ def _new_trade(farm: Mapping[str, Any], principal: Principal, body: TradeIn, now
 
 
 async def open_trade(
-    session: AsyncSession,
+    tx: PlainTx,
     principal: Principal,
     body: TradeIn,
     now: datetime,
     claim: dict[str, Any] | None = None,
 ) -> Opened | idempotency.Replay:
     """Open the trade, or, for a key claimed before (``claim``: ``idempotency.claim_values``),
-    give the first response. Statements go through SQLAlchemy: it begins the transaction, and
-    its errors are the ones the problem handlers map (text PostgreSQL cannot store is a 422)."""
-    connection = await session.connection()
+    give the first response. Plain SQL in the endpoint's transaction (``PlainWrite``): it
+    commits when the endpoint returns, and a database error rolls all of it back (the kit
+    maps it to a problem: text PostgreSQL cannot store is a 422)."""
     read = CLAIM_AND_READ_FARM if claim else READ_FARM
-    found = (
-        await connection.exec_driver_sql(read.text, read.args({"farm_id": body.farm_id, **(claim or {})}))
-    ).one()
-    if not found.claimed:
+    found = await tx.conn.fetchrow(read.text, *read.args({"farm_id": body.farm_id, **(claim or {})}))
+    assert found is not None  # one row always
+    if not found["claimed"]:
         assert claim is not None
-        return await idempotency.replay(session, principal.id, claim["key"], claim["request_hash"])
-    farm = farms.tradable(dict(found._mapping) if found.owner_id is not None else None)
+        return await idempotency.replay(tx.conn, principal.id, claim["key"], claim["request_hash"])
+    farm = farms.tradable(dict(found) if found["owner_id"] is not None else None)
     _check_offer(farm, principal, body)
     trade = _new_trade(farm, principal, body, now)
     response = dumps(item(trade, principal.is_admin))
@@ -134,12 +133,10 @@ async def open_trade(
             "user_id": principal.id,
             "key": claim["key"],
         }
-        await connection.exec_driver_sql(
-            INSERT_AND_REMEMBER.text, INSERT_AND_REMEMBER.args({**trade, **remember})
-        )
+        await tx.conn.execute(INSERT_AND_REMEMBER.text, *INSERT_AND_REMEMBER.args({**trade, **remember}))
     else:
-        await connection.exec_driver_sql(INSERT.text, INSERT.args(trade))
-    await publish(session, TransactionCreated, trade, trade["created_at"])
+        await tx.conn.execute(INSERT.text, *INSERT.args(trade))
+    await publish(tx, TransactionCreated, trade, trade["created_at"])
     return Opened(trade, response)
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from pamtalk.db.raw import reading
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, PlainWrite
 from pamtalk.errors import problem_responses
 from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
 from pamtalk.json_body import json_response
@@ -36,7 +36,7 @@ IdempotencyKey = IdempotencyKeyHeader
 async def create_trade(
     body: TradeIn,
     principal: CurrentUser,
-    session: DbSession,
+    tx: PlainWrite,
     state: State,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -46,7 +46,7 @@ async def create_trade(
     if idempotency_key is not None:
         digest = idempotency.request_hash(body)
         claim = idempotency.claim_values(principal.id, idempotency_key, digest, now, state.idempotency_ttl)
-    opened = await trades.open_trade(session, principal, body, now, claim)
+    opened = await trades.open_trade(tx, principal, body, now, claim)
     if isinstance(opened, idempotency.Replay):
         headers = {**REPLAYED, "Location": f"{router.prefix}/{opened.body['id']}"}
         return JSONResponse(opened.body, status_code=opened.status_code, headers=headers)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.deps import AdminUser, CurrentUser, DbSession
+from pamtalk.deps import AdminUser, CurrentUser, PlainWrite
 from pamtalk.errors import problem_responses
 from pamtalk.json_body import json_response
 from services.transaction import lifecycle
@@ -34,8 +34,8 @@ MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     summary="Confirm a pending trade (the farm's owner)",
     responses=MOVE_PROBLEMS,
 )
-async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> Response:
-    trade = await lifecycle.apply(session, lifecycle.CONFIRM, trade_id, principal, state.clock())
+async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, state: State) -> Response:
+    trade = await lifecycle.apply(tx, lifecycle.CONFIRM, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
 
@@ -45,8 +45,8 @@ async def confirm(trade_id: uuid.UUID, principal: CurrentUser, session: DbSessio
     summary="Settle a confirmed trade: payment and delivery are done (the buyer)",
     responses=MOVE_PROBLEMS,
 )
-async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession, state: State) -> Response:
-    trade = await lifecycle.apply(session, lifecycle.SETTLE, trade_id, principal, state.clock())
+async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, state: State) -> Response:
+    trade = await lifecycle.apply(tx, lifecycle.SETTLE, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
 
@@ -57,10 +57,10 @@ async def settle(trade_id: uuid.UUID, principal: CurrentUser, session: DbSession
     responses=MOVE_PROBLEMS,
 )
 async def cancel(
-    trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, session: DbSession, state: State
+    trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, tx: PlainWrite, state: State
 ) -> Response:
     trade = await lifecycle.apply(
-        session,
+        tx,
         lifecycle.CANCEL,
         trade_id,
         principal,
@@ -77,16 +77,14 @@ async def cancel(
     summary="Decide on a trade under review: clear it or cancel it (admins)",
     responses=MOVE_PROBLEMS,
 )
-async def review(
-    trade_id: uuid.UUID, body: ReviewIn, admin: Admin, session: DbSession, state: State
-) -> Response:
+async def review(trade_id: uuid.UUID, body: ReviewIn, admin: Admin, tx: PlainWrite, state: State) -> Response:
     now = state.clock()
     if body.decision == "clear":
-        trade = await lifecycle.apply(session, lifecycle.CLEAR, trade_id, admin, now)
+        trade = await lifecycle.apply(tx, lifecycle.CLEAR, trade_id, admin, now)
     else:
         reason = body.note or "cancelled after review"
         trade = await lifecycle.apply(
-            session,
+            tx,
             lifecycle.REVIEW_CANCEL,
             trade_id,
             admin,
