@@ -1,10 +1,19 @@
 """How fast can the load generator itself go here? ``python -m loadtests.calibrate``.
 
-Runs the find-max steps of the real virtual users (same mix, pacing and bookkeeping)
-against a stub: an nginx that answers every request at once with a small JSON body (201 for
-POST, 202 for an ESG submission). The highest step that held is the tool's own ceiling on
-this machine; a platform figure close to it says more about the tool than the platform.
-Needs nginx (as ``make up`` does); the stub listens on ``--port`` and is stopped afterwards.
+Runs the real virtual users (same mix, pacing and bookkeeping) against a stub: an nginx that
+answers every request at once with a small JSON body (201 for POST, 202 for an ESG
+submission, 200 for a trade confirmation). Needs nginx (as ``make up`` does); the stub
+listens on ``--port`` and is stopped afterwards. Two modes:
+
+- find-max (default): ``--users 300 --start-rps 1000 --step-factor 2 --max-rps 32000
+  --step-seconds 6``. The highest step that held is the tool's own ceiling on this machine;
+  a platform figure close to it says more about the tool than the platform. Each step
+  prints its send lag and the generator's CPU per request.
+- a named scenario: ``--scenario spike [--duration 60] [--users --rps --ramp]`` runs that
+  scenario's users, ramp and rate exactly as ``performance_test.py`` would (same pacing,
+  connections kept as behind nginx) and reports, at full load and for the whole run:
+  p50/p95/p99, offered vs answered req/s, send lag and the generator's CPU per request (its
+  own process time). What the tool alone costs at that scenario, before any platform runs.
 """
 
 from __future__ import annotations
@@ -17,6 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from loadtests import summary
+from loadtests.scenarios import SCENARIOS, Scenario, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = '{"id":"00000000-0000-7000-8000-000000000000","items":[]}'
@@ -31,6 +44,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     location ~ /esg$ {{ if ($request_method = POST) {{ return 202 '{body}'; }} return 200 '{body}'; }}
+    location ~ /confirm$ {{ return 200 '{body}'; }}
     location / {{ if ($request_method = POST) {{ return 201 '{body}'; }} return 200 '{body}'; }}
   }}
 }}
@@ -58,29 +72,82 @@ def pool(users: int) -> dict:
     return {"password": "stub", "accounts": accounts, "farms": farms}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _config(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """The run configuration for ``loadtests.runner``: a named scenario, or find-max steps."""
+    config: dict[str, Any] = {
+        "host": f"http://127.0.0.1:{args.port}",
+        "slo": "strict", "pool": str(folder / "pool.json"), "raw": str(folder / "raw.json"),
+        "disabled": {}, "farmer_share": 0.3, "login": "pool", "drain": 3, "max_in_flight": 20000,
+        "idle_close": 60,  # as behind nginx (performance_test.idle_close)
+    }  # fmt: skip
+    if args.scenario:
+        sc = resolve(args.scenario, args.users, args.rps, args.duration, args.ramp)
+        config["scenario"] = sc.as_config()
+        config.update(find_max=None, slo="plan")
+        return config
+    users = args.users or 300
+    config["scenario"] = {"name": "calibration", "users": users, "rps": args.start_rps, "duration": 1,
+                          "shape": "linear", "ramp": 3}  # fmt: skip
+    config["find_max"] = {"start": args.start_rps, "factor": args.step_factor, "limit": args.max_rps,
+                          "step_seconds": args.step_seconds, "settle_seconds": 2}  # fmt: skip
+    return config
+
+
+def scenario_figures(raw: dict[str, Any], settle: float = 2.0) -> dict[str, dict[str, Any]]:
+    """Figures of a scenario run: at full load (after the ramp and ``settle`` seconds) and whole."""
+    sc = Scenario(**raw["config"]["scenario"])
+    start = min(sc.ramp_seconds + settle, max(raw["duration"] - 1, 0))
+    return {
+        "full load": summary.stretch(raw["seconds"], start, raw["duration"]),
+        "whole run": summary.summarize(raw)["overall"],
+    }
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} ms"
+
+
+def scenario_report(raw: dict[str, Any]) -> list[str]:
+    sc = raw["config"]["scenario"]
+    head = f"{sc['name']} against the stub: {sc['users']} users, {sc['rps']:g} req/s, {raw['duration']:.0f} s"
+    lines = [head]
+    for label, f in scenario_figures(raw).items():
+        cpu = f["generator_cpu_ms"]
+        core = None if cpu is None else round(cpu * f["achieved_rps"] / 10, 1)
+        lines.append(
+            f"  {label} ({f['seconds']:g} s): offered {f['offered_rps']:g} req/s, answered "
+            f"{f['achieved_rps']:g} req/s; p50 {_ms(f['p50_ms'])}, p95 {_ms(f['p95_ms'])}, "
+            f"p99 {_ms(f['p99_ms'])}; errors {f['errors']}; send lag p99 {_ms(f['send_lag_p99_ms'])}; "
+            f"generator CPU {'-' if cpu is None else f'{cpu:g} ms/request ({core:g} % of a core)'}"
+        )
+    tool_errors = raw["tool_errors"] or "none"
+    lines.append(f"  not sent (in-flight limit): {raw['not_sent']}; tool errors: {tool_errors}")
+    return lines
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--port", type=int, default=13999)
-    p.add_argument("--users", type=int, default=300)
+    p.add_argument("--scenario", choices=sorted(SCENARIOS), help="run this scenario instead of find-max")
+    p.add_argument("--users", type=int, help="virtual users (find-max default 300; scenario: its own)")
+    p.add_argument("--rps", type=float, help="scenario: offered requests a second at full load")
+    p.add_argument("--duration", type=float, help="scenario: seconds of load, ramp included")
+    p.add_argument("--ramp", type=float, help="scenario: seconds to full load")
     p.add_argument("--start-rps", type=float, default=1000)
     p.add_argument("--step-factor", type=float, default=2.0)
     p.add_argument("--max-rps", type=float, default=32000)
     p.add_argument("--step-seconds", type=float, default=6)
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     folder = Path(tempfile.mkdtemp(prefix="pamtalk-calibrate-"))
+    config = _config(args, folder)
+    users = config["scenario"]["users"]
     (folder / "nginx.conf").write_text(NGINX.format(dir=folder, port=args.port, body=BODY))
-    (folder / "pool.json").write_text(json.dumps(pool(args.users)))
-    steps = {"start": args.start_rps, "factor": args.step_factor, "limit": args.max_rps}
-    config = {
-        "host": f"http://127.0.0.1:{args.port}",
-        "scenario": {"name": "calibration", "users": args.users, "rps": args.start_rps, "duration": 1,
-                     "shape": "linear", "ramp": 3},
-        "find_max": {**steps, "step_seconds": args.step_seconds, "settle_seconds": 2},
-        "slo": "strict", "pool": str(folder / "pool.json"), "raw": str(folder / "raw.json"),
-        "disabled": {}, "farmer_share": 0.3, "login": "pool", "drain": 3, "max_in_flight": 20000,
-        "idle_close": 60,
-    }  # fmt: skip
+    (folder / "pool.json").write_text(json.dumps(pool(min(users, 1000) if args.scenario else users)))
     (folder / "config.json").write_text(json.dumps(config))
     subprocess.run([binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True)
     try:
@@ -92,9 +159,12 @@ def main(argv: list[str] | None = None) -> int:
             [binary, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-s", "stop"], check=False
         )
     raw = json.loads((folder / "raw.json").read_text())
-    held = [s["rps"] for s in raw["find_max"] if s["verdict"] == "PASS"]
-    print(f"load generator ceiling here: {max(held) if held else 'below the first step'} req/s held "
-          f"(strict SLO against a stub; {args.users} users)")  # fmt: skip
+    if args.scenario:
+        print("\n".join(scenario_report(raw)))
+    else:
+        held = [s["rps"] for s in raw["find_max"] if s["verdict"] == "PASS"]
+        print(f"load generator ceiling here: {max(held) if held else 'below the first step'} req/s held "
+              f"(strict SLO against a stub; {users} users)")  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 

@@ -1,9 +1,11 @@
 """PAM-TALK's virtual users, for Locust (imported only by ``loadtests/runner.py``'s process).
 
 Each virtual user is a farmer or a buyer holding one account's token (the pool prepared by
-``seed.py``; ``login=user`` makes each log in when it starts). Arrivals are open-loop: a
-user's requests follow its own Poisson schedule of ``rate`` requests a second and each runs
-in a greenlet of its own, so a slow answer never delays the next send. The offered rate is
+``seed.py``; ``login=user`` makes each log in when it starts). Arrivals are open-loop: every
+active user makes ``rate`` requests a second on a Poisson schedule, drawn by one pacer for all
+of them (``pacing.pace``: the summed stream, each arrival given to a user picked at random,
+which is the same traffic as a schedule per user), and each arrival runs in a greenlet of its
+own (``pacing.Workers``), so a slow answer never delays the next send. The offered rate is
 the target rate however slow the platform gets; a send late on its schedule is recorded as
 lag (the generator was busy), and beyond ``max_in_flight`` open requests an arrival is
 counted as not sent. What each arrival does is drawn from the role's weights (``mix.py``).
@@ -21,10 +23,9 @@ from typing import Any
 
 import gevent
 from gevent.lock import Semaphore
-from gevent.pool import Group
 from locust import FastHttpUser, LoadTestShape, task
 
-from loadtests import data, mix
+from loadtests import data, mix, pacing
 from loadtests.collector import Collector
 
 IDLE_CLOSE = 4.0  # seconds: drop kept-alive connections before the server would (uvicorn: 5 s)
@@ -34,12 +35,12 @@ RUN = SimpleNamespace(
     users_fixed=None,  # find-max: constant user count
     rate=0.0,  # requests a second of one virtual user (the find-max controller changes it)
     stopped=False,
-    nap=3600.0,  # longest sleep between schedule checks (short in find-max: rates change)
     max_in_flight=20000,
     idle_close=IDLE_CLOSE,  # seconds a kept-alive connection may idle before it is dropped
     login_each=False,
     collector=Collector(),
-    group=Group(),
+    workers=pacing.Workers(),  # the greenlets running arrivals; len(): open arrivals
+    active=[],  # running virtual users (the pacer's choice)
     tables={},  # role -> (keys, cumulative weights)
     accounts={},  # role -> [account]
     farms=[],  # every seeded farm: {"id", "owner", "crops"}
@@ -52,6 +53,25 @@ RUN = SimpleNamespace(
 )
 _turn = {mix.FARMER: itertools.count(), mix.BUYER: itertools.count()}
 _locks: dict[str, Semaphore] = defaultdict(Semaphore)
+_rng = random.Random()
+
+
+def pace() -> None:
+    """The arrivals of every active user, until the run stops (runs in a greenlet)."""
+    pacing.pace(lambda: RUN.rate * len(RUN.active), _send, lambda: RUN.stopped, _rng)
+
+
+def _send(due: float) -> None:
+    users = RUN.active
+    if not users:
+        return
+    if len(RUN.workers) >= RUN.max_in_flight:
+        RUN.collector.offer(time.monotonic() - due)
+        RUN.collector.dropped()
+        return
+    user = users[int(_rng.random() * len(users))]
+    key = user.keys[bisect.bisect(user.cum, _rng.random() * user.cum[-1])]
+    RUN.workers.submit(user.act, key, due)
 
 
 def configure(config: dict[str, Any], pool: dict[str, Any], scenario: Any) -> None:
@@ -132,38 +152,30 @@ class PamUser(FastHttpUser):
             login(self.account, self.client)
         if self.role == mix.FARMER and self.account["farm_list"]:
             RUN.active_farmers.append(self.account)
-        self._rate = RUN.rate
         self._open, self._last_io = 0, time.monotonic()
-        self._due: float | None = time.monotonic() + self.rng.expovariate(self._rate) if self._rate else None
+        self._slot = len(RUN.active)
+        RUN.active.append(self)  # the pacer now sends this user's arrivals
 
     def on_stop(self) -> None:
         if self.account in RUN.active_farmers:
             RUN.active_farmers.remove(self.account)
+        slot = getattr(self, "_slot", None)
+        if slot is not None:
+            last = RUN.active.pop()
+            if last is not self:
+                RUN.active[slot], last._slot = last, slot
+            self._slot = None
 
     def wait_time(self) -> float:
-        rate, now = RUN.rate, time.monotonic()
-        if rate <= 0:
-            self._due = None
-            return min(1.0, RUN.nap)
-        if self._due is None or (rate != self._rate and self._due > now):
-            self._due = now + self.rng.expovariate(rate)  # memoryless: a new rate, a new draw
-        self._rate = rate
-        return min(max(self._due - now, 0.0), RUN.nap)
+        return 3600.0  # the pacer sends the arrivals: the user's own greenlet only waits
 
     @task
-    def arrive(self) -> None:
-        now = time.monotonic()
-        if RUN.stopped or self._due is None or now < self._due:
-            return
-        lag, self._due = now - self._due, self._due + self.rng.expovariate(self._rate)
-        RUN.collector.offer(lag)
-        if len(RUN.group) >= RUN.max_in_flight:
-            RUN.collector.dropped()
-            return
-        key = self.keys[bisect.bisect(self.cum, self.rng.random() * self.cum[-1])]
-        RUN.group.spawn(self._act, key)
+    def idle(self) -> None:
+        pass
 
-    def _act(self, key: str) -> None:
+    def act(self, key: str, due: float) -> None:
+        """One arrival (in a worker greenlet): ``due`` is when the schedule wanted it sent."""
+        RUN.collector.offer(time.monotonic() - due)
         me = gevent.getcurrent()
         me.sent, me.answered = 0, 0  # type: ignore[attr-defined]
         try:

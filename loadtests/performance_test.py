@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     report.write_json(pool, pool_path)
     config = {
         "host": host,
-        "scenario": {k: getattr(sc, k) for k in ("name", "users", "rps", "duration", "shape", "ramp")},
+        "scenario": sc.as_config(),
         "find_max": None if fm is None else fm.__dict__,
         "slo": slo,
         "pool": str(pool_path),

@@ -24,7 +24,7 @@ import gevent
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
-from loadtests import locustfile, summary, verdict
+from loadtests import locustfile, sockets, summary, verdict
 from loadtests.locustfile import RUN
 from loadtests.scenarios import FindMax, Scenario
 
@@ -44,7 +44,7 @@ def _progress(runner: Any, end: float) -> None:
             f"[{t:6.0f}s/{end:.0f}s] users {runner.user_count:>6}  offered {fig['offered_rps']:8.1f}/s  "
             f"answered {fig['achieved_rps']:8.1f}/s  p50 {_ms(fig['p50_ms'])} p95 {_ms(fig['p95_ms'])} "
             f"p99 {_ms(fig['p99_ms'])}  errors {errors} ({100 * errors / count:.2f} %)  "
-            f"in flight {len(RUN.group)}",
+            f"in flight {len(RUN.workers)}",
             flush=True,
         )
 
@@ -55,7 +55,7 @@ def _ms(value: float | None) -> str:
 
 def _sample_users(runner: Any) -> None:
     while True:
-        RUN.collector.users(runner.user_count, len(RUN.group))
+        RUN.collector.users(runner.user_count, len(RUN.workers))
         gevent.sleep(1.0)
 
 
@@ -99,7 +99,8 @@ def _find_max(cfg: dict[str, Any], users: int) -> list[dict[str, Any]]:
         print(
             f"  step {len(steps)}: target {rate:.0f}/s, offered {fig['offered_rps']:.0f}/s -> "
             f"answered {fig['achieved_rps']:.0f}/s, "
-            f"p95 {_ms(fig['p95_ms'])} p99 {_ms(fig['p99_ms'])}, errors {fig['errors']}: "
+            f"p95 {_ms(fig['p95_ms'])} p99 {_ms(fig['p99_ms'])}, errors {fig['errors']}, "
+            f"send lag p99 {lag_p99:g} ms, generator CPU {fig['generator_cpu_ms']} ms/request: "
             f"{result['verdict']} {'; '.join(result['failed'])}",
             flush=True,
         )
@@ -121,11 +122,12 @@ def main(argv: list[str]) -> int:
     pool = json.loads(Path(cfg["pool"]).read_text())
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("locust").setLevel(logging.ERROR)
+    sockets.install(cfg["host"])
     scenario = Scenario(**cfg["scenario"])
     locustfile.configure(cfg, pool, scenario)
     find_max = cfg.get("find_max")
     if find_max:
-        RUN.users_fixed, RUN.nap = scenario.users, 1.0
+        RUN.users_fixed = scenario.users
         RUN.rate = FindMax(**find_max).rates()[0] / scenario.users
     env = Environment(
         user_classes=[locustfile.FarmerUser, locustfile.BuyerUser],
@@ -143,6 +145,7 @@ def main(argv: list[str]) -> int:
         gevent.spawn(_progress, runner, length),
         gevent.spawn(_sample_users, runner),
         gevent.spawn(_keep_tokens, cfg["host"], env),
+        gevent.spawn(locustfile.pace),
     ]
     steps: list[dict[str, Any]] = []
     if find_max:
@@ -151,9 +154,9 @@ def main(argv: list[str]) -> int:
         gevent.sleep(scenario.duration)
     duration = time.time() - started
     RUN.stopped = True
-    RUN.group.join(timeout=cfg.get("drain", 10))
-    RUN.collector.unfinished(len(RUN.group))
-    RUN.group.kill(block=False)
+    RUN.workers.join(timeout=cfg.get("drain", 10))
+    RUN.collector.unfinished(len(RUN.workers))
+    RUN.workers.kill()
     runner.quit()
     gevent.killall(helpers, block=False)
     record = {

@@ -53,6 +53,10 @@ class Scenario:
         """Requests a second offered ``t`` seconds into the run."""
         return self.users_at(t) * self.per_user_rps
 
+    def as_config(self) -> dict[str, object]:
+        """The fields a run configuration carries (``Scenario(**...)`` reads them back)."""
+        return {k: getattr(self, k) for k in ("name", "users", "rps", "duration", "shape", "ramp")}
+
     def override(
         self,
         users: int | None = None,

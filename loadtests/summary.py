@@ -27,6 +27,7 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
     offered = sum(s.get("offered", 0) for s in seconds)
     answered = sum(s.get("answered", 0) for s in seconds)
     lag = latency.merge(latency.from_json(s.get("lag", {})) for s in seconds)
+    cpu = [s["cpu_ms"] for s in seconds if "cpu_ms" in s]
     out = latency.summary(hist)
     length = max(length, 1e-9)
     out.update(
@@ -40,6 +41,8 @@ def overall(seconds: list[Mapping[str, Any]], length: float) -> dict[str, Any]:
             "achieved_rps": round(count / length, 2),
             "seconds": round(length, 1),
             "send_lag_p99_ms": latency.percentile(lag, 0.99),  # how late the generator sent
+            # the load generator's CPU time per request (its own process; None: not recorded)
+            "generator_cpu_ms": round(sum(cpu) / count, 3) if cpu and count else None,
         }
     )
     return out
