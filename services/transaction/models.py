@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Float, Index, Integer, Numeric, String, func
+from sqlalchemy import CheckConstraint, DateTime, Float, Index, Integer, Numeric, String, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -21,6 +21,7 @@ from pamtalk.db.outbox import outbox_table
 
 SCHEMA = "transaction_svc"
 STATUSES = ("pending", "confirmed", "settled", "cancelled", "under_review")
+PENDING = text("status = 'pending'")
 
 
 class Base(DeclarativeBase):
@@ -38,6 +39,12 @@ class Trade(Base):
         Index("ix_transactions_buyer_id_created_at", "buyer_id", "created_at", "id"),
         Index("ix_transactions_producer_id_created_at", "producer_id", "created_at", "id"),
         Index("ix_transactions_farm_id_created_at", "farm_id", "created_at", "id"),
+        # A party's pending trades (a farmer's to-do list): the few trades waiting, newest
+        # first, without walking past the settled ones (listing.py writes the status in).
+        Index("ix_transactions_buyer_id_pending", "buyer_id", "created_at", "id", postgresql_where=PENDING),
+        Index(
+            "ix_transactions_producer_id_pending", "producer_id", "created_at", "id", postgresql_where=PENDING
+        ),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
         CheckConstraint(f"status IN {STATUSES!r}", name="status_known"),

@@ -1,8 +1,10 @@
 """Trades written straight from rows (``services/transaction/rows.py``) are the bytes
-pydantic's ``TradeOut`` would write, and the list's SQL numbers its parameters right."""
+pydantic's ``TradeOut`` would write, and the list's SQL numbers its parameters right (and
+writes in only a known status)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from asyncpg.pgproto.pgproto import UUID as DriverUUID
 
 from pamtalk.json_body import dumps
 from services.transaction.listing import FILTERS, _query
+from services.transaction.models import STATUSES
 from services.transaction.rows import COLUMNS, FIELDS, item, trade_row
 from services.transaction.schemas import TradeOut, TradePage
 
@@ -80,12 +83,18 @@ def test_a_page_is_the_bytes_of_trade_page() -> None:
 
 
 def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
-    for scope in ("mine", "farm", "farm_mine", "all"):
+    for scope, status in itertools.product(("mine", "farm", "farm_mine", "all"), (None, *STATUSES)):
         for mask in range(1 << len(FILTERS)):
             given = tuple(name for i, name in enumerate(FILTERS) if mask >> i & 1)
-            query = _query(scope, given)
+            query = _query(scope, given, status)
+            assert (f"status = '{status}'" in query.text) == (status is not None)
             assert len(set(query.names)) == len(query.names)
             for number in range(1, len(query.names) + 1):
                 assert f"${number}" in query.text
             assert f"${len(query.names) + 1}" not in query.text
             assert not re.search(r"(?<![:\w]):\w", query.text)  # every :name numbered (casts are ::)
+
+
+def test_only_known_statuses_are_written_into_a_statement() -> None:
+    with pytest.raises(ValueError):
+        _query("all", (), "pending' OR true --")
