@@ -78,7 +78,7 @@ async def bench(runtime: Runtime, n: int, rounds: int) -> None:
         ]
         return [Envelope.wrap(event, "prediction").model_copy(update={"occurred_at": at}) for event in events]
 
-    newer = [batch(i, now + timedelta(seconds=i + 1)) for i in range(rounds)]
+    newer = [batch(i, now + timedelta(hours=1, seconds=i)) for i in range(rounds)]
     steps = {  # each: one batch of n events a round, in this order
         "esg.scored (grade moved, farm.updated)": newer,
         "redelivery (inbox: ignored)": [newer[-1]] * rounds,

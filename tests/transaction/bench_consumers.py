@@ -91,7 +91,7 @@ async def bench(runtime: Runtime, n: int, rounds: int) -> None:
             for farm in ids
         ]
 
-    newer = [snapshots(farms[-1], FarmUpdated, now + timedelta(seconds=i + 1)) for i in range(rounds)]
+    newer = [snapshots(farms[-1], FarmUpdated, now + timedelta(hours=1, seconds=i)) for i in range(rounds)]
     steps = {  # each: one batch of n events a round, in this order
         "farm.registered (new farm)": [snapshots(ids, FarmRegistered, now) for ids in farms],
         "farm.updated (newer: applied)": newer,
