@@ -8,11 +8,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.outbox import PlainTx, add_event
+from pamtalk.db.outbox import PlainTx
 from pamtalk.db.raw import sql
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
@@ -36,65 +36,58 @@ log = logging.getLogger("pamtalk.farm.esg")
 
 
 SUBMISSIONS: Table = EsgSubmission.__table__  # type: ignore[assignment]
-F, S = FARMS.c, SUBMISSIONS.c
-SUBMISSION_COLUMNS = ("id", "farm_id", "submitted_by", "submitted_at", "data", "assessment")
 
-
-def _submission_statement() -> Select[Any]:
-    """One statement for a submission: lock the farm, store the submission if the caller
-    owns the farm and it is not suspended, and return the farm (owner, status, and what
-    ``farm.esg_submitted`` carries) so the caller's refusal can be told apart."""
-    farm = (
-        select(F.owner_id, F.status, F.size_ha, F.certifications)
-        .where(F.id == bindparam("farm_id", type_=F.id.type))
-        .with_for_update()
-        .cte("farm")
-    )
-    values = select(*(bindparam(name, type_=S[name].type) for name in SUBMISSION_COLUMNS)).where(
-        farm.c.owner_id == bindparam("submitted_by", type_=S.submitted_by.type),
-        farm.c.status != "suspended",
-    )
-    stored = insert(SUBMISSIONS).from_select(SUBMISSION_COLUMNS, values).cte("stored")
-    return select(*farm.c).add_cte(stored)
-
-
-SUBMISSION = _submission_statement()  # built once (SQLAlchemy caches its compiled form)
+# One statement for a submission: lock the farm, store the submission (its assessment JSON
+# null until scored) if the caller owns the farm and it is not suspended, and return the
+# farm (owner, status, and what ``farm.esg_submitted`` carries) so a refusal can be told apart.
+_SUBMIT = sql(
+    f"""
+WITH farm AS (
+    SELECT owner_id, status, size_ha, certifications FROM {FARMS.fullname} WHERE id = :farm_id FOR UPDATE
+), stored AS (
+    INSERT INTO {SUBMISSIONS.fullname} (id, farm_id, submitted_by, submitted_at, data, assessment)
+    SELECT :id, :farm_id, :submitted_by, :submitted_at, CAST(:data AS jsonb), 'null'::jsonb
+    FROM farm WHERE owner_id = :submitted_by AND status <> 'suspended'
+)
+SELECT owner_id, status, size_ha, certifications FROM farm
+"""
+)
 
 
 async def submit(
-    session: AsyncSession, principal: Principal, farm_id: uuid.UUID, body: EsgSubmissionIn
+    tx: PlainTx, principal: Principal, farm_id: uuid.UUID, body: EsgSubmissionIn
 ) -> dict[str, Any]:
-    """Store the owner's ESG data (the farm locked) and queue ``farm.esg_submitted``;
-    returns the submission with the fields, in the order, of EsgSubmissionOut. A refusal
-    (404, 403, 409) is raised after the statement, which then stored nothing."""
+    """Store the owner's ESG data (the farm locked) and queue ``farm.esg_submitted``, in
+    the endpoint's plain transaction; returns the submission with the fields, in the order,
+    of EsgSubmissionOut. A refusal (404, 403, 409) is raised after the statement, which then
+    stored nothing."""
     data = EsgData.model_validate(body.model_dump())
     submission: dict[str, Any] = {
         "id": uuid7(),
         "farm_id": farm_id,
         "submitted_by": principal.id,
         "submitted_at": datetime.now(UTC),
+        "status": "pending",
         "data": data.model_dump(mode="json"),
-        "assessment": None,  # stored as JSON null, as the ORM did
+        "assessment": None,
     }
-    connection = await session.connection()  # Core on the session's transaction
-    farm = (await connection.execute(SUBMISSION, submission)).first()
+    farm = await tx.conn.fetchrow(_SUBMIT.text, *_SUBMIT.args({**submission, "data": data.model_dump_json()}))
     if farm is None:
         raise not_found()
-    check_owner(principal, farm.owner_id, farm.status)
-    if farm.status == "suspended":
+    check_owner(principal, farm["owner_id"], farm["status"])
+    if farm["status"] == "suspended":
         raise Problem(409, "A suspended farm cannot submit ESG data.", type_="farm-suspended")
     event = FarmEsgSubmitted(
         submission_id=submission["id"],
         farm_id=farm_id,
-        owner_id=farm.owner_id,
-        size_ha=farm.size_ha,
-        certifications=list(farm.certifications),
+        owner_id=farm["owner_id"],
+        size_ha=farm["size_ha"],
+        certifications=list(farm["certifications"]),
         yearly_volume=0.0,  # trade volume comes with the transaction service
         esg=data,
     )
-    await add_event(session, outbox, event, "farm")
-    out = {**submission, "status": "pending"}
-    return {name: out[name] for name in EsgSubmissionOut.model_fields}
+    await tx.add_event(outbox, event, "farm")
+    return submission
 
 
 def submission_out(submission: EsgSubmission) -> EsgSubmissionOut:

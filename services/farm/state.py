@@ -1,5 +1,6 @@
-"""The farm service's singletons, and the session for writes that invalidates the list
-cache once the transaction has committed (still before the response is sent)."""
+"""The farm service's singletons, and the transactions of writes that invalidate the list
+cache once they have committed (still before the response is sent): the session of
+``WriteSession``, and ``ListedWrite``, the kit's ``PlainWrite`` for a change every list shows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import PlainTx, plain_transaction
 from pamtalk.deps import get_runtime
 from pamtalk.runtime import Runtime
 from services.farm.list_cache import ListCache, lists_changed
@@ -51,5 +53,13 @@ async def write_session(request: Request) -> AsyncIterator[AsyncSession]:
         await state_of(runtime).list_cache.invalidate()
 
 
+async def listed_write(request: Request) -> AsyncIterator[PlainTx]:
+    runtime = get_runtime(request)
+    async with plain_transaction(runtime.db) as tx:
+        yield tx
+    await state_of(runtime).list_cache.invalidate()
+
+
 State = Annotated[FarmState, Depends(farm_state)]
 WriteSession = Annotated[AsyncSession, Depends(write_session, scope="function")]
+ListedWrite = Annotated[PlainTx, Depends(listed_write, scope="function")]

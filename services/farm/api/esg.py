@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, DbSession, PlainWrite
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
 from services.farm import esg
 from services.farm.access import is_owner, visible_farm
 from services.farm.esg_schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
-from services.farm.state import State, WriteSession
+from services.farm.state import State
 
 router = APIRouter(prefix="/api/v1/farms", tags=["esg"])
 READERS = {"admin", "committee"}
@@ -28,9 +28,9 @@ READERS = {"admin", "committee"}
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def submit_esg(
-    farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, session: WriteSession
+    farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, tx: PlainWrite
 ) -> Response:
-    submission = await esg.submit(session, principal, farm_id, body)
+    submission = await esg.submit(tx, principal, farm_id, body)
     return Response(dumps(submission), 202, media_type="application/json")
 
 

@@ -18,7 +18,7 @@ from services.farm.access import may_see, not_found, owned_farm, visible_farm
 from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag, etag_of
 from services.farm.models import Farm
 from services.farm.schemas import FarmIn, FarmOut, FarmPatch
-from services.farm.state import State, WriteSession
+from services.farm.state import ListedWrite, State, WriteSession
 
 router = APIRouter(prefix="/api/v1/farms", tags=["farms"])
 
@@ -40,8 +40,8 @@ def _out(farm: Farm, response: Response) -> FarmOut:
     summary="Register a farm (farmers; you become its owner)",
     responses=problem_responses(401, 403, 422),
 )
-async def register_farm(body: FarmIn, farmer: Farmer, session: WriteSession) -> Response:
-    farm = await farms.register(session, farmer.id, body)
+async def register_farm(body: FarmIn, farmer: Farmer, tx: ListedWrite) -> Response:
+    farm = await farms.register(tx, farmer.id, body)
     headers = {"Location": f"/api/v1/farms/{farm['id']}", **private_headers(farm["version"])}
     return Response(dumps(farm), 201, headers, media_type="application/json")
 
