@@ -1,9 +1,11 @@
 """The ``blockchain_transactions`` consumer: settled trades and ESG assessments become ledger
 entries, and a settled trade mints the producer's reward.
 
-Exactly once: the inbox records each event id in the same transaction as its entries, and
-every entry has a unique reference (``trade:<id>``, ``trade:<id>:reward``, ``esg:<id>``), so
-a trade published twice under different event ids is still recorded once.
+Exactly once: the inbox records each event id in the same transaction as its entries (a
+plain transaction on a pooled connection, ``handle_once_plain``; the ledger's statements are
+plain SQL, see ``ledger_writer``), and every entry has a unique reference (``trade:<id>``,
+``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under different event ids
+is still recorded once.
 
 * ``transaction.settled`` -> a ``trade_settled`` entry, then a ``token_minted`` entry of
   ``(value // 1000) x (1 + producer ESG / 100)`` DC (DOMAIN.md; no ESG score counts as 0,
@@ -21,11 +23,11 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once
+from pamtalk.db.inbox import handle_once_plain
+from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
 from pamtalk.runtime import Runtime
@@ -38,6 +40,11 @@ from services.blockchain.tokens import MICRO_PER_DC, trade_reward_micro
 
 QUEUE = "blockchain_transactions"
 CONSUMER = "blockchain"
+ASSESSMENTS: str = EsgAssessmentRow.__table__.fullname  # type: ignore[attr-defined]
+_RECORD_ASSESSMENT = (
+    f"INSERT INTO {ASSESSMENTS} (assessment_id, farm_id, owner_id, grade, token_estimate_dc, ledger_index) "
+    "VALUES ($1, $2, $3, $4, $5, $6)"
+)
 
 
 def decimal_text(value: float | Decimal | None) -> str | None:
@@ -48,11 +55,11 @@ def decimal_text(value: float | Decimal | None) -> str | None:
     return format(number, "f")
 
 
-async def reward_wallet(session: AsyncSession, producer_wallet: str | None, producer_id: uuid.UUID) -> str:
+async def reward_wallet(conn: asyncpg.Connection, producer_wallet: str | None, producer_id: uuid.UUID) -> str:
     address = wallets.normalise(producer_wallet) if producer_wallet else None
     if address is None or not address.startswith("0x"):
         return wallets.custodial(producer_id)
-    existing = await wallets.find(session, address)
+    existing = await wallets.find(conn, address)
     if existing is None or existing.owner_id == producer_id:
         return address
     return wallets.custodial(producer_id)
@@ -60,7 +67,7 @@ async def reward_wallet(session: AsyncSession, producer_wallet: str | None, prod
 
 async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
     reference = f"trade:{event.transaction_id}"
-    if await reference_index(writer.session, reference) is not None:
+    if await reference_index(writer.tx.conn, reference) is not None:
         return  # recorded before, under another event id
     esg = min(Decimal(100), max(Decimal(0), Decimal(repr(event.producer_esg_score or 0.0))))
     reward = trade_reward_micro(max(event.total_value, Decimal(0)), esg)
@@ -81,7 +88,7 @@ async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
     entry = await writer.append(EntryKind.TRADE_SETTLED, reference, payload)
     if reward <= 0:
         return
-    wallet = await reward_wallet(writer.session, event.producer_wallet, event.producer_id)
+    wallet = await reward_wallet(writer.tx.conn, event.producer_wallet, event.producer_id)
     await token_ops.mint(
         writer,
         wallet,
@@ -95,7 +102,7 @@ async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
 
 async def record_assessment(writer: LedgerWriter, event: EsgScored) -> None:
     reference = f"esg:{event.assessment_id}"
-    if await reference_index(writer.session, reference) is not None:
+    if await reference_index(writer.tx.conn, reference) is not None:
         return
     estimate = max(0, event.token_estimate)
     payload = {
@@ -112,33 +119,32 @@ async def record_assessment(writer: LedgerWriter, event: EsgScored) -> None:
         "valid_until": event.valid_until.isoformat(),
     }
     entry = await writer.append(EntryKind.ESG_ASSESSED, reference, payload)
-    await writer.session.execute(
-        insert(EsgAssessmentRow).values(
-            assessment_id=event.assessment_id,
-            farm_id=event.farm_id,
-            owner_id=event.owner_id,
-            grade=event.grade,
-            token_estimate_dc=estimate,
-            ledger_index=entry.index,
-        )
+    await writer.tx.conn.execute(
+        _RECORD_ASSESSMENT,
+        event.assessment_id,
+        event.farm_id,
+        event.owner_id,
+        event.grade,
+        estimate,
+        entry.index,
     )
 
 
 def build_consumer(runtime: Runtime) -> Handler:
     state: BlockchainState = runtime.extras["blockchain"]
 
-    async def on_settled(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+    async def on_settled(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, TransactionSettled)
-        writer = await LedgerWriter.open(session, state.signer, state.clock)
+        writer = await LedgerWriter.open(tx, state.signer, state.clock)
         await record_trade(writer, event)
         await writer.close()
 
-    async def on_scored(session: AsyncSession, event: Event, envelope: Envelope) -> None:
+    async def on_scored(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, EsgScored)
-        writer = await LedgerWriter.open(session, state.signer, state.clock)
+        writer = await LedgerWriter.open(tx, state.signer, state.clock)
         await record_assessment(writer, event)
         await writer.close()
 
-    return handle_once(
+    return handle_once_plain(
         runtime.db, inbox, CONSUMER, {"transaction.settled": on_settled, "esg.scored": on_scored}
     )

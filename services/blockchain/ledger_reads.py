@@ -9,13 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pamtalk.db.raw import driver
 from services.blockchain.ledger import merkle
 from services.blockchain.ledger.anchor import Anchor
 from services.blockchain.ledger.bundle import make_bundle
 from services.blockchain.ledger.entry import LedgerEntry
 from services.blockchain.ledger.tree import nodes_for_consistency, nodes_for_inclusion
 from services.blockchain.ledger.tree_head import TreeHead
-from services.blockchain.ledger_writer import latest_head_row, load_nodes
+from services.blockchain.ledger_writer import load_latest_head, load_nodes
 from services.blockchain.models import AnchorRow, LedgerEntryRow, TreeHeadRow
 
 
@@ -35,8 +36,7 @@ def anchor_from_row(row: AnchorRow) -> Anchor:
 
 
 async def latest_head(session: AsyncSession) -> TreeHead | None:
-    row = await latest_head_row(session)
-    return None if row is None else head_from_row(row)
+    return await load_latest_head(await driver(session))
 
 
 async def head_at(session: AsyncSession, tree_size: int) -> TreeHead | None:
@@ -53,12 +53,12 @@ async def entry_at(session: AsyncSession, index: int) -> tuple[LedgerEntry, byte
 
 
 async def inclusion_proof(session: AsyncSession, index: int, tree_size: int) -> list[bytes]:
-    nodes = await load_nodes(session, nodes_for_inclusion(index, tree_size))
+    nodes = await load_nodes(await driver(session), nodes_for_inclusion(index, tree_size))
     return merkle.inclusion_proof(index, tree_size, merkle.hasher_from_nodes(nodes.__getitem__))
 
 
 async def consistency_proof(session: AsyncSession, first: int, second: int) -> list[bytes]:
-    nodes = await load_nodes(session, nodes_for_consistency(first, second))
+    nodes = await load_nodes(await driver(session), nodes_for_consistency(first, second))
     return merkle.consistency_proof(first, second, merkle.hasher_from_nodes(nodes.__getitem__))
 
 

@@ -12,15 +12,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from pamtalk.db.outbox import add_event
 from pamtalk.events.catalogue import TokenBurned, TokenMinted, TokenTransferred
 from services.blockchain import wallets
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
 from services.blockchain.ledger_writer import PRODUCER, LedgerWriter
 from services.blockchain.models import TokenMovementRow, outbox
+
+MOVEMENTS: str = TokenMovementRow.__table__.fullname  # type: ignore[attr-defined]
+_HISTORY = (
+    f"INSERT INTO {MOVEMENTS} (wallet, kind, delta_micro, balance_after_micro, counterparty, "
+    "ledger_index, reason, reference) "
+    "SELECT wallet, kind, delta, after, counterparty, $6, $7, $8 "
+    "FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::text[]) "
+    "WITH ORDINALITY AS row (wallet, kind, delta, after, counterparty, n) ORDER BY n"
+)
 
 
 def _check_amount(amount_micro: int) -> None:
@@ -29,27 +34,15 @@ def _check_amount(amount_micro: int) -> None:
 
 
 async def _history(
-    session: AsyncSession,
+    writer: LedgerWriter,
     entry: LedgerEntry,
     rows: list[tuple[str, str, int, int, str | None]],
     reason: str,
 ) -> None:
     """One history row per wallet touched: (wallet, kind, delta, balance after, counterparty)."""
-    await session.execute(
-        insert(TokenMovementRow),
-        [
-            {
-                "wallet": wallet,
-                "ledger_index": entry.index,
-                "kind": kind,
-                "delta_micro": delta,
-                "balance_after_micro": after,
-                "counterparty": counterparty,
-                "reason": reason,
-                "reference": entry.reference,
-            }
-            for wallet, kind, delta, after, counterparty in rows
-        ],
+    wallet, kind, delta, after, counterparty = (list(column) for column in zip(*rows, strict=True))
+    await writer.tx.conn.execute(
+        _HISTORY, wallet, kind, delta, after, counterparty, entry.index, reason, entry.reference
     )
 
 
@@ -66,8 +59,8 @@ async def mint(
     _check_amount(amount_micro)
     payload = {**(details or {}), "wallet": wallet, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_MINTED, reference, payload)
-    balance = await wallets.credit(writer.session, wallet, owner_id, amount_micro)
-    await _history(writer.session, entry, [(wallet, "minted", amount_micro, balance, None)], reason)
+    balance = await wallets.credit(writer.tx.conn, wallet, owner_id, amount_micro)
+    await _history(writer, entry, [(wallet, "minted", amount_micro, balance, None)], reason)
     event = TokenMinted(
         wallet=wallet,
         owner_id=owner_id,
@@ -76,7 +69,7 @@ async def mint(
         reference=reference,
         ledger_index=entry.index,
     )
-    await add_event(writer.session, outbox, event, PRODUCER)
+    await writer.tx.add_event(outbox, event, PRODUCER)
     return entry
 
 
@@ -93,12 +86,12 @@ async def transfer(
     _check_amount(amount_micro)
     if source.address == target.address:
         raise ValueError("a transfer needs two different wallets")
-    source_after = await wallets.debit(writer.session, source.address, amount_micro)
+    source_after = await wallets.debit(writer.tx.conn, source.address, amount_micro)
     payload = {"from": source.address, "to": target.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_TRANSFERRED, reference, payload)
-    target_after = await wallets.credit(writer.session, target.address, target.owner_id, amount_micro)
+    target_after = await wallets.credit(writer.tx.conn, target.address, target.owner_id, amount_micro)
     await _history(
-        writer.session,
+        writer,
         entry,
         [
             (source.address, "sent", -amount_micro, source_after, target.address),
@@ -116,7 +109,7 @@ async def transfer(
         to_wallet=target.address,
         to_owner_id=target.owner_id,
     )
-    await add_event(writer.session, outbox, event, PRODUCER)
+    await writer.tx.add_event(outbox, event, PRODUCER)
     return entry
 
 
@@ -129,10 +122,10 @@ async def burn(
     reference: str,
 ) -> LedgerEntry:
     _check_amount(amount_micro)
-    after = await wallets.debit(writer.session, source.address, amount_micro)
+    after = await wallets.debit(writer.tx.conn, source.address, amount_micro)
     payload = {"wallet": source.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_BURNED, reference, payload)
-    await _history(writer.session, entry, [(source.address, "burned", -amount_micro, after, None)], reason)
+    await _history(writer, entry, [(source.address, "burned", -amount_micro, after, None)], reason)
     event = TokenBurned(
         wallet=source.address,
         owner_id=source.owner_id,
@@ -141,5 +134,5 @@ async def burn(
         reference=reference,
         ledger_index=entry.index,
     )
-    await add_event(writer.session, outbox, event, PRODUCER)
+    await writer.tx.add_event(outbox, event, PRODUCER)
     return entry

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from prometheus_client import Gauge
 from sqlalchemy import func, select
 
+from pamtalk.db.raw import driver
 from pamtalk.runtime import Runtime
 from services.blockchain import idempotency
-from services.blockchain.ledger_writer import latest_head_row
+from services.blockchain.ledger_writer import load_latest_head
 from services.blockchain.models import AnchorRow
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ PRUNE_SECONDS = 3600.0
 async def refresh_metrics(runtime: Runtime) -> None:
     state: BlockchainState = runtime.extras["blockchain"]
     async with runtime.db.transaction() as session:
-        head = await latest_head_row(session)
+        head = await load_latest_head(await driver(session))
         size = head.tree_size if head else 0
         anchored = 0
         if state.contract_address is not None:

@@ -1,6 +1,8 @@
 """What a wallet's owner can do with ESG-GOLD, and the committee's approval of ESG rewards.
 Each action runs inside one ``LedgerWriter`` transaction (the ledger lock is held), so the
-checks below see balances and today's redemptions exactly as the writes will.
+checks below see balances and today's redemptions exactly as the writes will: the endpoint's
+session, whose driver connection (``writer.tx.conn``) runs the ledger's and wallets' plain
+statements in the same transaction.
 
 * transfer: from a wallet the caller owns to any custodial wallet or any known wallet;
 * redeem: DC as a marketplace discount (``tokens.check_redemption``: whole DC, at most 20 %
@@ -14,6 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,10 +45,10 @@ def _insufficient(exc: wallets.InsufficientBalance) -> Problem:
     )
 
 
-async def owned_wallet(session: AsyncSession, owner_id: uuid.UUID, raw_address: str) -> wallets.WalletView:
+async def owned_wallet(conn: asyncpg.Connection, owner_id: uuid.UUID, raw_address: str) -> wallets.WalletView:
     """The wallet at ``raw_address`` if ``owner_id`` owns it: 404 if there is none, 403 if not theirs."""
     address = wallets.normalise(raw_address)
-    view = await wallets.find(session, address) if address else None
+    view = await wallets.find(conn, address) if address else None
     if view is None:
         raise Problem(404, "No such wallet.", type_="wallet-not-found")
     if view.owner_id != owner_id:
@@ -56,10 +59,10 @@ async def owned_wallet(session: AsyncSession, owner_id: uuid.UUID, raw_address: 
 async def transfer(
     writer: LedgerWriter, owner_id: uuid.UUID, raw_address: str, body: TransferIn
 ) -> TransferOut:
-    session = writer.session
-    source = await owned_wallet(session, owner_id, raw_address)
+    conn = writer.tx.conn
+    source = await owned_wallet(conn, owner_id, raw_address)
     to_address = wallets.normalise(body.to)
-    target = await wallets.find(session, to_address) if to_address else None
+    target = await wallets.find(conn, to_address) if to_address else None
     if target is None:
         raise Problem(404, "The receiving wallet is unknown.", type_="wallet-not-found")
     if target.address == source.address:
@@ -75,7 +78,7 @@ async def transfer(
         )
     except wallets.InsufficientBalance as exc:
         raise _insufficient(exc) from exc
-    after = await wallets.find(session, source.address)
+    after = await wallets.find(conn, source.address)
     return TransferOut(
         ledger_index=entry.index,
         reference=reference,
@@ -96,10 +99,15 @@ async def redeemed_on(session: AsyncSession, owner_id: uuid.UUID, day: object) -
 
 
 async def redeem(
-    writer: LedgerWriter, owner_id: uuid.UUID, raw_address: str, body: RedeemIn, now_ms: int
+    writer: LedgerWriter,
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    raw_address: str,
+    body: RedeemIn,
+    now_ms: int,
 ) -> RedemptionOut:
-    session = writer.session
-    source = await owned_wallet(session, owner_id, raw_address)
+    """``writer`` is open in ``session``'s transaction (``LedgerWriter.open_session``)."""
+    source = await owned_wallet(writer.tx.conn, owner_id, raw_address)
     day = kst_day(now_ms)
     today = await redeemed_on(session, owner_id, day)
     decision = check_redemption(body.amount_micro, body.purchase_krw, today, source.balance_micro)
@@ -117,7 +125,7 @@ async def redeem(
     burned = await token_ops.burn(
         writer, source, decision.burned_micro, reason="redemption", reference=f"{reference}:burn"
     )
-    treasury = await wallets.ensure(session, wallets.TREASURY, None)
+    treasury = await wallets.ensure(writer.tx.conn, wallets.TREASURY, None)
     credited = await token_ops.transfer(
         writer,
         source,
@@ -141,7 +149,7 @@ async def redeem(
             credit_index=credited.index,
         )
     )
-    after = await wallets.find(session, source.address)
+    after = await wallets.find(writer.tx.conn, source.address)
     return RedemptionOut(
         redemption_id=redemption_id,
         wallet=source.address,
@@ -157,9 +165,9 @@ async def redeem(
 
 
 async def approve_esg_reward(
-    writer: LedgerWriter, assessment_id: uuid.UUID, approver: uuid.UUID
+    writer: LedgerWriter, session: AsyncSession, assessment_id: uuid.UUID, approver: uuid.UUID
 ) -> EsgRewardOut:
-    session = writer.session
+    """``writer`` is open in ``session``'s transaction (``LedgerWriter.open_session``)."""
     row = await session.get(EsgAssessmentRow, assessment_id, with_for_update=True)
     if row is None:
         raise Problem(404, "No ESG assessment with this id was recorded.", type_="assessment-not-found")

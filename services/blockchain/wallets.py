@@ -20,9 +20,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from services.blockchain.models import Wallet
 
@@ -30,6 +28,23 @@ TREASURY = "treasury:pamtalk"
 _EXTERNAL = re.compile(r"0x[0-9a-f]{40}")
 _CUSTODIAL = re.compile(r"user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 ADDRESS_PATTERN = r"^(0[xX][0-9a-fA-F]{40}|user:[0-9a-fA-F-]{36}|treasury:pamtalk)$"
+
+WALLETS: str = Wallet.__table__.fullname  # type: ignore[attr-defined]
+_FIND = f"SELECT address, owner_id, balance_micro FROM {WALLETS} WHERE address = $1"
+_OWNED_BY = f"SELECT address, owner_id, balance_micro FROM {WALLETS} WHERE owner_id = $1 ORDER BY address"
+_ENSURE = (
+    f"INSERT INTO {WALLETS} (address, owner_id, balance_micro) VALUES ($1, $2, 0) "
+    "ON CONFLICT (address) DO NOTHING"
+)
+_CREDIT = (
+    f"INSERT INTO {WALLETS} AS wallet (address, owner_id, balance_micro) VALUES ($1, $2, $3) "
+    "ON CONFLICT (address) DO UPDATE SET balance_micro = wallet.balance_micro + excluded.balance_micro "
+    "RETURNING balance_micro"
+)
+_DEBIT = (
+    f"UPDATE {WALLETS} SET balance_micro = balance_micro - $2 "
+    "WHERE address = $1 AND balance_micro >= $2 RETURNING balance_micro"
+)
 
 
 class InsufficientBalance(Exception):
@@ -74,67 +89,45 @@ class WalletView:
         return kind_of(self.address)
 
 
-async def find(session: AsyncSession, address: str) -> WalletView | None:
+async def find(conn: asyncpg.Connection, address: str) -> WalletView | None:
     """A stored wallet, or the implicit empty custodial wallet of a user; else ``None``."""
-    query = select(Wallet.address, Wallet.owner_id, Wallet.balance_micro).where(Wallet.address == address)
-    row = (await session.execute(query)).first()
+    row = await conn.fetchrow(_FIND, address)
     if row is not None:
-        return WalletView(row.address, row.owner_id, row.balance_micro, True)
+        return WalletView(row[0], row[1], int(row[2]), True)
     owner = custodial_owner(address)
     if owner is not None or address == TREASURY:
         return WalletView(address, owner, 0, False)
     return None
 
 
-async def owned_by(session: AsyncSession, owner_id: uuid.UUID) -> list[WalletView]:
+async def owned_by(conn: asyncpg.Connection, owner_id: uuid.UUID) -> list[WalletView]:
     """The caller's wallets: the custodial one (always) and those they own."""
-    query = (
-        select(Wallet.address, Wallet.owner_id, Wallet.balance_micro)
-        .where(Wallet.owner_id == owner_id)
-        .order_by(Wallet.address)
-    )
-    rows = (await session.execute(query)).all()
-    views = [WalletView(r.address, r.owner_id, r.balance_micro, True) for r in rows]
+    rows = await conn.fetch(_OWNED_BY, owner_id)
+    views = [WalletView(address, owner, int(balance), True) for address, owner, balance in rows]
     if not any(v.address == custodial(owner_id) for v in views):
         views.insert(0, WalletView(custodial(owner_id), owner_id, 0, False))
     return views
 
 
-async def ensure(session: AsyncSession, address: str, owner_id: uuid.UUID | None) -> WalletView:
+async def ensure(conn: asyncpg.Connection, address: str, owner_id: uuid.UUID | None) -> WalletView:
     """The wallet, created (empty, owned by ``owner_id``) if it is new. An existing wallet
     keeps its owner; the caller decides what a different owner means."""
-    await session.execute(
-        insert(Wallet)
-        .values(address=address, owner_id=owner_id, balance_micro=0)
-        .on_conflict_do_nothing(index_elements=[Wallet.address])
-    )
-    view = await find(session, address)
+    await conn.execute(_ENSURE, address, owner_id)
+    view = await find(conn, address)
     assert view is not None and view.exists
     return view
 
 
-async def credit(session: AsyncSession, address: str, owner_id: uuid.UUID | None, amount: int) -> int:
-    """Add ``amount`` (creating the wallet if new); returns the new balance."""
-    await ensure(session, address, owner_id)
-    result = await session.execute(
-        update(Wallet)
-        .where(Wallet.address == address)
-        .values(balance_micro=Wallet.balance_micro + amount)
-        .returning(Wallet.balance_micro)
-    )
-    return int(result.scalar_one())
+async def credit(conn: asyncpg.Connection, address: str, owner_id: uuid.UUID | None, amount: int) -> int:
+    """Add ``amount`` (creating the wallet, owned by ``owner_id``, if new; an existing
+    wallet keeps its owner); returns the new balance."""
+    return int(await conn.fetchval(_CREDIT, address, owner_id, amount))
 
 
-async def debit(session: AsyncSession, address: str, amount: int) -> int:
+async def debit(conn: asyncpg.Connection, address: str, amount: int) -> int:
     """Take ``amount``; raises ``InsufficientBalance`` (changing nothing) if it is not there."""
-    result = await session.execute(
-        update(Wallet)
-        .where(Wallet.address == address, Wallet.balance_micro >= amount)
-        .values(balance_micro=Wallet.balance_micro - amount)
-        .returning(Wallet.balance_micro)
-    )
-    balance = result.scalar_one_or_none()
+    balance = await conn.fetchval(_DEBIT, address, amount)
     if balance is None:
-        view = await find(session, address)
+        view = await find(conn, address)
         raise InsufficientBalance(address, view.balance_micro if view else 0, amount)
     return int(balance)

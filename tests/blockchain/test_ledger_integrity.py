@@ -7,24 +7,50 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import plain_transaction
+from pamtalk.events.envelope import Envelope
 from services.blockchain.app import create_app
+from services.blockchain.consumer import build_consumer
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
 from services.blockchain.ledger.merkle import verify_consistency
 from services.blockchain.ledger.tree import MerkleTree
 from services.blockchain.ledger.tree_head import TreeHead, verify_tree_head
 from services.blockchain.ledger_writer import LedgerWriter
-from services.blockchain.models import LedgerEntryRow, TokenMovementRow, TreeHeadRow, Wallet
+from services.blockchain.models import EsgAssessmentRow, LedgerEntryRow, TokenMovementRow, TreeHeadRow, Wallet
+from services.blockchain.tokens import trade_reward_micro
 from tests.blockchain.conftest import Api
-from tests.blockchain.support import DC, LEDGER, WALLETS, User, settle, settled, state_of, user
+from tests.blockchain.support import (
+    DC,
+    LEDGER,
+    WALLETS,
+    User,
+    balance,
+    scored,
+    settle,
+    settled,
+    state_of,
+    user,
+)
 from tests.conftest import TokenFactory, service_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# What the outbox announced of ledger entries and mints, in the order it was written.
+ANNOUNCED = """
+SELECT envelope ->> 'type',
+       (CASE envelope ->> 'type' WHEN 'ledger.recorded' THEN envelope -> 'data' ->> 'index'
+        ELSE envelope -> 'data' ->> 'ledger_index' END)::bigint,
+       envelope -> 'data' ->> 'reference'
+FROM blockchain_svc.outbox
+WHERE envelope ->> 'type' IN ('ledger.recorded', 'token.minted')
+ORDER BY id
+"""
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +97,19 @@ async def test_concurrent_appends_from_two_replicas_never_fork(fresh_api: Api, f
     state = state_of(app)
     replicas = [app.state.runtime.db, Database(fresh_database, "blockchain_svc", pool_size=5)]
 
-    async def append(task: int) -> None:
-        async with replicas[task % 2].transaction() as session:
-            writer = await LedgerWriter.open(session, state.signer)
-            for i in range(1 + task % 3):
-                await writer.append(EntryKind.ESG_ASSESSED, f"test:concurrency:{task}:{i}", {"task": task})
-            await writer.close()
+    async def write(writer: LedgerWriter, task: int) -> None:
+        for i in range(1 + task % 3):
+            await writer.append(EntryKind.ESG_ASSESSED, f"test:concurrency:{task}:{i}", {"task": task})
+        await writer.close()
+
+    async def append(task: int) -> None:  # the consumer's plain transactions and the API's sessions
+        db = replicas[task % 2]
+        if task % 4 < 2:
+            async with plain_transaction(db) as tx:
+                await write(await LedgerWriter.open(tx, state.signer), task)
+        else:
+            async with db.transaction() as session:
+                await write(await LedgerWriter.open_session(session, state.signer), task)
 
     try:
         await asyncio.gather(*(append(t) for t in range(40)))
@@ -154,3 +187,73 @@ async def test_random_workload_keeps_the_books_balanced(fresh_api: Api, tokens: 
     await check_the_whole_ledger(app.state.runtime.db, state_of(app).signer.public_key)
     latest = (await client.get(f"{LEDGER}/heads/latest")).json()
     assert latest["tree_size"] == len(rows)
+
+
+async def test_concurrent_events_and_redeliveries_keep_one_verifiable_chain(
+    fresh_api: Api, tokens: TokenFactory
+) -> None:
+    """The consumer's events handled concurrently (each a plain transaction on the pool),
+    every one delivered twice, interleaved with transfers through the API: each trade and
+    assessment is one entry, each reward minted once, balances are the rewards less what was
+    sent, and the outbox announces every entry once, in ledger order, each mint right after
+    the entry it announces."""
+    client, app = fresh_api
+    handler = build_consumer(app.state.runtime)
+    rng = random.Random(7)
+    producers = [user(tokens, "farmer") for _ in range(4)]
+    trades = [
+        settled(
+            rng.choice(producers).id, rng.randrange(0, 2_000_000), esg=rng.choice([None, 0.0, 55.5, 100.0])
+        )
+        for _ in range(24)
+    ]
+    assessments = [scored(rng.choice(producers).id, rng.randrange(0, 3000)) for _ in range(8)]
+    envelopes = [Envelope.wrap(e, "test") for e in [*trades, *assessments]]
+    deliveries = envelopes * 2
+    rng.shuffle(deliveries)
+    await asyncio.gather(*(handler(e, {}) for e in deliveries[:32]))
+    sender, receiver = producers[0], producers[1]
+    sent = await balance(client, sender.wallet) // 4  # a transfer under way with the rest
+
+    async def transfer() -> None:
+        body = {"to": receiver.wallet, "amount_micro": sent}
+        response = await client.post(
+            f"{WALLETS}/{sender.wallet}/transfers", json=body, headers=sender.headers
+        )
+        assert response.status_code == 201, response.text
+
+    await asyncio.gather(transfer(), *(handler(e, {}) for e in deliveries[32:]))
+
+    reward = {
+        t.transaction_id: trade_reward_micro(t.total_value, Decimal(repr(t.producer_esg_score or 0)))
+        for t in trades
+    }
+    expected = {p.wallet: 0 for p in producers}
+    for t in trades:
+        expected[f"user:{t.producer_id}"] += reward[t.transaction_id]
+    expected[sender.wallet] -= sent
+    expected[receiver.wallet] += sent
+    references = {f"trade:{t.transaction_id}" for t in trades} | {
+        f"esg:{a.assessment_id}" for a in assessments
+    }
+    references |= {f"trade:{t.transaction_id}:reward" for t in trades if reward[t.transaction_id] > 0}
+    async with app.state.runtime.db.transaction() as session:
+        entries = dict((await session.execute(select(LedgerEntryRow.reference, LedgerEntryRow.index))).all())
+        balances = dict((await session.execute(select(Wallet.address, Wallet.balance_micro))).all())
+        announced = (await session.execute(text(ANNOUNCED))).all()
+        recorded = dict(
+            (
+                await session.execute(select(EsgAssessmentRow.assessment_id, EsgAssessmentRow.ledger_index))
+            ).all()
+        )
+    assert references <= entries.keys()  # each once: the reference is unique
+    assert {w: balances.get(w, 0) for w in expected} == expected
+    assert recorded == {a.assessment_id: entries[f"esg:{a.assessment_id}"] for a in assessments}
+    ledger = [int(index) for kind, index, _ in announced if kind == "ledger.recorded"]
+    assert ledger == list(range(len(entries)))  # every entry announced once, in ledger order
+    for position, (kind, index, reference) in enumerate(announced):
+        if kind == "token.minted" and reference.startswith("trade:"):
+            assert announced[position - 1] == ("ledger.recorded", index, reference)
+    minted = {r for k, _, r in announced if k == "token.minted"}
+    assert minted >= {r for r in references if r.endswith(":reward")}
+    await check_the_whole_ledger(app.state.runtime.db, state_of(app).signer.public_key)

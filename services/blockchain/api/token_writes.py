@@ -39,7 +39,7 @@ async def run_once(
     action: Action,
 ) -> Response:
     """Run ``action`` in a ledger transaction unless this key already has a response."""
-    writer = await LedgerWriter.open(session, state.signer, state.clock)
+    writer = await LedgerWriter.open_session(session, state.signer, state.clock)
     now = datetime.fromtimestamp(state.clock() / 1000, UTC)
     ttl = timedelta(seconds=state.settings.idempotency_ttl_seconds)
     replayed = await idempotency.replay(session, request, now, ttl)
@@ -96,7 +96,7 @@ async def redeem(
     )
 
     async def action(writer: LedgerWriter) -> BaseModel:
-        return await wallet_actions.redeem(writer, principal.id, address, body, state.clock())
+        return await wallet_actions.redeem(writer, session, principal.id, address, body, state.clock())
 
     return await run_once(session, state, request, action)
 
@@ -118,6 +118,6 @@ async def approve_esg_reward(
     request = idempotency.IdempotentRequest.of(principal.id, key, f"esg-approval:{assessment_id}", {})
 
     async def action(writer: LedgerWriter) -> BaseModel:
-        return await wallet_actions.approve_esg_reward(writer, assessment_id, principal.id)
+        return await wallet_actions.approve_esg_reward(writer, session, assessment_id, principal.id)
 
     return await run_once(session, state, request, action)

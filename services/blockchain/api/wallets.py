@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import Select, func, select
 
+from pamtalk.db.raw import driver
 from pamtalk.deps import CurrentUser, DbSession
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
@@ -66,7 +67,7 @@ async def _history(
     responses=problem_responses(401),
 )
 async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut:
-    views = await wallets.owned_by(session, principal.id)
+    views = await wallets.owned_by(await driver(session), principal.id)
     return MyWalletsOut(
         owner_id=principal.id,
         total_micro=sum(v.balance_micro for v in views),
@@ -83,7 +84,7 @@ async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut
 async def my_history(
     principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
-    mine = [v.address for v in await wallets.owned_by(session, principal.id)]
+    mine = [v.address for v in await wallets.owned_by(await driver(session), principal.id)]
     return await _history(
         session, select(TokenMovementRow).where(TokenMovementRow.wallet.in_(mine)), cursor, limit
     )
@@ -116,7 +117,7 @@ async def supply(session: DbSession) -> SupplyOut:
 )
 async def public_wallet(address: Address, session: DbSession) -> WalletOut:
     normalised = wallets.normalise(address)
-    view = await wallets.find(session, normalised) if normalised else None
+    view = await wallets.find(await driver(session), normalised) if normalised else None
     if view is None:
         raise Problem(404, "No such wallet.", type_="wallet-not-found")
     return wallet_out(view)
@@ -131,6 +132,6 @@ async def public_wallet(address: Address, session: DbSession) -> WalletOut:
 async def wallet_history(
     address: Address, principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
-    view = await owned_wallet(session, principal.id, address)
+    view = await owned_wallet(await driver(session), principal.id, address)
     query = select(TokenMovementRow).where(TokenMovementRow.wallet == view.address)
     return await _history(session, query, cursor, limit)
