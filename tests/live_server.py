@@ -1,14 +1,17 @@
 """Run an ASGI app on a real uvicorn server in a background thread (its own event loop),
-for tests that need real HTTP: fuzzing with schemathesis, SSE streams."""
+for tests that need real HTTP: fuzzing with schemathesis, SSE streams; and wait for a service
+started in another process to be ready."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -38,3 +41,17 @@ def live_server(app: ASGIApp, port: int | None = None, timeout: float = 30.0) ->
     finally:
         server.should_exit = True
         thread.join(timeout)
+
+
+async def wait_ready(base_url: str, within: float = 60.0) -> None:
+    """Wait until the service at ``base_url`` answers ``/readyz`` with 200."""
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"the service at {base_url} did not become ready within {within:.0f} s")

@@ -9,28 +9,23 @@ same for every tree, ids and times aside.
     .venv/bin/python -m tests.farm.bench_writes --trees /tmp/farmold,. --rounds 3 --n 1500
 
 Own database (created, dropped at the end), Redis db 11, AMQP prefix ``benchfarm-``, ports
-16xxx; the JWKS is served by this script (tokens signed as the user service does)."""
+16xxx; the JWKS is served by this script (tokens signed as the user service does). The
+service process, outbox drain and CPU reading are tests/bench_service.py's."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 
+from tests.bench_service import Figures, Request, ServiceBench, alternate, bench_args, scratch_service
 from tests.conftest import TokenFactory
 from tests.farm.support import esg_body, farm_body
-from tests.prediction.bench_serving import wait_ready
-from tests.transaction.bench_trades import PG, cpu_seconds, serve_jwks
 
 FARMS = "/api/v1/farms"
 SCHEMA = "farm_svc"
@@ -40,41 +35,6 @@ VOLATILE = re.compile(
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"
 )
 SHOWN_HEADERS = ("content-type", "location", "etag", "cache-control")
-Request = tuple[str, dict[str, str], Any]
-
-
-def start_server(tree: Path, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """The farm service of ``tree``'s code (its own folder first on the path)."""
-    cmd = [sys.executable, "-m", "uvicorn", "services.farm.app:app", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--no-access-log"]
-    return subprocess.Popen(cmd, cwd=tree, env={**env, "PYTHONPATH": str(tree)})
-
-
-async def drained(conn: asyncpg.Connection) -> None:
-    """Wait until the relay has published every event (its work is part of the request's)."""
-    unpublished = f"SELECT count(*) FROM {SCHEMA}.outbox WHERE published_at IS NULL"
-    for _ in range(600):
-        if not await conn.fetchval(unpublished):
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.3)  # the relay's commit after its last batch
-
-
-async def run_all(
-    client: httpx.AsyncClient, requests: list[Request], concurrency: int
-) -> list[httpx.Response]:
-    queue = list(reversed(requests))
-    out: list[httpx.Response] = []
-
-    async def worker() -> None:
-        while queue:
-            url, headers, body = queue.pop()
-            response = await client.post(url, headers=headers, json=body)
-            assert response.status_code in (201, 202), response.text
-            out.append(response)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return out
 
 
 def shown(response: httpx.Response) -> str:
@@ -126,98 +86,40 @@ async def answers(client: httpx.AsyncClient, conn: asyncpg.Connection, tokens: T
     return [shown(response) for response in seen] + stored
 
 
-async def one_round(
-    tree: Path, env: dict[str, str], port: int, args: argparse.Namespace
-) -> tuple[list[str], float, float]:
-    tokens: TokenFactory = args.tokens
-    conn = await asyncpg.connect(f"{PG}/{args.db}")
-    await conn.execute(f"TRUNCATE {SCHEMA}.farms, {SCHEMA}.esg_submissions, {SCHEMA}.outbox")
-    server = start_server(tree, env, port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_ready(base)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            checked = await answers(client, conn, tokens)
-            owners = [uuid.uuid4() for _ in range(8)]
-            farmers = [tokens.headers("farmer", owner) for owner in owners]
+async def one_round(bench: ServiceBench, tree: Path) -> Figures:
+    tokens = bench.tokens
+    async with bench.round(tree) as run:
+        checked = await answers(run.client, run.conn, tokens)
+        owners = [uuid.uuid4() for _ in range(8)]
+        farmers = [tokens.headers("farmer", owner) for owner in owners]
 
-            def registrations(n: int) -> list[Request]:
-                return [(FARMS, farmers[i % 8], farm_body(name=f"Bench farm {i}")) for i in range(n)]
+        def registrations(n: int) -> list[Request]:
+            return [(FARMS, farmers[i % 8], farm_body(name=f"Bench farm {i}")) for i in range(n)]
 
-            def submissions(made: list[httpx.Response]) -> list[Request]:
-                owner_of = {str(owner): headers for owner, headers in zip(owners, farmers, strict=True)}
-                farms = [r.json() for r in made]
-                return [
-                    (f"{FARMS}/{farm['id']}/esg", owner_of[farm["owner_id"]], esg_body()) for farm in farms
-                ]
+        def submissions(made: list[httpx.Response]) -> list[Request]:
+            owner_of = {str(owner): headers for owner, headers in zip(owners, farmers, strict=True)}
+            farms = [r.json() for r in made]
+            return [(f"{FARMS}/{farm['id']}/esg", owner_of[farm["owner_id"]], esg_body()) for farm in farms]
 
-            warm = await run_all(client, registrations(200), args.c)
-            await run_all(client, submissions(warm), args.c)
-            await drained(conn)
-            before = cpu_seconds(server.pid)
-            made = await run_all(client, registrations(args.n), args.c)
-            await drained(conn)
-            middle = cpu_seconds(server.pid)
-            await run_all(client, submissions(made), args.c)
-            await drained(conn)
-            after = cpu_seconds(server.pid)
-    finally:
-        server.terminate()
-        server.wait()
-        await conn.close()
-    return checked, (middle - before) * 1000 / args.n, (after - middle) * 1000 / args.n
+        await run.post_all(submissions(await run.post_all(registrations(200))))  # warm-up
+        made, register = await run.measured(registrations(bench.args.n))
+        _, submit = await run.measured(submissions(made))
+    return checked, (register, submit)
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--trees", default="/tmp/farmold,.", type=lambda spec: [Path(t).resolve() for t in spec.split(",")]
+    args = bench_args(__doc__, "/tmp/farmold,.", 16580)
+    farm = scratch_service(
+        args,
+        "farm",
+        schema=SCHEMA,
+        truncated=("farms", "esg_submissions", "outbox"),
+        ok=(201, 202),
+        short="farm",
+        redis_url="redis://127.0.0.1:6379/11",
     )
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--n", type=int, default=1500)
-    parser.add_argument("-c", type=int, default=8)
-    parser.add_argument("--port", type=int, default=16580)
-    args = parser.parse_args()
-    args.tokens, args.db = TokenFactory(), f"pamtalk_benchfarm_{uuid.uuid4().hex[:8]}"
-    serve_jwks(args.tokens, args.port + 1)
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    await admin.execute(f'CREATE DATABASE "{args.db}"')
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{args.db}"
-    env = {
-        **os.environ,
-        "PAMTALK_DATABASE_URL": url,
-        "PAMTALK_REDIS_URL": "redis://127.0.0.1:6379/11",
-        "PAMTALK_AMQP_PREFIX": "benchfarm-",
-        "PAMTALK_BUS": "amqp",
-        "PAMTALK_JWKS_URL": f"http://127.0.0.1:{args.port + 1}/jwks.json",
-        "PAMTALK_DB_POOL_SIZE": "8",
-        "PAMTALK_DB_MAX_OVERFLOW": "0",
-        "PAMTALK_LOG_LEVEL": "WARNING",
-    }
-    try:
-        from pamtalk.db.migrations import upgrade
-
-        await asyncio.to_thread(upgrade, "farm", url)
-        trees = args.trees
-        results: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
-        reference: list[str] | None = None
-        for r in range(args.rounds):
-            for tree in trees if r % 2 == 0 else list(reversed(trees)):
-                checked, register, submit = await one_round(tree, env, args.port, args)
-                if reference is None:
-                    reference = checked
-                for expected, got in zip(reference, checked, strict=True):
-                    assert got == expected, f"{tree} answers differently:\n{got}\nnot\n{expected}"
-                results[tree].append((register, submit))
-                print(f"round {r + 1} {tree}: register {register:.2f}, esg {submit:.2f} ms CPU/request")
-        print(f"answers, rows and events the same for every tree ({len(reference or [])} compared)")
-        for tree, rows in results.items():
-            registers = ", ".join(f"{c:.2f}" for c, _ in rows)
-            submits = ", ".join(f"{c:.2f}" for _, c in rows)
-            print(f"{tree}: register [{registers}] esg [{submits}] ms CPU/request")
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-        await admin.close()
+    async with farm as bench:
+        await alternate(args.trees, args.rounds, ("register", "esg"), lambda tree: one_round(bench, tree))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import uuid
 from datetime import date
 from itertools import product
 
-import httpx
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -37,7 +36,7 @@ from pamtalk.db.migrations import upgrade
 from services.prediction.batcher import MicroBatcher
 from services.prediction.ml.crops import CROPS, REGIONS
 from services.prediction.ml.runtime import ForecastRequest, get_runtime
-from tests.live_server import free_port
+from tests.live_server import free_port, wait_ready
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/14"
@@ -213,19 +212,6 @@ def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", "services.prediction.app:app", "--port", str(port)]
     command += ["--no-access-log", "--log-level", "warning"]
     return subprocess.Popen(command, env=env)
-
-
-async def wait_ready(base_url: str, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient(base_url=base_url) as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the prediction service did not become ready")
 
 
 async def main(argv: list[str] | None = None) -> int:
