@@ -2,7 +2,7 @@
 entries, and a settled trade mints the producer's reward.
 
 Exactly once: the inbox records each event id in the same transaction as its entries (a
-plain transaction on a pooled connection, ``handle_once_plain``; the ledger's statements are
+plain transaction on a pooled connection, ``handle_once``; the ledger's statements are
 plain SQL, see ``ledger_writer``), and every entry has a unique reference (``trade:<id>``,
 ``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under different event ids
 is still recorded once.
@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once_plain
+from pamtalk.db.inbox import handle_once
 from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
@@ -145,6 +145,6 @@ def build_consumer(runtime: Runtime) -> Handler:
         await record_assessment(writer, event)
         await writer.close()
 
-    return handle_once_plain(
+    return handle_once(
         runtime.db, inbox, CONSUMER, {"transaction.settled": on_settled, "esg.scored": on_scored}
     )

@@ -139,7 +139,7 @@ async def history(session: AsyncSession, farm: Farm, cursor: str | None, limit: 
     )
 
 
-# Plain SQL, in the transaction of the inbox claim (handle_once_plain). One statement for an
+# Plain SQL, in the transaction of the inbox claim (handle_once). One statement for an
 # ``esg.scored``: record the assessment on its submission unless that holds a newer one (a
 # re-score may arrive out of order), and move the farm's grade (bumping its version) unless
 # it holds a newer one; the farm as written comes back (nothing when its grade is newer).

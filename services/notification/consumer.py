@@ -2,7 +2,7 @@
 
 Each event is handled once (the kit's inbox, in the same transaction as the inserts; the
 unique (event_id, user_id, kind) makes a second delivery insert nothing even without it).
-The effects are plain SQL on the claim's pooled connection (``handle_once_plain``).
+The effects are plain SQL on the claim's pooled connection (``handle_once``).
 After the commit, each new notification is announced on its user's Redis channel so that
 every replica's open streams pick it up."""
 
@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import PlainEffectFn, handle_once_plain
+from pamtalk.db.inbox import EffectFn, handle_once
 from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import (
     EsgScored,
@@ -145,7 +145,7 @@ async def on_prediction(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     await _deliver(tx, envelope, [draft])
 
 
-EFFECTS: dict[str, PlainEffectFn] = {
+EFFECTS: dict[str, EffectFn] = {
     "user.registered": on_user_registered,
     "user.updated": on_user_updated,
     "transaction.flagged": on_trade_flagged,  # before "transaction.*": the first match wins
@@ -160,7 +160,7 @@ def build(runtime: Runtime) -> Handler:
     """The bus handler: apply the effect once, then announce what was written."""
     settings = runtime.settings
     assert isinstance(settings, NotificationSettings)
-    once = handle_once_plain(runtime.db, inbox, CONSUMER, EFFECTS)
+    once = handle_once(runtime.db, inbox, CONSUMER, EFFECTS)
     handled, failed = (
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok"),
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error"),

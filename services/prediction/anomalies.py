@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pamtalk.db.inbox import PlainEffectFn
+from pamtalk.db.inbox import EffectFn
 from pamtalk.db.outbox import PlainTx
 from pamtalk.db.raw import sql
 from pamtalk.events.catalogue import TransactionCreated, TransactionFlagged
@@ -29,7 +29,7 @@ log = logging.getLogger("pamtalk.prediction.anomalies")
 FLAGGED = ("HIGH", "CRITICAL")
 
 
-# Plain SQL, in the transaction of the inbox claim (handle_once_plain).
+# Plain SQL, in the transaction of the inbox claim (handle_once).
 ANOMALIES: str = TradeAnomaly.__table__.fullname  # type: ignore[attr-defined]
 _STORE = sql(
     f"""
@@ -46,7 +46,7 @@ RETURNING transaction_id
 )
 
 
-def trade_scorer(state: PredictionState) -> PlainEffectFn:
+def trade_scorer(state: PredictionState) -> EffectFn:
     """The effect of ``transaction.created``: score, store, flag when HIGH or CRITICAL."""
 
     async def score_trade(tx: PlainTx, event: Event, envelope: Envelope) -> None:

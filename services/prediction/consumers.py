@@ -7,7 +7,7 @@
   events are recorded as handled and ignored.
 
 ESG and trade events are applied once per event id (inbox, same transaction as the effect;
-the effects are plain SQL: ``handle_once_plain``).
+the effects are plain SQL: ``handle_once``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once_plain
+from pamtalk.db.inbox import handle_once
 from pamtalk.events.catalogue import (
     FarmEsgSubmitted,
     PredictionRequested,
@@ -36,7 +36,7 @@ REQUESTS, ANALYTICS = "prediction_requests", "analytics_data"
 
 
 def prediction_requests(runtime: Runtime) -> Handler:
-    esg = handle_once_plain(runtime.db, inbox, REQUESTS, {FarmEsgSubmitted.TYPE: score_submission})
+    esg = handle_once(runtime.db, inbox, REQUESTS, {FarmEsgSubmitted.TYPE: score_submission})
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
         if envelope.type == PredictionRequested.TYPE:
@@ -50,7 +50,7 @@ def prediction_requests(runtime: Runtime) -> Handler:
 
 
 def analytics_data(runtime: Runtime) -> Handler:
-    return handle_once_plain(
+    return handle_once(
         runtime.db,
         inbox,
         ANALYTICS,

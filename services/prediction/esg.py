@@ -32,7 +32,7 @@ log = logging.getLogger("pamtalk.prediction.esg")
 READERS = {"admin", "committee"}
 
 
-# Plain SQL, in the transaction of the inbox claim (handle_once_plain).
+# Plain SQL, in the transaction of the inbox claim (handle_once).
 ASSESSMENTS: str = EsgAssessment.__table__.fullname  # type: ignore[attr-defined]
 _STORE = sql(
     f"""

@@ -1,7 +1,7 @@
 """What the transaction service consumes (queue ``transaction_updates``): farm snapshots
 for the read model, and anomaly flags that put a trade under review. Each event is applied
 once (inbox) in one transaction with its effect; the effects are plain SQL on the claim's
-connection (``handle_once_plain``)."""
+connection (``handle_once``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import logging
 import orjson
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once_plain
+from pamtalk.db.inbox import handle_once
 from pamtalk.db.outbox import PlainTx
 from pamtalk.db.raw import sql
 from pamtalk.events.catalogue import FarmRegistered, FarmUpdated, TransactionFlagged
@@ -56,7 +56,7 @@ async def trade_flagged(tx: PlainTx, event: Event, envelope: Envelope) -> None:
 
 
 def transaction_updates(runtime: Runtime) -> Handler:
-    return handle_once_plain(
+    return handle_once(
         runtime.db,
         inbox,
         CONSUMER,

@@ -12,8 +12,8 @@ of the local RabbitMQ, one step at a time:
 2. the outbox relay: ``publish_pending`` until the table is empty (publish with confirm,
    mark sent), with the table full (rounds of a whole batch) and with one row per round
    (what a relay woken by each commit does at a low rate);
-3. ``handle_once_plain`` and ``handle_once`` with an effect of one insert (plain SQL, an ORM
-   insert), then a redelivery (duplicate), then an event type with no effect (claim only);
+3. ``handle_once`` with an effect of one insert (plain SQL), then a redelivery
+   (duplicate), then an event type with no effect (claim only);
 4. the AMQP consume path: events published to a queue of the scratch topology, consumed by
    an ``AmqpBus`` with a handler that does nothing (consume, ack).
 
@@ -32,9 +32,8 @@ import uvloop
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from pamtalk.bus.amqp import AmqpBus
-from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, handle_once_plain, inbox_table
+from pamtalk.db.inbox import handle_once, inbox_table
 from pamtalk.db.outbox import OutboxRelay, PlainTx, add_event, outbox_table
 from pamtalk.events.catalogue import UserRegistered
 from pamtalk.events.envelope import Envelope, Event
@@ -119,27 +118,21 @@ async def bench(n: int, rounds: int, url: str) -> None:
             [await relay_one_by_one() for _ in range(rounds)]
         )
 
-        async def apply(session, event: Event, envelope: Envelope) -> None:  # type: ignore[no-untyped-def]
-            assert isinstance(event, UserRegistered)
-            await session.execute(effects.insert().values(email=event.email))
-
-        async def apply_plain(tx: PlainTx, event: Event, envelope: Envelope) -> None:
+        async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
             assert isinstance(event, UserRegistered)
             await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", event.email)
 
         handler = handle_once(db, inbox, "bench", {"user.registered": apply})
-        plain_handler = handle_once_plain(db, inbox, "bench-plain", {"user.registered": apply_plain})
         handled: list[Envelope] = []
 
-        async def fresh_events(handler: Handler) -> float:
+        async def fresh_events() -> float:
             batch = [Envelope.wrap(registered(i), "bench") for i in range(n)]
             started = time.process_time()
             await _each(handler, batch)
             handled[:] = batch
             return (time.process_time() - started) * 1000 / n
 
-        for name, each in (("handle_once_plain", plain_handler), ("handle_once", handler)):
-            results[f"{name}, one insert as effect"] = min([await fresh_events(each) for _ in range(rounds)])
+        results["handle_once, one insert as effect"] = min([await fresh_events() for _ in range(rounds)])
         results["handle_once, duplicate"] = await cpu_per_event(n, rounds, lambda: _each(handler, handled))
         ignored = [Envelope(type="ledger.recorded", data={"i": i}) for i in range(n * rounds)]
         chunks = iter([ignored[i * n : (i + 1) * n] for i in range(rounds)])

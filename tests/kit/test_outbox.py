@@ -1,6 +1,7 @@
 """The transactional outbox with the real PostgreSQL and RabbitMQ: an event committed while
 the broker is unreachable is kept and published once the broker is back; nothing is
-published for a rolled-back change; a consumer with an inbox applies a redelivery once."""
+published for a rolled-back change; a consumer with an inbox (``handle_once``: plain SQL,
+claim and effect in one transaction) applies a redelivery once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
 from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, handle_once_plain, inbox_table
+from pamtalk.db.inbox import handle_once, inbox_table
 from pamtalk.db.outbox import OutboxRelay, PlainTx, add_event, outbox_table
 from pamtalk.events.catalogue import UserRegistered
 from pamtalk.events.envelope import Envelope, Event
@@ -56,9 +57,9 @@ async def test_event_committed_while_broker_down_is_published_later(db) -> None:
     bus = AmqpBus(url, queue_prefix=prefix, retry_delays=(0.05,), publish_timeout=1.0, connect_timeout=1.0)
     seen: list[str] = []
 
-    async def apply(session, event: Event, envelope: Envelope) -> None:
+    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, UserRegistered)
-        await session.execute(effects.insert().values(email=event.email))
+        await _store(tx, effects, event.email)
         seen.append(event.email)
 
     handler = handle_once(database, inbox, "test-consumer", {"user.registered": apply})
@@ -111,7 +112,7 @@ async def test_handler_receives_typed_events_and_ignores_unknown_types(db) -> No
     database, _, inbox, _ = db
     calls: list[str] = []
 
-    async def apply(session, event: Event, envelope: Envelope) -> None:
+    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         calls.append(envelope.type)
 
     handler = handle_once(database, inbox, "c", {"user.*": apply})
@@ -132,8 +133,13 @@ async def test_unknown_types_are_recorded_once(db) -> None:
     assert rows == [("c", ignored.event_id)]
 
 
-async def _nothing(session, event: Event, envelope: Envelope) -> None:
+async def _nothing(tx: PlainTx, event: Event, envelope: Envelope) -> None:
     return None
+
+
+async def _store(tx: PlainTx, effects: Table, email: str) -> None:
+    """The effect of the tests: one row, in the transaction of the claim."""
+    await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", email)
 
 
 class _RefusingBus(MemoryBus):
@@ -223,7 +229,9 @@ async def test_relay_finds_rows_it_was_not_told_about(db) -> None:
         await relay.stop()
 
 
-async def test_plain_handler_applies_once_and_its_events_go_out_after_the_commit(db) -> None:
+async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_commit(db) -> None:
+    """An effect that raises rolls back its claim, its rows and its events: the retry
+    applies it; the events added by the effect wake the relay once committed."""
     database, outbox, inbox, effects = db
     bus = MemoryBus()
     relay = OutboxRelay(database, outbox, bus, poll_seconds=60)  # only a wake-up makes it publish soon
@@ -232,12 +240,12 @@ async def test_plain_handler_applies_once_and_its_events_go_out_after_the_commit
 
     async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
         assert isinstance(event, UserRegistered)
-        await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", event.email)
+        await _store(tx, effects, event.email)
         await tx.add_event(outbox, registered(), "test")
         if fail:
             raise RuntimeError("the effect failed")
 
-    handler = handle_once_plain(database, inbox, "plain", {"user.registered": apply})
+    handler = handle_once(database, inbox, "plain", {"user.registered": apply})
     sent = Envelope.wrap(registered(), "user")
     try:
         await asyncio.sleep(0.1)  # the relay's first look is over

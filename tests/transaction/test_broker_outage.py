@@ -4,7 +4,8 @@ The shared broker is not stopped (others use it): the service reaches it through
 proxy the test closes and reopens, with queues and exchange under a prefix of its own.
 Every trade opened meanwhile is accepted (201), its events wait in the outbox, and once
 the broker is reachable again the relay publishes all of them; two consumers with an inbox
-(``handle_once``) apply each event exactly once, even when some are delivered twice."""
+(``handle_once``, plain SQL effects) apply each event exactly once, even when some are
+delivered twice."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, MetaData, Select, String, Table, Uuid, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Column, MetaData, Select, String, Table, Uuid, func, select, text
 
 from pamtalk.bus import AmqpBus
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
 from pamtalk.db.inbox import handle_once, inbox_table
+from pamtalk.db.outbox import PlainTx
 from pamtalk.events.envelope import Envelope, Event
 from services.transaction.app import create_app
 from services.transaction.models import outbox
@@ -89,13 +90,12 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
     )
     consumer_bus = AmqpBus(AMQP_URL, queue_prefix=prefix, retry_delays=DELAYS, service="test-consumers")
     deliveries: Counter[tuple[str, uuid.UUID]] = Counter()
+    record_sql = f"INSERT INTO {applied.fullname} (consumer, event_id, transaction_id) VALUES ($1, $2, $3)"
 
     def consumer(queue: str) -> Handler:
-        async def record(session: AsyncSession, _event: Event, envelope: Envelope) -> None:
-            values = {"consumer": queue, "event_id": envelope.event_id}
-            await session.execute(
-                insert(applied).values(**values, transaction_id=envelope.data["transaction_id"])
-            )
+        async def record(tx: PlainTx, _event: Event, envelope: Envelope) -> None:
+            trade = uuid.UUID(envelope.data["transaction_id"])
+            await tx.conn.execute(record_sql, queue, envelope.event_id, trade)
 
         apply_once = handle_once(db, inbox, queue, {"transaction.*": record})
 
