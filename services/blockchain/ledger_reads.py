@@ -6,6 +6,8 @@ and every node a proof for a committed head needs was committed with that head.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +20,15 @@ from services.blockchain.ledger.tree import nodes_for_consistency, nodes_for_inc
 from services.blockchain.ledger.tree_head import TreeHead
 from services.blockchain.ledger_writer import load_latest_head, load_nodes
 from services.blockchain.models import AnchorRow, LedgerEntryRow, TreeHeadRow
+
+
+class UnknownSigningKey(LookupError):
+    """A stored head was signed by a key the service does not know (not the current key,
+    not among the previous public keys): no bundle of it could be verified."""
+
+    def __init__(self, kid: str) -> None:
+        super().__init__(kid)
+        self.key_id = kid
 
 
 def head_from_row(row: TreeHeadRow) -> TreeHead:
@@ -77,14 +88,19 @@ async def bundle_anchor(session: AsyncSession, index: int, contract: str | None)
 
 
 async def bundle(
-    session: AsyncSession, index: int, public_key: str, contract: str | None
+    session: AsyncSession, index: int, public_keys: Mapping[str, str], contract: str | None
 ) -> dict[str, object] | None:
-    """The verifier's bundle for entry ``index`` against the latest signed head (``None``
-    when there is no such entry)."""
-    head = await latest_head(session)
+    """The verifier's bundle for entry ``index`` against the latest signed head, carrying
+    the key that signed that head (``public_keys``: key id -> PEM); ``None`` when there is
+    no such entry, ``UnknownSigningKey`` when the head's key is not in ``public_keys``."""
+    latest = select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc()).limit(1)
+    row = (await session.execute(latest)).scalar_one_or_none()
     found = await entry_at(session, index)
-    if head is None or found is None or index >= head.tree_size:
+    if row is None or found is None or index >= row.tree_size:
         return None
+    head = head_from_row(row)
+    if row.key_id not in public_keys:
+        raise UnknownSigningKey(row.key_id)
     entry, _ = found
     anchor = await bundle_anchor(session, index, contract)
     link: list[bytes] = []
@@ -92,4 +108,4 @@ async def bundle(
         small, large = sorted((anchor.tree_size, head.tree_size))
         link = await consistency_proof(session, small, large)
     proof = await inclusion_proof(session, index, head.tree_size)
-    return make_bundle(entry, proof, head, public_key, anchor, link)
+    return make_bundle(entry, proof, head, public_keys[row.key_id], anchor, link, row.key_id)

@@ -23,6 +23,14 @@ class PublicKeyOut(BaseModel):
     raw_base64: str
 
 
+class LedgerKeyOut(PublicKeyOut):
+    current: bool = Field(description="signs new tree heads (else an earlier key, kept for old heads)")
+
+
+class PublicKeysOut(BaseModel):
+    items: list[LedgerKeyOut]
+
+
 class TreeHeadOut(BaseModel):
     """A signed tree head, exactly as the verifier's bundle holds it."""
 
@@ -76,7 +84,8 @@ class BundleOut(BaseModel):
     entry: EntryObject
     inclusion_proof: InclusionProofOut
     tree_head: TreeHeadOut
-    public_key: str
+    public_key: str = Field(description="PEM of the key that signed tree_head")
+    key_id: str = Field(description="the id of that key (SHA-256 of its raw bytes, hex)")
     anchor: AnchorInBundle | None = None
 
 

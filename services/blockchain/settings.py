@@ -8,6 +8,7 @@ without a real ledger signing key, a chain URL, the chain's signing key and the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from pydantic import model_validator
 from pamtalk.settings import ServiceSettings
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from .anchoring import AnchorPolicy
     from .chain import AnchorClient
     from .ledger.tree_head import TreeHeadSigner
@@ -28,6 +31,10 @@ class BlockchainSettings(ServiceSettings):
 
     # Ed25519 private key (PEM, PKCS#8) that signs tree heads. Empty: the development key.
     ledger_signing_key: str = ""
+    # Public keys of earlier signing keys, still served after a rotation so the heads they
+    # signed stay verifiable: a JSON list of raw keys in base64 (``raw_base64`` of the
+    # ledger's ``/public-key`` before the rotation).
+    ledger_previous_public_keys: str = "[]"
     # JSON-RPC endpoint of an Ethereum-compatible node. Empty: an in-process chain.
     chain_rpc_url: str = ""
     # Hex private key of the account that owns the anchor contract (a secret).
@@ -64,7 +71,23 @@ class BlockchainSettings(ServiceSettings):
             )
         if self.chain_rpc_url and not self.chain_private_key:
             raise ValueError("PAMTALK_BLOCKCHAIN_CHAIN_PRIVATE_KEY is needed with a chain RPC URL")
+        self.previous_public_keys()  # a malformed list stops the start, not a later request
         return self
+
+    def previous_public_keys(self) -> list[Ed25519PublicKey]:
+        from .ledger.tree_head import TreeHeadError, load_public_key
+
+        what = "PAMTALK_BLOCKCHAIN_LEDGER_PREVIOUS_PUBLIC_KEYS"
+        try:
+            items = json.loads(self.ledger_previous_public_keys)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{what} is not JSON: {exc}") from exc
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise ValueError(f"{what} must be a JSON list of base64 public keys")
+        try:
+            return [load_public_key(item) for item in items]
+        except TreeHeadError as exc:
+            raise ValueError(f"{what}: {exc}") from exc
 
     def tree_head_signer(self) -> TreeHeadSigner:
         from .ledger.tree_head import TreeHeadSigner

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import Request
 
 from pamtalk.app import Hook
@@ -31,14 +32,23 @@ class BlockchainState:
     anchorer: Anchorer | None = None
     in_process_chain: bool = False
     upkeep: asyncio.Task[None] | None = None
+    previous_keys: tuple[Ed25519PublicKey, ...] = ()
+    # Every key id that signed or signs heads -> its PEM, the current key first.
+    public_keys: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        keys = (self.signer.public_key, *self.previous_keys)
+        self.public_keys = {}
+        for key in keys:
+            self.public_keys.setdefault(key_id(key), public_key_pem(key))
 
     @property
     def public_key_pem(self) -> str:
-        return public_key_pem(self.signer.public_key)
+        return self.public_keys[self.key_id]
 
     @property
     def key_id(self) -> str:
-        return key_id(self.signer.public_key)
+        return next(iter(self.public_keys))
 
     @property
     def contract_address(self) -> str | None:
@@ -66,6 +76,7 @@ def starter(anchor_client: AnchorClient | None = None, clock: Clock | None = Non
         state = BlockchainState(
             settings=settings,
             signer=settings.tree_head_signer(),
+            previous_keys=tuple(settings.previous_public_keys()),
             clock=clock or now_ms,
             anchor_client=client,
             in_process_chain=client is not None and not settings.chain_rpc_url,

@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--public-key",
         metavar="FILE",
-        help="the ledger's public key as PAM-TALK publishes it (PEM or base64); "
+        help="the ledger's public key as PAM-TALK publishes it (PEM or base64); it must be the key "
+        "whose id the bundle's key_id names (after a key rotation, see /api/v1/ledger/public-keys); "
         "without it the key inside the bundle is used, which proves less",
     )
     p.add_argument("--anchor", action="store_true", help="also check the bundle's anchor on a chain")

@@ -3,6 +3,7 @@ Public: the ledger is meant to be checked by anyone (entries carry ids, never na
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -35,6 +36,7 @@ from services.blockchain.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
+log = logging.getLogger("pamtalk.blockchain")
 Index = Annotated[int, Path(ge=0, le=MAX_INDEX, description="the entry's position (0-based)")]
 
 
@@ -99,10 +101,24 @@ async def get_entry(index: Index, session: DbSession, response: Response) -> Ent
     "/entries/{index}/bundle",
     response_model=None,
     summary="The verification bundle of an entry (the verifier's input, anchor included once anchored)",
-    responses={200: {"model": BundleOut}, **problem_responses(404)},
+    description="The bundle carries the public key that signed its tree head (after a key rotation "
+    "a previous key, until a head signed with the current key covers the entry). 500 "
+    "`ledger-key-unknown` when that key is neither the current key nor among "
+    "PAMTALK_BLOCKCHAIN_LEDGER_PREVIOUS_PUBLIC_KEYS: a configuration fault, no bundle is served.",
+    responses={200: {"model": BundleOut}, **problem_responses(404, 500)},
 )
 async def get_bundle(index: Index, session: DbSession, state: State) -> Response:
-    found = await ledger_reads.bundle(session, index, state.public_key_pem, state.contract_address)
+    try:
+        found = await ledger_reads.bundle(session, index, state.public_keys, state.contract_address)
+    except ledger_reads.UnknownSigningKey as exc:
+        log.error("the latest tree head is signed by key %s, which is not configured", exc.key_id)
+        raise Problem(
+            500,
+            f"The latest tree head is signed by key {exc.key_id}, which this service does not know: "
+            "list it in PAMTALK_BLOCKCHAIN_LEDGER_PREVIOUS_PUBLIC_KEYS.",
+            type_="ledger-key-unknown",
+            key_id=exc.key_id,
+        ) from exc
     if found is None:
         raise _no_entry(index)
     return JSONResponse(found, headers={"Cache-Control": SHORT})

@@ -12,9 +12,9 @@ from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
 from services.blockchain import ledger_reads
 from services.blockchain.api.views import IMMUTABLE, MAX_INDEX, SHORT, State, cache, head_out, int_cursor
-from services.blockchain.ledger.tree_head import public_key_b64
+from services.blockchain.ledger.tree_head import load_public_key, public_key_b64
 from services.blockchain.models import TreeHeadRow
-from services.blockchain.schemas import PublicKeyOut, TreeHeadOut
+from services.blockchain.schemas import LedgerKeyOut, PublicKeyOut, PublicKeysOut, TreeHeadOut
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
 
@@ -25,6 +25,25 @@ async def public_key(state: State, response: Response) -> PublicKeyOut:
     return PublicKeyOut(
         key_id=state.key_id, pem=state.public_key_pem, raw_base64=public_key_b64(state.signer.public_key)
     )
+
+
+@router.get(
+    "/public-keys",
+    response_model=PublicKeysOut,
+    summary="Every key whose tree heads verify: the current key first, then previous keys",
+)
+async def public_keys(state: State, response: Response) -> PublicKeysOut:
+    cache(response, "public, max-age=3600")
+    items = [
+        LedgerKeyOut(
+            key_id=kid,
+            pem=pem,
+            raw_base64=public_key_b64(load_public_key(pem)),
+            current=kid == state.key_id,
+        )
+        for kid, pem in state.public_keys.items()
+    ]
+    return PublicKeysOut(items=items)
 
 
 @router.get(

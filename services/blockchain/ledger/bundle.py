@@ -7,12 +7,15 @@ Format (see ``docs/ledger-verification.md``)::
       "inclusion_proof": {"leaf_index": int, "tree_size": int, "hashes": [hex, ...]},
       "tree_head": {"tree_size": int, "timestamp": int, "root_hash": hex, "signature": base64},
       "public_key": "PEM or base64 of the raw Ed25519 key",          (optional if pinned)
+      "key_id": "hex SHA-256 of the raw key that signed tree_head",   (optional)
       "anchor": {"tree_size", "root_hash", "chain_id", "contract_address", "tx_hash",
                  "block_number", "consistency_proof": [hex, ...]}     (optional)
     }
 
 ``anchor.consistency_proof`` links the anchored tree and the signed tree head (from the
-smaller to the larger of the two sizes).
+smaller to the larger of the two sizes). ``key_id`` names the key the head was signed
+with, so a verifier holding another key (e.g. the current one after a key rotation) is told
+which key it needs rather than only that the signature fails.
 """
 
 from __future__ import annotations
@@ -44,8 +47,10 @@ def make_bundle(
     public_key: str,
     anchor: Anchor | None = None,
     anchor_consistency_proof: Sequence[bytes] = (),
+    head_key_id: str | None = None,
 ) -> dict[str, Any]:
-    """The bundle a service hands out (``public_key`` as PEM or raw base64)."""
+    """The bundle a service hands out (``public_key`` as PEM or raw base64, ``head_key_id``
+    the id of that key: the key that signed ``tree_head``)."""
     bundle: dict[str, Any] = {
         "entry": entry.to_json_obj(),
         "inclusion_proof": {
@@ -56,6 +61,8 @@ def make_bundle(
         "tree_head": tree_head.to_json_obj(),
         "public_key": public_key,
     }
+    if head_key_id is not None:
+        bundle["key_id"] = head_key_id
     if anchor is not None:
         bundle["anchor"] = {
             **anchor.to_json_obj(),
@@ -108,6 +115,12 @@ def _check(
     if size != head.tree_size:
         raise ProofError(f"the proof is for tree size {size} but the tree head has {head.tree_size}")
 
+    signed_by = bundle.get("key_id")
+    if signed_by is not None and signed_by != key_id(public_key):
+        raise TreeHeadError(
+            f"the tree head is signed by key {signed_by}, not by the key given "
+            f"({key_id(public_key)}, {key_source}): get key {signed_by} from the ledger's public keys"
+        )
     verify_tree_head(head, public_key)
     verify_inclusion(
         leaf_index, size, entry.leaf_hash(), _hash_list(proof["hashes"], "hashes"), head.root_hash
