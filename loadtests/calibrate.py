@@ -14,6 +14,11 @@ listens on ``--port`` and is stopped afterwards. Two modes:
   connections kept as behind nginx) and reports, at full load and for the whole run:
   p50/p95/p99, offered vs answered req/s, send lag and the generator's CPU per request (its
   own process time). What the tool alone costs at that scenario, before any platform runs.
+
+``--empty-app N`` (either mode) puts ``N`` uvicorn processes of an application that does
+nothing (``loadtests/empty_app.py``) behind the stub nginx, proxied with upstream keepalive
+as the gateway does: the rate the generator, nginx and FastAPI hold together here with no
+work at all, an upper bound for any platform of such services on this machine.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,14 +47,66 @@ http {{
   access_log off;
   keepalive_requests 1000000;
   default_type application/json;
-  server {{
+{http}
+}}
+"""
+ANSWER = """  server {{
     listen 127.0.0.1:{port};
     location ~ /esg$ {{ if ($request_method = POST) {{ return 202 '{body}'; }} return 200 '{body}'; }}
     location ~ /confirm$ {{ return 200 '{body}'; }}
     location / {{ if ($request_method = POST) {{ return 201 '{body}'; }} return 200 '{body}'; }}
-  }}
-}}
-"""
+  }}"""
+PROXY = """  upstream app {{ {servers} keepalive 64; }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }}
+  }}"""
+
+
+def app_ports(args: argparse.Namespace) -> list[int]:
+    """The ports of the empty application's processes (``--empty-app``): after the stub's."""
+    return [args.port + i for i in range(1, args.empty_app + 1)]
+
+
+def nginx_conf(args: argparse.Namespace, folder: Path) -> str:
+    """The stub: nginx answers itself, or proxies to the empty application (``--empty-app``)."""
+    if args.empty_app:
+        servers = " ".join(f"server 127.0.0.1:{port};" for port in app_ports(args))
+        http = PROXY.format(port=args.port, servers=servers)
+    else:
+        http = ANSWER.format(port=args.port, body=BODY)
+    return NGINX.format(dir=folder, http=http)
+
+
+def _start_app(ports: list[int]) -> list[subprocess.Popen[bytes]]:
+    """The empty application's uvicorn processes, each answering before this returns."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "loadtests.empty_app:app", "--port", str(port),
+             "--no-access-log", "--log-level", "warning"],
+            cwd=ROOT,
+        )
+        for port in ports
+    ]  # fmt: skip
+    deadline = time.monotonic() + 30
+    for port in ports:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    _stop_app(procs)
+                    raise RuntimeError(f"the empty application did not start on port {port}") from None
+                time.sleep(0.1)
+    return procs
+
+
+def _stop_app(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(10)
 
 
 def pool(users: int) -> dict:
@@ -137,6 +195,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--step-factor", type=float, default=2.0)
     p.add_argument("--max-rps", type=float, default=32000)
     p.add_argument("--step-seconds", type=float, default=6)
+    p.add_argument(
+        "--empty-app", type=int, default=0, metavar="N",
+        help="proxy to N uvicorn processes of an application that does nothing (0: nginx answers)",
+    )  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -146,9 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="pamtalk-calibrate-"))
     config = _config(args, folder)
     users = config["scenario"]["users"]
-    (folder / "nginx.conf").write_text(NGINX.format(dir=folder, port=args.port, body=BODY))
+    (folder / "nginx.conf").write_text(nginx_conf(args, folder))
     (folder / "pool.json").write_text(json.dumps(pool(min(users, 1000) if args.scenario else users)))
     (folder / "config.json").write_text(json.dumps(config))
+    apps = _start_app(app_ports(args))
     subprocess.run([binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True)
     try:
         time.sleep(0.3)
@@ -158,13 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             [binary, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-s", "stop"], check=False
         )
+        _stop_app(apps)
     raw = json.loads((folder / "raw.json").read_text())
     if args.scenario:
         print("\n".join(scenario_report(raw)))
     else:
         held = [s["rps"] for s in raw["find_max"] if s["verdict"] == "PASS"]
+        target = f"{args.empty_app} empty FastAPI process(es) behind nginx" if args.empty_app else "a stub"
         print(f"load generator ceiling here: {max(held) if held else 'below the first step'} req/s held "
-              f"(strict SLO against a stub; {users} users)")  # fmt: skip
+              f"(strict SLO against {target}; {users} users)")  # fmt: skip
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 

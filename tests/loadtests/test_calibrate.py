@@ -3,11 +3,16 @@ and the figures it reports for a scenario (pure parts: no nginx, no Locust)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from loadtests import calibrate, latency
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_scenario_mode_runs_the_scenarios_users_ramp_and_rate(tmp_path: Path) -> None:
@@ -52,3 +57,36 @@ def test_scenario_figures_at_full_load_leave_the_ramp_out() -> None:
     assert figures["whole run"]["send_lag_p99_ms"] == 200.0
     report = "\n".join(calibrate.scenario_report(raw))
     assert "0.3 ms/request (3 % of a core)" in report and "answered 100 req/s" in report
+
+
+def test_empty_app_mode_proxies_to_its_processes_with_keepalive(tmp_path: Path) -> None:
+    args = calibrate.parse(["--port", "13990", "--empty-app", "2"])
+    assert calibrate.app_ports(args) == [13991, 13992]
+    conf = calibrate.nginx_conf(args, tmp_path)
+    assert "server 127.0.0.1:13991; server 127.0.0.1:13992; keepalive 64;" in conf
+    assert "proxy_pass http://app" in conf and 'proxy_set_header Connection ""' in conf
+    assert "listen 127.0.0.1:13990;" in conf and "return 201" not in conf
+    stub = calibrate.nginx_conf(calibrate.parse(["--port", "13990"]), tmp_path)
+    assert "return 201" in stub and "proxy_pass" not in stub  # without it nginx answers itself
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("port", "extra", "rps"),
+    [("13998", [], 100), ("13994", ["--empty-app", "1"], 80)],
+    ids=["nginx answers", "empty app behind nginx"],
+)
+def test_calibrate_runs_a_scenario_against_the_stub(port: str, extra: list[str], rps: int) -> None:
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        pytest.skip("nginx is not installed")
+    cmd = [sys.executable, "-m", "loadtests.calibrate", "--scenario", "smoke", "--port", port, *extra]
+    cmd += ["--users", "200", "--rps", str(rps), "--duration", "8", "--ramp", "2"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    full = next(line for line in done.stdout.splitlines() if "full load" in line)
+    offered = float(full.split("offered ")[1].split(" ")[0])
+    answered = float(full.split("answered ")[1].split(" ")[0])
+    assert 0.7 * rps < offered < 1.3 * rps and abs(answered - offered) <= 0.05 * offered, full
+    assert "errors 0" in full and "ms/request" in full  # every POST got the status the mix expects
+    left = subprocess.run(["pgrep", "-f", "loadtests.empty_app:app"], capture_output=True, check=False)
+    assert left.returncode == 1, "the empty application's process was left running"
