@@ -18,7 +18,7 @@ from services.blockchain.ledger.bundle import make_bundle
 from services.blockchain.ledger.entry import LedgerEntry
 from services.blockchain.ledger.tree import nodes_for_consistency, nodes_for_inclusion
 from services.blockchain.ledger.tree_head import TreeHead
-from services.blockchain.ledger_writer import load_latest_head, load_nodes
+from services.blockchain.ledger_writer import load_latest_head, load_latest_signed, load_nodes
 from services.blockchain.models import AnchorRow, LedgerEntryRow, TreeHeadRow
 
 
@@ -93,14 +93,13 @@ async def bundle(
     """The verifier's bundle for entry ``index`` against the latest signed head, carrying
     the key that signed that head (``public_keys``: key id -> PEM); ``None`` when there is
     no such entry, ``UnknownSigningKey`` when the head's key is not in ``public_keys``."""
-    latest = select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc()).limit(1)
-    row = (await session.execute(latest)).scalar_one_or_none()
+    signed = await load_latest_signed(await driver(session))
     found = await entry_at(session, index)
-    if row is None or found is None or index >= row.tree_size:
+    if signed is None or found is None or index >= signed[0].tree_size:
         return None
-    head = head_from_row(row)
-    if row.key_id not in public_keys:
-        raise UnknownSigningKey(row.key_id)
+    head, key_id = signed
+    if key_id not in public_keys:
+        raise UnknownSigningKey(key_id)
     entry, _ = found
     anchor = await bundle_anchor(session, index, contract)
     link: list[bytes] = []
@@ -108,4 +107,4 @@ async def bundle(
         small, large = sorted((anchor.tree_size, head.tree_size))
         link = await consistency_proof(session, small, large)
     proof = await inclusion_proof(session, index, head.tree_size)
-    return make_bundle(entry, proof, head, public_keys[row.key_id], anchor, link, row.key_id)
+    return make_bundle(entry, proof, head, public_keys[key_id], anchor, link, key_id)

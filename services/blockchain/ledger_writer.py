@@ -50,7 +50,8 @@ _NODES = (
     "WHERE (level, position) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))"
 )
 _LATEST_HEAD = (
-    f"SELECT tree_size, timestamp_ms, root_hash, signature FROM {HEADS} ORDER BY tree_size DESC LIMIT 1"
+    f"SELECT tree_size, timestamp_ms, root_hash, signature, key_id FROM {HEADS} "
+    "ORDER BY tree_size DESC LIMIT 1"
 )
 _REFERENCE = f'SELECT "index" FROM {ENTRIES} WHERE reference = $1'
 # The entry and the Merkle nodes its append completes, in one statement.
@@ -103,9 +104,15 @@ async def ledger_size(conn: asyncpg.Connection) -> int:
     return size
 
 
-async def load_latest_head(conn: asyncpg.Connection) -> TreeHead | None:
+async def load_latest_signed(conn: asyncpg.Connection) -> tuple[TreeHead, str] | None:
+    """The latest signed tree head and the id of the key that signed it."""
     row = await conn.fetchrow(_LATEST_HEAD)
-    return None if row is None else TreeHead(row[0], row[1], bytes(row[2]), bytes(row[3]))
+    return None if row is None else (TreeHead(row[0], row[1], bytes(row[2]), bytes(row[3])), row[4])
+
+
+async def load_latest_head(conn: asyncpg.Connection) -> TreeHead | None:
+    signed = await load_latest_signed(conn)
+    return None if signed is None else signed[0]
 
 
 async def reference_index(conn: asyncpg.Connection, reference: str) -> int | None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from pamtalk.db.database import Database
 from services.user.models import User
 from tests.conftest import migrate
-from tests.live_server import free_port
+from tests.live_server import free_port, wait_ready
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,14 +48,8 @@ async def test_sigterm_lets_accepted_requests_finish(database_url: str, redis_ur
     )
     base = f"http://127.0.0.1:{port}"
     try:
+        await wait_ready(base, within=10)
         async with httpx.AsyncClient(base_url=base, timeout=20) as client:
-            for _ in range(200):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)
             emails = [f"stop-{uuid.uuid4().hex[:8]}@pamtalk.kr" for _ in range(12)]
 
             async def sign_up(email: str) -> int | None:
