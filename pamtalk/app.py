@@ -18,6 +18,7 @@ from pamtalk.errors import install_problem_handlers
 from pamtalk.gc_policy import apply_after_startup
 from pamtalk.health import ReadinessCheck
 from pamtalk.health import router as health_router
+from pamtalk.interpreter import restore_recursion_limit
 from pamtalk.logging import configure_logging
 from pamtalk.metrics import DB_POOL, QUEUE_LENGTH
 from pamtalk.middleware import RequestContextMiddleware
@@ -52,6 +53,7 @@ def create_service_app(
     shared: Shared | None = None,
 ) -> FastAPI:
     settings = settings or definition.settings_cls()
+    restore_recursion_limit()  # the service's imports (web3 -> py_ecc) may have raised it
     if shared is None:
         configure_logging(definition.name, settings.log_level, settings.log_json)
         configure_tracing(definition.name)
@@ -74,6 +76,7 @@ def create_service_app(
                 runtime.relay.start()
             if shared is None:  # a process of its own (the embedded host applies it once for all)
                 apply_after_startup(settings.gc_threshold)
+            restore_recursion_limit()  # a start-up hook may have imported a library that raised it
             runtime.ready = True
             log.info("service started", extra={"env": settings.env})
             yield
@@ -123,7 +126,10 @@ def create_service_app(
     for router in definition.routers:
         app.include_router(router)
     app.add_middleware(
-        RequestContextMiddleware, service=definition.name, access_log=settings.access_log == "all"
+        RequestContextMiddleware,
+        service=definition.name,
+        access_log=settings.access_log == "all",
+        max_body=settings.max_body_bytes,
     )
     instrument(app)
     return app

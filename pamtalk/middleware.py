@@ -1,6 +1,8 @@
 """One pure-ASGI middleware for what every request needs: the request id (taken from
-``X-Request-ID`` or made), per-request log context, the source plan's metrics and an
-access log line. Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass through
+``X-Request-ID`` or made), per-request log context, the source plan's metrics, an
+access log line, and the refusal of a body larger than the service reads (a 413 problem:
+before the body is received when ``Content-Length`` says so, else once the body read so
+far passes the limit). Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass through
 and the per-request cost stays small."""
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ import logging
 import time
 import uuid
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pamtalk.context import request_id_var, user_id_var
+from pamtalk.errors import Problem, problem_response
 from pamtalk.metrics import REQUEST_DURATION, REQUEST_TOTAL
 
 log = logging.getLogger("pamtalk.access")
@@ -26,21 +30,50 @@ def _valid_request_id(value: bytes) -> str | None:
     return None
 
 
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that refuses a streamed body once it passes ``limit`` bytes."""
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(
+                    413, f"The request body is larger than this service reads ({limit} bytes)."
+                )
+        return message
+
+    return limited
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, service: str, access_log: bool = True) -> None:
+    def __init__(
+        self, app: ASGIApp, service: str, access_log: bool = True, max_body: int | None = None
+    ) -> None:
         self.app = app
         self.service = service
         self.access_log = access_log
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         rid = None
+        length: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 rid = _valid_request_id(value)
-                break
+            elif name == b"content-length":
+                length = value
+        too_large = False
+        if self.max_body is not None:
+            if length is None:
+                receive = _limited(receive, self.max_body)
+            else:
+                too_large = not length.isdigit() or int(length) > self.max_body
         rid = rid or uuid.uuid4().hex
         rid_token = request_id_var.set(rid)
         user_token = user_id_var.set(None)
@@ -56,7 +89,13 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            if too_large:
+                problem = Problem(
+                    413, f"The request body is larger than this service reads ({self.max_body} bytes)."
+                )
+                await problem_response(problem, scope["path"])(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - start
             path = scope["path"]

@@ -45,6 +45,9 @@ class ServiceSettings(BaseSettings):
     # Objects allocated (net) before a young-generation collection; 0 keeps Python's 700.
     gc_threshold: int = Field(default=50_000, ge=0)
     outbox_poll_seconds: float = 1.0
+    # Largest request body a service reads (413 problem beyond it, before anything is parsed).
+    # Every request body of the API is a few kilobytes; the gateway's outer limit is 1 MiB.
+    max_body_bytes: int = Field(default=65_536, ge=1024)
     public_base_url: str = "http://localhost:8080"
 
     @classmethod

@@ -30,6 +30,8 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
 from web3.types import Wei
 
+from pamtalk.interpreter import restoring_recursion_limit
+
 from .contracts.build import load_artifact
 from .ledger.anchor import ANCHORED_TOPIC, Anchor
 
@@ -260,8 +262,9 @@ def in_process_chain(funding_wei: int = 10**21, provider: Any = None) -> tuple[W
     ``provider``: an ``EthereumTesterProvider`` (or subclass, e.g. one that simulates outages).
     """
     if provider is None:
-        from eth_tester import EthereumTester, PyEVMBackend  # only embedded mode and tests need these
-        from web3 import EthereumTesterProvider
+        with restoring_recursion_limit():  # py-evm raises it on import
+            from eth_tester import EthereumTester, PyEVMBackend  # only embedded mode and tests need these
+            from web3 import EthereumTesterProvider
 
         provider = EthereumTesterProvider(EthereumTester(PyEVMBackend()))
     w3 = Web3(provider)

@@ -160,3 +160,40 @@ async def test_non_finite_numbers_are_422(farm_api, tokens) -> None:
     assert response.json()["errors"][0]["field"] == "water_usage_per_hectare"
     patch = await client.patch(f"{FARMS}/{farm['id']}", content='{"size_ha": NaN}', headers=headers)
     assert patch.status_code == 422 and patch.json()["errors"][0]["field"] == "size_ha"
+
+
+async def test_two_megabyte_farm_is_refused_and_nothing_written(farm_api, tokens) -> None:
+    client, app = farm_api
+    before = await outbox_count(app)
+    padded = farm_body(name="Padded farm", address="x" * 2_000_000)
+    response = await client.post(
+        "/api/v1/farms",
+        content=json.dumps(padded),
+        headers={**tokens.headers("farmer", uuid.uuid4()), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/payload-too-large")
+    assert await outbox_count(app) == before
+    listed = await client.get("/api/v1/farms", params={"q": "Padded farm"})
+    assert all(item["name"] != "Padded farm" for item in listed.json()["items"])
+
+
+async def test_streamed_body_past_the_limit_is_refused_and_nothing_written(farm_api, tokens) -> None:
+    """A body sent in chunks (no Content-Length) is cut off once it passes the limit."""
+    client, app = farm_api
+    before = await outbox_count(app)
+    data = json.dumps(farm_body(name="Streamed farm", address="x" * 300_000)).encode()
+
+    async def chunks():
+        for start in range(0, len(data), 16_384):
+            yield data[start : start + 16_384]
+
+    response = await client.post(
+        "/api/v1/farms",
+        content=chunks(),
+        headers={**tokens.headers("farmer", uuid.uuid4()), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await outbox_count(app) == before
