@@ -38,6 +38,9 @@ class ServiceDefinition:
     settings_cls: type[ServiceSettings]
     routers: list[APIRouter]
     outbox: Table | None = None
+    # The service's own state (caches, clients, models), built first at start-up and
+    # reached as ``runtime.state`` (typed: ``pamtalk.runtime.service_state``).
+    build_state: Callable[[Runtime], Awaitable[object]] | None = None
     consumers: dict[str, Callable[[Runtime], Handler]] = field(default_factory=dict)
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
@@ -63,6 +66,8 @@ def create_service_app(
         runtime = build_runtime(definition.name, settings, shared, definition.outbox)
         app.state.runtime = runtime
         try:
+            if definition.build_state is not None:
+                runtime.state = await definition.build_state(runtime)
             for hook in definition.on_startup:
                 await hook(runtime)
             for queue, factory in definition.consumers.items():
@@ -71,7 +76,7 @@ def create_service_app(
                 await runtime.bus.start()
             if definition.outbox is not None:
                 runtime.relay = OutboxRelay(
-                    runtime.db, definition.outbox, runtime.bus, poll_seconds=settings.outbox_poll_seconds
+                    runtime.db, runtime.bus, poll_seconds=settings.outbox_poll_seconds
                 )
                 runtime.relay.start()
             if shared is None:  # a process of its own (the embedded host applies it once for all)

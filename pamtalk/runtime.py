@@ -5,7 +5,7 @@ JWKS) can be handed in by the embedded mode, which runs all services in one proc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 from sqlalchemy import Table
@@ -42,7 +42,19 @@ class Runtime:
     owns_bus: bool = True
     owns_redis: bool = True
     ready: bool = False
-    extras: dict[str, Any] = field(default_factory=dict)  # service-specific singletons
+    state: object = None  # the service's own state (ServiceDefinition.build_state)
+    extras: dict[str, Any] = field(default_factory=dict)  # LEGACY: untyped; use ``state``
+
+
+S = TypeVar("S")
+
+
+def service_state(runtime: Runtime, cls: type[S]) -> S:
+    """The service's state as its own class (``ServiceDefinition.build_state`` made it)."""
+    state = runtime.state
+    if not isinstance(state, cls):
+        raise RuntimeError(f"{runtime.service} has no {cls.__name__} (is the service started?)")
+    return state
 
 
 def _bus(settings: ServiceSettings, service: str) -> Bus:
@@ -62,6 +74,7 @@ def build_runtime(
     db = Database(
         shared.database_url if shared and shared.database_url else settings.database_url,
         settings.db_schema,
+        producer=service,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
     )

@@ -1,3 +1,4 @@
-from pamtalk.db.database import Database, make_base, schema_metadata
+from pamtalk.db.database import Database
+from pamtalk.db.schema import schema_metadata
 
-__all__ = ["Database", "make_base", "schema_metadata"]
+__all__ = ["Database", "schema_metadata"]

@@ -1,90 +1,169 @@
-"""Async SQLAlchemy (asyncpg) access to one service's own schema."""
+"""One service's database: asyncpg pools on its own schema, and the one way to use them.
+
+    async with db.write() as tx:          # one transaction: committed, or rolled back
+        await tx.execute(INSERT_FARM, **farm)
+        await tx.add_event(FarmRegistered(...))
+        tx.after_commit(list_cache.invalidate)
+
+    async with db.read("replica") as read:  # no transaction; may lag the primary
+        rows = await read.fetch(PAGE, region=region, limit=21)
+
+Reads take a role: ``primary`` (the latest commit) or ``replica`` (reads that tolerate a
+little staleness: dashboards, public lists, history). Without a replica configured, both
+roles read the primary. SQLAlchemy describes the tables (``pamtalk.db.schema``) and runs the
+migrations; it has no part in serving requests.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
+import asyncpg
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from pamtalk.db.schema import NAMING, schema_metadata
+from pamtalk.db.statements import sql
+from pamtalk.db.tx import Read, Tx
 
-
-def schema_metadata(schema: str) -> MetaData:
-    """Metadata for the tables of one service's schema, with stable constraint names.
-
-    A service declares ``class Base(DeclarativeBase): metadata = schema_metadata("farm_svc")``
-    (a class statement, so type checkers see the base)."""
-    return MetaData(schema=schema, naming_convention=NAMING)
+__all__ = ["NAMING", "Database", "Role", "dsn", "schema_metadata"]
+Role = Literal["primary", "replica"]
+ACQUIRE_TIMEOUT = 30.0  # seconds a request waits for a pooled connection
 
 
-def make_base(schema: str) -> type[DeclarativeBase]:
-    """A declarative base whose tables live in ``schema`` (prefer the class statement above)."""
-
-    class Base(DeclarativeBase):
-        metadata = schema_metadata(schema)
-
-    return Base
-
-
-def normalise_url(url: str) -> str:
-    """Accept ``postgresql://`` URLs (as pgserver and most tools give) for asyncpg."""
-    for prefix in ("postgresql://", "postgres://"):
+def dsn(url: str) -> str:
+    """A libpq URL for asyncpg from any of ours (``postgresql+asyncpg://`` as Alembic takes)."""
+    for prefix in ("postgresql+asyncpg://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
+            return "postgresql://" + url[len(prefix) :]
     return url
 
 
-class Database:
-    """Engine and session factory for one service's schema."""
+SELECT_ONE = sql("SELECT 1")
 
-    def __init__(self, url: str, schema: str, *, pool_size: int = 10, max_overflow: int = 10) -> None:
+
+def normalise_url(url: str) -> str:
+    """LEGACY: the SQLAlchemy URL (``postgresql+asyncpg://``) of any of ours."""
+    return "postgresql+asyncpg://" + dsn(url).removeprefix("postgresql://")
+
+
+def _text(value: str) -> str:
+    return value
+
+
+async def _setup(conn: asyncpg.Connection) -> None:
+    """Per connection: JSON columns take JSON text and give Python values (orjson)."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, encoder=_text, decoder=orjson.loads, schema="pg_catalog", format="text"
+        )
+
+
+class Database:
+    """The pools of one service's schema (opened on first use, closed by ``close``)."""
+
+    def __init__(
+        self,
+        url: str,
+        schema: str,
+        *,
+        producer: str = "",
+        pool_size: int = 10,
+        max_overflow: int = 10,
+    ) -> None:
+        self.url = url
         self.schema = schema
-        self.engine: AsyncEngine = create_async_engine(
+        self.producer = producer or schema.removesuffix("_svc")
+        self.capacity = pool_size + max_overflow
+        self._min = min(pool_size, 1)
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+        self.wake_relay: Any = None  # set by the outbox relay: called once events committed
+        # LEGACY, until every service is on write()/read(): SQLAlchemy sessions.
+        self.engine = create_async_engine(
             normalise_url(url),
             pool_size=pool_size,
             max_overflow=max_overflow,
-            pool_pre_ping=False,
             pool_recycle=1800,
             connect_args={"server_settings": {"search_path": f"{schema},public"}},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Reads need no transaction: autocommit saves the BEGIN/COMMIT round trips.
         self.read_sessions = async_sessionmaker(
             self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
         )
-        self.capacity = pool_size + max_overflow
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """LEGACY: a session inside one transaction."""
         async with self.sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def reads(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only (autocommit: each statement sees the latest commit)."""
+        """LEGACY: a session for reads only (autocommit)."""
         async with self.read_sessions() as session:
             yield session
 
+    async def _primary(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        dsn(self.url),
+                        min_size=self._min,
+                        max_size=self.capacity,
+                        max_inactive_connection_lifetime=300,
+                        server_settings={"search_path": f"{self.schema},public"},
+                        init=_setup,
+                    )
+        return self._pool
+
+    async def _pool_for(self, role: Role) -> asyncpg.Pool:
+        return await self._primary()  # a replica's pool plugs in here
+
+    @asynccontextmanager
+    async def write(self, *, isolation: str | None = None) -> AsyncIterator[Tx]:
+        """One transaction on the primary: committed when the block ends, rolled back if it
+        raises. After the commit, the relay is woken for the events it queued and the
+        ``after_commit`` hooks run."""
+        pool = await self._primary()
+        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+            tx = Tx(conn, self.producer)
+            async with conn.transaction(isolation=isolation):
+                yield tx
+        if tx.events and self.wake_relay is not None:
+            self.wake_relay()
+        await tx.run_after_commit()
+
+    @asynccontextmanager
+    async def read(self, role: Role = "primary", *, consistent: bool = False) -> AsyncIterator[Read]:
+        """Statements without a transaction (each sees the latest commit of ``role``'s
+        server); ``consistent``: all of them in one read-only snapshot."""
+        pool = await self._pool_for(role)
+        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+            read = Read(conn, role)
+            if consistent:
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    yield read
+            else:
+                yield read
+
     async def ping(self) -> bool:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with self.read() as read:
+            await read.fetchval(SELECT_ONE)
         return True
 
     def pool_status(self) -> dict[str, Any]:
-        """Connections in use and the most the pool will open (for ``database_connection_pool``)."""
-        pool: Any = self.engine.pool
-        return {"in_use": pool.checkedout(), "capacity": self.capacity}
+        """Connections in use and the most the pool opens (``database_connection_pool``)."""
+        pool = self._pool
+        in_use = 0 if pool is None else pool.get_size() - pool.get_idle_size()
+        return {"in_use": in_use, "capacity": self.capacity}
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+        await self.engine.dispose()  # LEGACY

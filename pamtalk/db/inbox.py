@@ -1,11 +1,23 @@
-"""Consumer inbox: the ids of events a consumer has handled, so a redelivered event
-changes nothing. The claim is made in the same transaction as the handler's effect."""
+"""Consumer inbox: each event's effect applied once, in the transaction that records it.
+
+A consumer names its effects by event class, typed::
+
+    effects = Effects().on(TransactionSettled, reward).on(EsgScored, record_assessment)
+    handler = handle_once(db, "blockchain", effects)
+
+An effect gets the ``Tx`` of the claim, the event as its class, and the envelope. An effect
+for a base class (``TradeEvent``) serves every subclass without one of its own. The claim
+(the event id in the ``inbox`` table) and the effect commit together, so a redelivered event
+changes nothing, and a failed effect rolls its claim back so the retry applies it. An event
+without an effect is recorded alone (one statement, no transaction).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cache, lru_cache
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, func
@@ -13,13 +25,21 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, func
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
 from pamtalk.db.outbox import PlainTx, plain_transaction
-from pamtalk.db.raw import reading, sql
+from pamtalk.db.raw import reading
+from pamtalk.db.raw import sql as legacy_sql
+from pamtalk.db.statements import sql
+from pamtalk.db.tx import Read, Tx
 from pamtalk.events.catalogue import parse
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.inbox")
+E = TypeVar("E", bound=Event)
+Effect = Callable[[Tx, E, Envelope], Awaitable[None]]
 
-EffectFn = Callable[[PlainTx, Event, Envelope], Awaitable[None]]
+CLAIM = sql(
+    "INSERT INTO inbox (consumer, event_id) VALUES (:consumer, :event_id) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -32,22 +52,70 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
+class Effects:
+    """Effects by event class (built with ``on``; a class's own effect, else its nearest base's)."""
+
+    def __init__(self) -> None:
+        self._by_class: dict[type[Event], Effect[Any]] = {}
+        self._resolved: dict[type[Event], Effect[Any] | None] = {}
+
+    def on(self, kind: type[E], effect: Callable[[Tx, E, Envelope], Awaitable[None]]) -> Effects:
+        self._by_class[kind] = effect
+        self._resolved.clear()
+        return self
+
+    def for_event(self, event: Event) -> Effect[Any] | None:
+        kind = type(event)
+        if kind not in self._resolved:
+            own = (self._by_class[k] for k in kind.__mro__ if k in self._by_class)
+            self._resolved[kind] = next(own, None)
+        return self._resolved[kind]
+
+    @property
+    def kinds(self) -> Mapping[type[Event], Effect[Any]]:
+        return self._by_class
+
+
+async def claim(read: Read, consumer: str, envelope: Envelope) -> bool:
+    """Record the event as handled by ``consumer``; False when it was handled before."""
+    return await read.fetchval(CLAIM, consumer=consumer, event_id=envelope.event_id) is not None
+
+
+def handle_once(db: Database, consumer: str, effects: Effects) -> Handler:
+    """A bus handler applying each event's effect at most once per event id."""
+
+    async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
+        event = parse(envelope)
+        effect = effects.for_event(event)
+        if effect is None:
+            async with db.read() as read:  # one statement: it commits on its own
+                claimed = await claim(read, consumer, envelope)
+        else:
+            async with db.write() as tx:
+                if claimed := await claim(tx, consumer, envelope):
+                    await effect(tx, event, envelope)
+        if not claimed:
+            log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
+
+    return handler
+
+
+# ---- LEGACY, removed once every consumer is on handle_once ----
+EffectFn = Callable[[PlainTx, Event, Envelope], Awaitable[None]]
+
+
 @cache
 def _claim(table: Table) -> str:
     """The claim of ``table`` (asyncpg's text), built once."""
-    return sql(
+    return legacy_sql(
         f"INSERT INTO {table.fullname} (consumer, event_id) VALUES (:consumer, :event_id) "
         "ON CONFLICT DO NOTHING RETURNING event_id"
     ).text
 
 
-def handle_once(db: Database, table: Table, consumer: str, effects: Mapping[str, EffectFn]) -> Handler:
-    """A bus handler that applies ``effects[event type]`` (an exact key, else ``prefix.*``)
-    at most once per event id. The claim and the effect run in one transaction of plain SQL
-    on a connection of the pool (``plain_transaction``), and the effect gets that ``PlainTx``
-    (its ``conn``, its ``add_event``: the relay is woken once it has committed). A type
-    without an effect is recorded and ignored: its claim is the only statement, so it runs
-    alone, without BEGIN and COMMIT. A duplicate is logged and changes nothing."""
+def handle_once_legacy(db: Database, table: Table, consumer: str, effects: Mapping[str, EffectFn]) -> Handler:
+    """LEGACY (until every consumer is on ``handle_once``): the same with effects by
+    routing key (an exact key, else ``prefix.*``) getting a ``PlainTx``."""
 
     @lru_cache(maxsize=256)  # event type -> its effect
     def effect_for(event_type: str) -> EffectFn | None:

@@ -16,7 +16,6 @@ import asyncpg
 import orjson
 from opentelemetry import propagate
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Column,
     DateTime,
@@ -25,17 +24,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     Uuid,
-    any_,
-    bindparam,
-    cast,
-    delete,
     event,
-    func,
-    null,
-    select,
-    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,7 +34,9 @@ from sqlalchemy.orm import Session
 from pamtalk.bus.base import Bus, BusUnavailable
 from pamtalk.context import request_id_var
 from pamtalk.db.database import Database
-from pamtalk.db.raw import core_sql, reading, sql
+from pamtalk.db.raw import reading
+from pamtalk.db.raw import sql as legacy_sql
+from pamtalk.db.statements import sql
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.outbox")
@@ -67,7 +59,7 @@ def outbox_table(metadata: MetaData) -> Table:
     return table
 
 
-_relays: dict[Table, OutboxRelay] = {}
+_relays: dict[str, OutboxRelay] = {}  # LEGACY: by schema
 
 
 @cache
@@ -75,7 +67,7 @@ def _insert(table: Table) -> str:
     """The outbox insert of ``table``, written once for both kinds of transaction (a session's
     connection, ``PlainTx``). The JSON columns take text (written by pydantic and orjson),
     cast by the database."""
-    return sql(
+    return legacy_sql(
         f"INSERT INTO {table.fullname} (event_id, routing_key, envelope, headers, created_at) "
         "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb), CAST(:headers AS jsonb), :created_at)"
     ).text
@@ -119,7 +111,7 @@ def _nudge_relays(session: Session) -> None:
 
 def _wake_relays(tables: Iterable[Table]) -> None:
     for table in tables:
-        relay = _relays.get(table)
+        relay = _relays.get(str(table.schema))
         if relay is not None:
             relay.nudge()
 
@@ -165,7 +157,6 @@ class OutboxRelay:
     def __init__(
         self,
         db: Database,
-        table: Table,
         bus: Bus,
         *,
         poll_seconds: float = 1.0,
@@ -173,7 +164,7 @@ class OutboxRelay:
         keep_published: timedelta = timedelta(days=1),
         max_backoff: float = 5.0,
     ) -> None:
-        self.db, self.table, self.bus = db, table, bus
+        self.db, self.bus = db, bus
         self.poll_seconds, self.batch, self.keep_published = poll_seconds, batch, keep_published
         # While the broker is down the relay backs off up to this; it is short so that
         # events go out within seconds of the broker's return even with no new commit.
@@ -181,33 +172,19 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        # The relay's statements, compiled once to SQL text for the pool's asyncpg connections.
-        t = table
-        unpublished = t.c.published_at.is_(None)
-        batch_ids = (
-            select(t.c.id).where(unpublished).order_by(t.c.id).limit(batch).with_for_update(skip_locked=True)
-        )
-        claim = (
-            update(t)
-            .where(t.c.id.in_(batch_ids.scalar_subquery()))
-            .values(published_at=func.now())
-            .returning(t.c.id, cast(t.c.envelope, Text), t.c.headers)
-        )
-        unmark = update(t).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
-        self._sql_pending = core_sql(select(t.c.id).where(unpublished).limit(1))
-        self._sql_claim = core_sql(claim)
-        self._sql_unmark = core_sql(unmark.values(published_at=null()), inline=False)
 
     def nudge(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
-        _relays[self.table] = self
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self.table.schema}")
+        self.db.wake_relay = self.nudge
+        _relays[self.db.schema] = self  # LEGACY: woken by sessions and PlainTx
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self.db.schema}")
 
     async def stop(self) -> None:
         self._stopping = True
-        _relays.pop(self.table, None)
+        self.db.wake_relay = None
+        _relays.pop(self.db.schema, None)
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
@@ -241,15 +218,15 @@ class OutboxRelay:
 
     async def _pending(self) -> bool:
         """Whether any row waits (one statement, no transaction)."""
-        async with reading(self.db) as conn:
-            return await conn.fetchval(self._sql_pending) is not None
+        async with self.db.read() as read:
+            return await read.fetchval(_PENDING) is not None
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
-        # A pooled connection without a session, and a transaction of its own held while the
-        # batch is published: a crash before the commit leaves the rows unpublished.
-        async with reading(self.db) as conn, conn.transaction():
-            rows = sorted(await conn.fetch(self._sql_claim), key=lambda row: row[0])
+        # A transaction held while the batch is published: a crash before the commit leaves
+        # the rows unpublished.
+        async with self.db.write() as tx:
+            rows = sorted(await tx.fetch(_CLAIM_BATCH, batch=self.batch), key=lambda row: row[0])
             if not rows:
                 return 0
             outcomes = await self.bus.publish_many(
@@ -257,13 +234,25 @@ class OutboxRelay:
             )
             failed = [row[0] for row, outcome in zip(rows, outcomes, strict=True) if outcome is not None]
             if failed:  # committed even so: the others are out already
-                await conn.execute(self._sql_unmark, failed)
+                await tx.execute(_UNMARK, ids=failed)
         failure = next((outcome for outcome in outcomes if outcome is not None), None)
         if failure is not None:
             raise failure
         return len(rows) - len(failed)
 
     async def prune(self) -> None:
-        cutoff = datetime.now(UTC) - self.keep_published
-        async with self.db.engine.begin() as conn:
-            await conn.execute(delete(self.table).where(self.table.c.published_at < cutoff))
+        async with self.db.write() as tx:
+            await tx.execute(_PRUNE, before=datetime.now(UTC) - self.keep_published)
+
+
+_PENDING = sql("SELECT id FROM outbox WHERE published_at IS NULL LIMIT 1")
+# One batch, oldest first, claimed (rows another replica holds are skipped) and marked sent.
+_CLAIM_BATCH = sql(
+    """UPDATE outbox SET published_at = now()
+WHERE id IN (
+    SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT :batch FOR UPDATE SKIP LOCKED
+)
+RETURNING id, CAST(envelope AS text), headers"""
+)
+_UNMARK = sql("UPDATE outbox SET published_at = NULL WHERE id = ANY(:ids)")
+_PRUNE = sql("DELETE FROM outbox WHERE published_at < :before")

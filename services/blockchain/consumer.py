@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once
+from pamtalk.db.inbox import handle_once_legacy
 from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
@@ -145,6 +145,6 @@ def build_consumer(runtime: Runtime) -> Handler:
         await record_assessment(writer, event)
         await writer.close()
 
-    return handle_once(
+    return handle_once_legacy(
         runtime.db, inbox, CONSUMER, {"transaction.settled": on_settled, "esg.scored": on_scored}
     )

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import EffectFn, handle_once
+from pamtalk.db.inbox import EffectFn, handle_once_legacy
 from pamtalk.db.outbox import PlainTx
 from pamtalk.events.catalogue import (
     EsgScored,
@@ -160,7 +160,7 @@ def build(runtime: Runtime) -> Handler:
     """The bus handler: apply the effect once, then announce what was written."""
     settings = runtime.settings
     assert isinstance(settings, NotificationSettings)
-    once = handle_once(runtime.db, inbox, CONSUMER, EFFECTS)
+    once = handle_once_legacy(runtime.db, inbox, CONSUMER, EFFECTS)
     handled, failed = (
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok"),
         EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once
+from pamtalk.db.inbox import handle_once_legacy
 from pamtalk.events.catalogue import (
     FarmEsgSubmitted,
     PredictionRequested,
@@ -36,7 +36,7 @@ REQUESTS, ANALYTICS = "prediction_requests", "analytics_data"
 
 
 def prediction_requests(runtime: Runtime) -> Handler:
-    esg = handle_once(runtime.db, inbox, REQUESTS, {FarmEsgSubmitted.TYPE: score_submission})
+    esg = handle_once_legacy(runtime.db, inbox, REQUESTS, {FarmEsgSubmitted.TYPE: score_submission})
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
         if envelope.type == PredictionRequested.TYPE:
@@ -50,7 +50,7 @@ def prediction_requests(runtime: Runtime) -> Handler:
 
 
 def analytics_data(runtime: Runtime) -> Handler:
-    return handle_once(
+    return handle_once_legacy(
         runtime.db,
         inbox,
         ANALYTICS,

@@ -10,7 +10,7 @@ import logging
 import orjson
 
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once
+from pamtalk.db.inbox import handle_once_legacy
 from pamtalk.db.outbox import PlainTx
 from pamtalk.db.raw import sql
 from pamtalk.events.catalogue import FarmRegistered, FarmUpdated, TransactionFlagged
@@ -56,7 +56,7 @@ async def trade_flagged(tx: PlainTx, event: Event, envelope: Envelope) -> None:
 
 
 def transaction_updates(runtime: Runtime) -> Handler:
-    return handle_once(
+    return handle_once_legacy(
         runtime.db,
         inbox,
         CONSUMER,

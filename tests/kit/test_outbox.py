@@ -1,44 +1,54 @@
 """The transactional outbox with the real PostgreSQL and RabbitMQ: an event committed while
 the broker is unreachable is kept and published once the broker is back; nothing is
-published for a rolled-back change; a consumer with an inbox (``handle_once``: plain SQL,
-claim and effect in one transaction) applies a redelivery once."""
+published for a rolled-back change; a consumer with an inbox (``handle_once``: claim and
+effect in one transaction) applies a redelivery once."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, inbox_table
-from pamtalk.db.outbox import OutboxRelay, PlainTx, add_event, outbox_table
-from pamtalk.events.catalogue import UserRegistered
-from pamtalk.events.envelope import Envelope, Event
+from pamtalk.db.inbox import Effects, handle_once, inbox_table
+from pamtalk.db.outbox import OutboxRelay, outbox_table
+from pamtalk.db.statements import Sql, sql
+from pamtalk.db.tx import Tx
+from pamtalk.events.catalogue import LedgerRecorded, TradeEvent, TransactionSettled, UserRegistered
+from pamtalk.events.envelope import Envelope
 from tests.kit.bus_support import delete_topology, eventually, wait_until
+from tests.kit.db_support import create_tables, drop_schema
 from tests.services_available import require
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
 
+COUNT_UNPUBLISHED = sql("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+COUNT_EFFECTS = sql("SELECT count(*) FROM effects")
+COUNT_OUTBOX = sql("SELECT count(*) FROM outbox")
+ONE_ENVELOPE = sql("SELECT envelope FROM outbox LIMIT 1")
+INBOX = sql("SELECT consumer, event_id FROM inbox")
+UNPUBLISHED = sql("SELECT envelope FROM outbox WHERE published_at IS NULL ORDER BY id")
+STORE = sql("INSERT INTO effects (email) VALUES (:email)")
+
+
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[tuple[Database, Table, Table, Table]]:
+async def db(database_url: str) -> AsyncIterator[Database]:
     schema = f"kit_{uuid.uuid4().hex[:8]}"
     metadata = MetaData(schema=schema)
-    outbox, inbox = outbox_table(metadata), inbox_table(metadata)
-    effects = Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
-    database = Database(database_url, schema)
-    async with database.engine.begin() as conn:
-        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        await conn.run_sync(metadata.create_all)
-    yield database, outbox, inbox, effects
-    async with database.engine.begin() as conn:
-        await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    await database.close()
+    outbox_table(metadata), inbox_table(metadata)
+    Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
+    database = Database(database_url, schema, producer="user")
+    await create_tables(database, metadata)
+    yield database
+    await drop_schema(database)
 
 
 def registered() -> UserRegistered:
@@ -47,9 +57,34 @@ def registered() -> UserRegistered:
     )
 
 
-async def test_event_committed_while_broker_down_is_published_later(db) -> None:
+def settled() -> TransactionSettled:
+    now = datetime.now(UTC)
+    return TransactionSettled(
+        transaction_id=uuid.uuid4(),
+        farm_id=uuid.uuid4(),
+        producer_id=uuid.uuid4(),
+        buyer_id=uuid.uuid4(),
+        crop="rice",
+        quantity=Decimal(10),
+        unit_price=Decimal(2500),
+        total_value=Decimal(25000),
+        quality_score=80.0,
+        delivery_hours=48,
+        payment_method="card",
+        region="Jeonnam",
+        status="settled",
+        created_at=now,
+        occurred_at=now,
+    )
+
+
+async def _value(database: Database, statement: Sql) -> int:
+    async with database.read() as read:
+        return int(await read.fetchval(statement))
+
+
+async def test_event_committed_while_broker_down_is_published_later(db: Database) -> None:
     require("rabbitmq")
-    database, outbox, inbox, effects = db
     proxy = TcpProxy("127.0.0.1", 5672)
     await proxy.start()
     prefix = f"t{uuid.uuid4().hex[:8]}."
@@ -57,32 +92,27 @@ async def test_event_committed_while_broker_down_is_published_later(db) -> None:
     bus = AmqpBus(url, queue_prefix=prefix, retry_delays=(0.05,), publish_timeout=1.0, connect_timeout=1.0)
     seen: list[str] = []
 
-    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, UserRegistered)
-        await _store(tx, effects, event.email)
+    async def apply(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
+        await tx.execute(STORE, email=event.email)
         seen.append(event.email)
 
-    handler = handle_once(database, inbox, "test-consumer", {"user.registered": apply})
+    handler = handle_once(db, "test-consumer", Effects().on(UserRegistered, apply))
     bus.consume("notification_events", handler)
     await bus.start()
-    relay = OutboxRelay(database, outbox, bus, poll_seconds=0.1)
+    relay = OutboxRelay(db, bus, poll_seconds=0.1)
     relay.start()
     try:
         await proxy.cut()  # the broker is gone
         sent = []
         for _ in range(5):
-            async with database.transaction() as session:
-                sent.append((await add_event(session, outbox, registered(), "user")).data["email"])
+            async with db.write() as tx:
+                sent.append((await tx.add_event(registered())).data["email"])
         with pytest.raises(RuntimeError):  # a rolled-back change leaves no event behind
-            async with database.transaction() as session:
-                await add_event(session, outbox, registered(), "user")
+            async with db.write() as tx:
+                await tx.add_event(registered())
                 raise RuntimeError("the change failed")
         await asyncio.sleep(0.5)
-        async with database.transaction() as session:
-            waiting = await session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-            )
-        assert waiting == 5  # kept, not lost, while the broker is down
+        assert await _value(db, COUNT_UNPUBLISHED) == 5  # kept, not lost, while the broker is down
         await proxy.restore()
 
         async def all_applied() -> bool:
@@ -90,17 +120,11 @@ async def test_event_committed_while_broker_down_is_published_later(db) -> None:
 
         await eventually(all_applied, within=20)
         # a redelivery of an already-handled event changes nothing
-        async with database.transaction() as session:
-            row = (await session.execute(select(outbox.c.envelope).limit(1))).scalar_one()
+        async with db.read() as read:
+            row = await read.fetchval(ONE_ENVELOPE)
         await handler(Envelope.model_validate(row), {})
-        async with database.transaction() as session:
-            assert await session.scalar(select(func.count()).select_from(effects)) == 5
-            assert (
-                await session.scalar(
-                    select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
-                )
-                == 0
-            )
+        assert await _value(db, COUNT_EFFECTS) == 5
+        assert await _value(db, COUNT_UNPUBLISHED) == 0
     finally:
         await relay.stop()
         await bus.close()
@@ -108,38 +132,24 @@ async def test_event_committed_while_broker_down_is_published_later(db) -> None:
         await delete_topology(prefix)
 
 
-async def test_handler_receives_typed_events_and_ignores_unknown_types(db) -> None:
-    database, _, inbox, _ = db
+async def test_effects_by_class_serve_subclasses_and_other_types_are_claimed_once(db: Database) -> None:
     calls: list[str] = []
 
-    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-        calls.append(envelope.type)
+    async def on_user(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
+        calls.append(f"user {event.email}")
 
-    handler = handle_once(database, inbox, "c", {"user.*": apply})
-    await handler(Envelope.wrap(registered(), "user"), {})
-    other: Mapping[str, object] = {"index": 1, "kind": "k", "reference": "r", "leaf_hash": "h"}
-    await handler(Envelope(type="ledger.recorded", data=dict(other)), {})
-    assert calls == ["user.registered"]
+    async def on_trade(tx: Tx, event: TradeEvent, envelope: Envelope) -> None:
+        calls.append(f"trade {type(event).TYPE}")  # the event arrives as its own class
 
-
-async def test_unknown_types_are_recorded_once(db) -> None:
-    database, _, inbox, _ = db
-    handler = handle_once(database, inbox, "c", {"user.*": _nothing})
-    ignored = Envelope(type="ledger.recorded", data={"index": 1})
-    await handler(ignored, {})
-    await handler(ignored, {})  # a redelivery: a duplicate, no error
-    async with database.transaction() as session:
-        rows = (await session.execute(select(inbox.c.consumer, inbox.c.event_id))).all()
-    assert rows == [("c", ignored.event_id)]
-
-
-async def _nothing(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-    return None
-
-
-async def _store(tx: PlainTx, effects: Table, email: str) -> None:
-    """The effect of the tests: one row, in the transaction of the claim."""
-    await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", email)
+    handler = handle_once(db, "c", Effects().on(UserRegistered, on_user).on(TradeEvent, on_trade))
+    user, trade = Envelope.wrap(registered(), "user"), Envelope.wrap(settled(), "transaction")
+    ignored = Envelope.wrap(LedgerRecorded(index=1, kind="k", reference="r", leaf_hash="h"), "blockchain")
+    for envelope in (user, trade, ignored, ignored, trade):  # redeliveries: duplicates, no error
+        await handler(envelope, {})
+    assert calls == [f"user {user.data['email']}", "trade transaction.settled"]
+    async with db.read() as read:
+        claimed = sorted((row["consumer"], row["event_id"]) for row in await read.fetch(INBOX))
+    assert claimed == sorted(("c", e.event_id) for e in (user, trade, ignored))
 
 
 class _RefusingBus(MemoryBus):
@@ -160,34 +170,31 @@ class _RefusingBus(MemoryBus):
         return outcomes
 
 
-async def _unpublished(database: Database, outbox: Table) -> list[str]:
-    async with database.transaction() as session:
-        query = select(outbox.c.envelope).where(outbox.c.published_at.is_(None)).order_by(outbox.c.id)
-        return [envelope["data"]["email"] for envelope in (await session.scalars(query)).all()]
+async def _unpublished(database: Database) -> list[str]:
+    async with database.read() as read:
+        return [envelope["data"]["email"] for (envelope,) in await read.fetch(UNPUBLISHED)]
 
 
-async def test_relay_keeps_the_events_the_broker_did_not_confirm(db) -> None:
-    database, outbox, _, _ = db
+async def test_relay_keeps_the_events_the_broker_did_not_confirm(db: Database) -> None:
     bus = _RefusingBus()
-    relay = OutboxRelay(database, outbox, bus)
+    relay = OutboxRelay(db, bus)
     emails = []
-    async with database.transaction() as session:
+    async with db.write() as tx:
         for _ in range(3):
-            emails.append((await add_event(session, outbox, registered(), "user")).data["email"])
+            emails.append((await tx.add_event(registered())).data["email"])
     bus.refuse = {emails[1]}
     with pytest.raises(BusUnavailable):
         await relay.publish_pending()
     assert [e.data["email"] for e in bus.published] == [emails[0], emails[2]]  # in order
-    assert await _unpublished(database, outbox) == [emails[1]]  # kept for the next round
+    assert await _unpublished(db) == [emails[1]]  # kept for the next round
     bus.refuse = set()
     assert await relay.publish_pending() == 1
     assert await relay.publish_pending() == 0
     assert [e.data["email"] for e in bus.published] == [emails[0], emails[2], emails[1]]
 
 
-async def test_one_by_one_bus_stops_at_the_first_refusal(db) -> None:
+async def test_one_by_one_bus_stops_at_the_first_refusal(db: Database) -> None:
     """A bus without batches (the default ``publish_many``) publishes nothing after a refusal."""
-    database, outbox, _, _ = db
 
     class Flaky(MemoryBus):
         async def publish(self, envelope, headers=None):  # type: ignore[no-untyped-def]
@@ -196,56 +203,64 @@ async def test_one_by_one_bus_stops_at_the_first_refusal(db) -> None:
             await super().publish(envelope, headers)
 
     bus = Flaky()
-    async with database.transaction() as session:
-        emails = [(await add_event(session, outbox, registered(), "user")).data["email"] for _ in range(3)]
+    async with db.write() as tx:
+        emails = [(await tx.add_event(registered())).data["email"] for _ in range(3)]
     refused = emails[1]
     with pytest.raises(BusUnavailable):
-        await OutboxRelay(database, outbox, bus).publish_pending()
+        await OutboxRelay(db, bus).publish_pending()
     assert [e.data["email"] for e in bus.published] == [emails[0]]
-    assert await _unpublished(database, outbox) == emails[1:]
+    assert await _unpublished(db) == emails[1:]
 
 
-async def test_relay_finds_rows_it_was_not_told_about(db) -> None:
+async def test_relay_finds_rows_it_was_not_told_about(db: Database) -> None:
     """Rows committed by another replica (no wake-up here) go out within the poll interval."""
-    database, outbox, _, _ = db
     bus = MemoryBus()
-    relay = OutboxRelay(database, outbox, bus, poll_seconds=0.05)
+    relay = OutboxRelay(db, bus, poll_seconds=0.05)
     relay.start()
+    other = Database(db.url, db.schema, producer="user")  # another process: its commits wake no one here
     try:
         await asyncio.sleep(0.1)  # the relay is idle, polling
-        envelope = Envelope.wrap(registered(), "user")
-        async with database.engine.begin() as conn:  # as another process would: no nudge here
-            await conn.execute(
-                outbox.insert().values(
-                    event_id=envelope.event_id,
-                    routing_key=envelope.type,
-                    envelope=envelope.model_dump(mode="json"),
-                    headers={},
-                    created_at=envelope.occurred_at,
-                )
-            )
+        async with other.write() as tx:
+            envelope = await tx.add_event(registered())
         await wait_until(lambda: bus.published == [envelope], within=5)
     finally:
         await relay.stop()
+        await other.close()
 
 
-async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_commit(db) -> None:
+async def test_events_go_out_at_once_after_the_commit_and_never_after_a_rollback(db: Database) -> None:
+    bus = MemoryBus()
+    relay = OutboxRelay(db, bus, poll_seconds=60)  # only a wake-up makes it publish soon
+    relay.start()
+    try:
+        await asyncio.sleep(0.1)  # the relay's first look is over
+        with pytest.raises(RuntimeError):
+            async with db.write() as tx:
+                await tx.add_event(registered())
+                raise RuntimeError("rolled back")
+        async with db.write() as tx:
+            kept = await tx.add_event(registered())
+        await wait_until(lambda: bus.published == [kept], within=5)
+    finally:
+        await relay.stop()
+    assert await _value(db, COUNT_OUTBOX) == 1
+
+
+async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_commit(db: Database) -> None:
     """An effect that raises rolls back its claim, its rows and its events: the retry
     applies it; the events added by the effect wake the relay once committed."""
-    database, outbox, inbox, effects = db
     bus = MemoryBus()
-    relay = OutboxRelay(database, outbox, bus, poll_seconds=60)  # only a wake-up makes it publish soon
+    relay = OutboxRelay(db, bus, poll_seconds=60)  # only a wake-up makes it publish soon
     relay.start()
     fail = True
 
-    async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, UserRegistered)
-        await _store(tx, effects, event.email)
-        await tx.add_event(outbox, registered(), "test")
+    async def apply(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
+        await tx.execute(STORE, email=event.email)
+        await tx.add_event(registered())
         if fail:
             raise RuntimeError("the effect failed")
 
-    handler = handle_once(database, inbox, "plain", {"user.registered": apply})
+    handler = handle_once(db, "plain", Effects().on(UserRegistered, apply))
     sent = Envelope.wrap(registered(), "user")
     try:
         await asyncio.sleep(0.1)  # the relay's first look is over
@@ -257,8 +272,8 @@ async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_comm
         await wait_until(lambda: len(bus.published) == 1, within=5)
     finally:
         await relay.stop()
-    async with database.transaction() as session:
-        assert await session.scalar(select(func.count()).select_from(effects)) == 1
-        assert await session.scalar(select(func.count()).select_from(outbox)) == 1
-        assert (await session.execute(select(inbox.c.consumer))).scalars().all() == ["plain"]
-    assert bus.published[0].producer == "test"
+    assert await _value(db, COUNT_EFFECTS) == 1
+    assert await _value(db, COUNT_OUTBOX) == 1
+    async with db.read() as read:
+        assert [row["consumer"] for row in await read.fetch(INBOX)] == ["plain"]
+    assert bus.published[0].producer == "user"

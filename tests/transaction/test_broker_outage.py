@@ -21,7 +21,7 @@ from sqlalchemy import Column, MetaData, Select, String, Table, Uuid, func, sele
 from pamtalk.bus import AmqpBus
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, inbox_table
+from pamtalk.db.inbox import handle_once_legacy, inbox_table
 from pamtalk.db.outbox import PlainTx
 from pamtalk.events.envelope import Envelope, Event
 from services.transaction.app import create_app
@@ -97,7 +97,7 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
             trade = uuid.UUID(envelope.data["transaction_id"])
             await tx.conn.execute(record_sql, queue, envelope.event_id, trade)
 
-        apply_once = handle_once(db, inbox, queue, {"transaction.*": record})
+        apply_once = handle_once_legacy(db, inbox, queue, {"transaction.*": record})
 
         async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
             await apply_once(envelope, headers)
