@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from pamtalk.settings import settings_for
 
 TIMEOUT = 3.0
 
@@ -20,31 +21,31 @@ TIMEOUT = 3.0
 @dataclass(frozen=True)
 class Backing:
     label: str
-    env: str
-    default: str
+    field: str  # the shared setting naming its URL (pamtalk.settings.ServiceSettings)
     hint: str
 
-    def url(self, environ: dict[str, str] | None = None) -> str:
-        env = os.environ if environ is None else environ
-        return env.get(self.env) or self.default
+    @property
+    def env(self) -> str:
+        return f"PAMTALK_{self.field.upper()}"
+
+    def url(self) -> str:
+        """The URL the services will use (their settings: environment, else the default)."""
+        return str(getattr(settings_for(), self.field))
 
 
 POSTGRES = Backing(
     "PostgreSQL",
-    "PAMTALK_DATABASE_URL",
-    "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk",
+    "database_url",
     "start it (e.g. `pg_ctlcluster 15 main start`) or set PAMTALK_DATABASE_URL",
 )
 REDIS = Backing(
     "Redis",
-    "PAMTALK_REDIS_URL",
-    "redis://127.0.0.1:6379/0",
+    "redis_url",
     "start it (e.g. `redis-server --daemonize yes`) or set PAMTALK_REDIS_URL",
 )
 RABBITMQ = Backing(
     "RabbitMQ",
-    "PAMTALK_AMQP_URL",
-    "amqp://guest:guest@127.0.0.1:5672/",
+    "amqp_url",
     "start it (e.g. `rabbitmq-server -detached`) or set PAMTALK_AMQP_URL",
 )
 ALL = (POSTGRES, REDIS, RABBITMQ)
@@ -121,10 +122,10 @@ async def _one(backing: Backing, url: str) -> str | None:
     return None
 
 
-def missing(environ: dict[str, str] | None = None) -> list[str]:
+def missing() -> list[str]:
     """A sentence per backing service that cannot be used; empty when all answer."""
 
     async def run() -> list[str | None]:
-        return await asyncio.gather(*(_one(b, b.url(environ)) for b in ALL))
+        return await asyncio.gather(*(_one(b, b.url()) for b in ALL))
 
     return [problem for problem in asyncio.run(run()) if problem]

@@ -1,19 +1,18 @@
 """``python -m pamtalk.migrate NAME|all [--url URL]``: apply each service's migrations.
 
-The database URL comes from ``--url``, else ``PAMTALK_<NAME>_DATABASE_URL``, else
-``PAMTALK_DATABASE_URL``, else the local default."""
+The database URL comes from ``--url``, else from the service's settings (as the service
+itself reads it: ``PAMTALK_<NAME>_DATABASE_URL``, else ``PAMTALK_DATABASE_URL``, else the
+local default)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from alembic import command
 
 from pamtalk.db.migrations import ROOT, alembic_config, upgrade
-
-DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk"
+from pamtalk.settings import settings_for
 
 
 def services_with_migrations() -> list[str]:
@@ -21,12 +20,7 @@ def services_with_migrations() -> list[str]:
 
 
 def url_for(service: str, given: str | None) -> str:
-    return (
-        given
-        or os.environ.get(f"PAMTALK_{service.upper()}_DATABASE_URL")
-        or os.environ.get("PAMTALK_DATABASE_URL")
-        or DEFAULT_URL
-    )
+    return given or settings_for(service).database_url
 
 
 def main(argv: list[str] | None = None) -> int:

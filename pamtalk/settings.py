@@ -87,3 +87,13 @@ class ServiceSettings(BaseSettings):
     def secret_values(self) -> dict[str, Any]:
         """Secrets of this service that must not keep their development defaults."""
         return {}
+
+
+def settings_for(service: str = "") -> ServiceSettings:
+    """The kit's settings as service ``service`` reads them (its own ``PAMTALK_<SERVICE>_``
+    variables first, then the shared ones, then the defaults); ``""``: the shared ones.
+    Tools use this rather than reading the environment again (one precedence, one default)."""
+    if not service:
+        return ServiceSettings()
+    cls = type(f"{service.title()}KitSettings", (ServiceSettings,), {"SERVICE": service})
+    return cls()

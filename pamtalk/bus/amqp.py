@@ -50,6 +50,7 @@ from pamtalk.bus.base import Bus, BusUnavailable, Handler
 from pamtalk.bus.topology import EXCHANGE, QUEUES, RETRY_DELAYS
 from pamtalk.bus.tracing import consumer_span, publish_span
 from pamtalk.events.envelope import Envelope
+from pamtalk.settings import ServiceSettings
 
 log = logging.getLogger("pamtalk.bus")
 
@@ -65,7 +66,7 @@ class AmqpBus(AmqpTopology, Bus):
         exchange: str = EXCHANGE,
         queue_prefix: str = "",
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
-        prefetch: int = 32,
+        prefetch: int | None = None,  # None: the settings' consumer_prefetch default
         service: str = "",
         connect_timeout: float = 5.0,
         publish_timeout: float = 5.0,
@@ -74,7 +75,9 @@ class AmqpBus(AmqpTopology, Bus):
         self.exchange_name = f"{queue_prefix}{exchange}"
         self.queue_prefix = queue_prefix
         self.retry_delays = retry_delays
-        self.prefetch = prefetch
+        self.prefetch = (
+            ServiceSettings.model_fields["consumer_prefetch"].default if prefetch is None else prefetch
+        )
         self.service = service
         self.connect_timeout = connect_timeout
         self.publish_timeout = publish_timeout

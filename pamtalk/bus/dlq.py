@@ -4,8 +4,9 @@
     python -m pamtalk.bus.dlq replay --queue Q (--id ID [ID ...] | --all)
     python -m pamtalk.bus.dlq discard --queue Q (--id ID [ID ...] | --all)
 
-The broker is ``PAMTALK_AMQP_URL`` (default ``amqp://guest:guest@127.0.0.1:5672/``) unless
-``--url`` says otherwise. ``list`` leaves the messages where they are.
+The broker and the queue prefix are the services' own settings (``PAMTALK_AMQP_URL``,
+``PAMTALK_AMQP_PREFIX``) unless ``--url`` / ``--prefix`` say otherwise. ``list`` leaves the
+messages where they are.
 """
 
 from __future__ import annotations
@@ -13,22 +14,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from pamtalk.bus.base import Bus, BusUnavailable, DeadLetter
 from pamtalk.bus.topology import QUEUES
+from pamtalk.settings import settings_for
 
-DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672/"
 COLUMNS = ("queue", "id", "type", "event_id", "attempts", "error")
 
 
 def parser() -> argparse.ArgumentParser:
+    settings = settings_for()
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default=os.environ.get("PAMTALK_AMQP_URL", DEFAULT_URL))
-    common.add_argument("--prefix", default="", help="queue/exchange prefix (isolated environments)")
+    common.add_argument("--url", default=settings.amqp_url)
+    common.add_argument(
+        "--prefix", default=settings.amqp_prefix, help="queue/exchange prefix (isolated environments)"
+    )
     common.add_argument("--json", action="store_true", help="print JSON instead of a table")
     top = argparse.ArgumentParser(prog="python -m pamtalk.bus.dlq", description=__doc__.split("\n")[0])
     commands = top.add_subparsers(dest="command", required=True)

@@ -54,6 +54,14 @@ def _text(value: str) -> str:
     return value
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is. asyncpg's default reset sends a query
+    (``RESET ALL``, ``UNLISTEN *``, ...) on every release: a round trip per request for state
+    this platform never sets. Session state is never changed here (``SET LOCAL`` and
+    ``pg_advisory_xact_lock`` end with their transaction), and asyncpg still rolls back a
+    transaction left open before calling this."""
+
+
 async def _setup(conn: asyncpg.Connection) -> None:
     """Per connection: JSON columns take JSON text and give Python values (orjson)."""
     for name in ("json", "jsonb"):
@@ -118,6 +126,7 @@ class Database:
                         max_inactive_connection_lifetime=300,
                         server_settings={"search_path": f"{self.schema},public"},
                         init=_setup,
+                        reset=_keep_session,
                     )
         return self._pool
 

@@ -29,7 +29,7 @@ from pamtalk.db.raw import reading
 from pamtalk.db.raw import sql as legacy_sql
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
-from pamtalk.events.catalogue import parse
+from pamtalk.events.catalogue import CATALOGUE, parse
 from pamtalk.events.envelope import Envelope, Event
 
 log = logging.getLogger("pamtalk.inbox")
@@ -57,19 +57,21 @@ class Effects:
 
     def __init__(self) -> None:
         self._by_class: dict[type[Event], Effect[Any]] = {}
-        self._resolved: dict[type[Event], Effect[Any] | None] = {}
+        self._resolved: dict[tuple[str, int], Effect[Any] | None] = {}
 
     def on(self, kind: type[E], effect: Callable[[Tx, E, Envelope], Awaitable[None]]) -> Effects:
         self._by_class[kind] = effect
         self._resolved.clear()
         return self
 
-    def for_event(self, event: Event) -> Effect[Any] | None:
-        kind = type(event)
-        if kind not in self._resolved:
-            own = (self._by_class[k] for k in kind.__mro__ if k in self._by_class)
-            self._resolved[kind] = next(own, None)
-        return self._resolved[kind]
+    def for_type(self, event_type: str, version: int) -> Effect[Any] | None:
+        """The effect for events of this type and version (none for a type it does not know)."""
+        key = (event_type, version)
+        if key not in self._resolved:
+            kind = CATALOGUE.get(key)
+            own = (self._by_class[k] for k in kind.__mro__ if k in self._by_class) if kind else iter(())
+            self._resolved[key] = next(own, None)
+        return self._resolved[key]
 
     @property
     def kinds(self) -> Mapping[type[Event], Effect[Any]]:
@@ -85,15 +87,14 @@ def handle_once(db: Database, consumer: str, effects: Effects) -> Handler:
     """A bus handler applying each event's effect at most once per event id."""
 
     async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
-        event = parse(envelope)
-        effect = effects.for_event(event)
+        effect = effects.for_type(envelope.type, envelope.version)
         if effect is None:
             async with db.read() as read:  # one statement: it commits on its own
                 claimed = await claim(read, consumer, envelope)
         else:
             async with db.write() as tx:
                 if claimed := await claim(tx, consumer, envelope):
-                    await effect(tx, event, envelope)
+                    await effect(tx, parse(envelope), envelope)  # read only once claimed
         if not claimed:
             log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
 

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# A ``:name`` not preceded by ``:``, a word character or a backslash and not followed by ``:``
-# (so ``a::int`` and ``'12:30'`` are left alone, as SQLAlchemy's text() does).
-_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+# A ``:name`` not preceded by ``:``, a word character or a backslash: ``:v::int`` binds ``v``
+# and leaves the cast, ``'12:30'`` is left alone.
+_PARAM = re.compile(r"(?<![:\w\\]):(\w+)")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ CPU time of this process per event (``time.process_time``, so PostgreSQL's and R
 own CPU is not counted), on a scratch schema of the local PostgreSQL and a scratch prefix
 of the local RabbitMQ, one step at a time:
 
-1. ``add_event``: one transaction per event holding one insert (the change) and one
+1. ``tx.add_event``: one transaction per event holding one insert (the change) and one
    ``add_event`` (the CPU of the change alone is measured and subtracted, so the figure is
    what the event adds);
 2. the outbox relay: ``publish_pending`` until the table is empty (publish with confirm,
@@ -33,12 +33,17 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from pamtalk.bus.amqp import AmqpBus
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once, inbox_table
-from pamtalk.db.outbox import OutboxRelay, PlainTx, add_event, outbox_table
+from pamtalk.db.inbox import Effects, handle_once, inbox_table
+from pamtalk.db.outbox import OutboxRelay, outbox_table
+from pamtalk.db.statements import sql
+from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import UserRegistered
-from pamtalk.events.envelope import Envelope, Event
+from pamtalk.events.envelope import Envelope
 from tests.conftest import scratch_database
+from tests.kit.db_support import create_tables, drop_schema
 from tests.services_available import AMQP_URL as AMQP
+
+CHANGE = sql("INSERT INTO effects (email) VALUES (:email)")
 
 
 def registered(i: int) -> UserRegistered:
@@ -63,32 +68,28 @@ async def main(n: int, rounds: int) -> None:
 async def bench(n: int, rounds: int, url: str) -> None:
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     metadata = MetaData(schema=schema)
-    outbox, inbox = outbox_table(metadata), inbox_table(metadata)
-    effects = Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
-    db = Database(url, schema, pool_size=4, max_overflow=0)
-    async with db.engine.begin() as conn:
-        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        await conn.run_sync(metadata.create_all)
+    outbox_table(metadata), inbox_table(metadata)
+    Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
+    db = Database(url, schema, producer="bench", pool_size=4, max_overflow=0)
+    await create_tables(db, metadata)
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     bus = AmqpBus(AMQP, queue_prefix=prefix, service="bench", prefetch=4)  # the services' prefetch
     try:
         await bus.start()
         results: dict[str, float] = {}
 
-        change = effects.insert()
-
         async def changes() -> None:
             for i in range(n):
-                async with db.transaction() as session:
-                    await session.execute(change, {"email": f"b{i}"})
+                async with db.write() as tx:
+                    await tx.execute(CHANGE, email=f"b{i}")
 
         async def changes_with_events() -> None:
             for i in range(n):
-                async with db.transaction() as session:
-                    await session.execute(change, {"email": f"b{i}"})
-                    await add_event(session, outbox, registered(i), "bench")
+                async with db.write() as tx:
+                    await tx.execute(CHANGE, email=f"b{i}")
+                    await tx.add_event(registered(i))
 
-        relay = OutboxRelay(db, outbox, bus)
+        relay = OutboxRelay(db, bus)
 
         async def relay_all() -> None:
             while await relay.publish_pending():
@@ -107,8 +108,8 @@ async def bench(n: int, rounds: int, url: str) -> None:
         async def relay_one_by_one() -> float:
             spent = 0.0
             for i in range(n):
-                async with db.transaction() as session:
-                    await add_event(session, outbox, registered(i), "bench")
+                async with db.write() as tx:
+                    await tx.add_event(registered(i))
                 started = time.process_time()
                 await relay.publish_pending()
                 spent += time.process_time() - started
@@ -118,11 +119,10 @@ async def bench(n: int, rounds: int, url: str) -> None:
             [await relay_one_by_one() for _ in range(rounds)]
         )
 
-        async def apply(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-            assert isinstance(event, UserRegistered)
-            await tx.conn.execute(f"INSERT INTO {effects.fullname} (email) VALUES ($1)", event.email)
+        async def apply(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
+            await tx.execute(CHANGE, email=event.email)
 
-        handler = handle_once(db, inbox, "bench", {"user.registered": apply})
+        handler = handle_once(db, "bench", Effects().on(UserRegistered, apply))
         handled: list[Envelope] = []
 
         async def fresh_events() -> float:
@@ -134,7 +134,12 @@ async def bench(n: int, rounds: int, url: str) -> None:
 
         results["handle_once, one insert as effect"] = min([await fresh_events() for _ in range(rounds)])
         results["handle_once, duplicate"] = await cpu_per_event(n, rounds, lambda: _each(handler, handled))
-        ignored = [Envelope(type="ledger.recorded", data={"i": i}) for i in range(n * rounds)]
+        ignored = [
+            Envelope(
+                type="ledger.recorded", data={"index": i, "kind": "k", "reference": "r", "leaf_hash": "h"}
+            )
+            for i in range(n * rounds)
+        ]
         chunks = iter([ignored[i * n : (i + 1) * n] for i in range(rounds)])
         results["handle_once, no effect for the type"] = await cpu_per_event(
             n, rounds, lambda: _each(handler, next(chunks))
@@ -145,9 +150,7 @@ async def bench(n: int, rounds: int, url: str) -> None:
     finally:
         await bus.close()
         await _delete_topology(bus)
-        async with db.engine.begin() as conn:
-            await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        await db.close()
+        await drop_schema(db)
 
 
 async def _each(
