@@ -3,6 +3,11 @@ and dropped through the kit's own pool."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
 from sqlalchemy import MetaData
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateSchema, CreateTable
@@ -26,3 +31,20 @@ async def drop_schema(database: Database) -> None:
     async with database.write() as tx:
         await tx.conn.execute(f'DROP SCHEMA "{database.schema}" CASCADE')
     await database.close()
+
+
+@asynccontextmanager
+async def scratch_schema(
+    url: str, *tables: Callable[[MetaData], Any], producer: str = "kit", pool_size: int = 3
+) -> AsyncIterator[Database]:
+    """A ``Database`` on a new schema holding ``tables`` (each called with the metadata),
+    dropped when the block ends."""
+    metadata = MetaData(schema=f"kit_{uuid.uuid4().hex[:8]}")
+    for table in tables:
+        table(metadata)
+    database = Database(url, str(metadata.schema), producer=producer, pool_size=pool_size, max_overflow=0)
+    await create_tables(database, metadata)
+    try:
+        yield database
+    finally:
+        await drop_schema(database)

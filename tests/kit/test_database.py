@@ -24,7 +24,7 @@ from pamtalk.db.statements import sql
 from pamtalk.deps import Db, Write
 from pamtalk.errors import Problem, install_problem_handlers
 from pamtalk.events.catalogue import UserRegistered
-from tests.kit.db_support import create_tables, drop_schema
+from tests.kit.db_support import scratch_schema
 
 pytestmark = pytest.mark.integration
 
@@ -38,21 +38,20 @@ GONE = sql("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid")
 IN_SNAPSHOT = sql("SELECT current_setting('transaction_read_only')")
 
 
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    metadata = MetaData(schema=f"kit_{uuid.uuid4().hex[:8]}")
-    Table(
+def notes(metadata: MetaData) -> Table:
+    return Table(
         "notes",
         metadata,
         Column("id", Uuid, primary_key=True),
         Column("text", Text, nullable=False),
         Column("extra", JSONB),
     )
-    outbox_table(metadata)
-    database = Database(database_url, str(metadata.schema), producer="kit", pool_size=3, max_overflow=0)
-    await create_tables(database, metadata)
-    yield database
-    await drop_schema(database)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    async with scratch_schema(database_url, notes, outbox_table) as database:
+        yield database
 
 
 async def texts(db: Database) -> list[str]:

@@ -15,7 +15,7 @@ from pamtalk.db.database import Database
 from pamtalk.db.statements import Sql, sql
 from pamtalk.errors import Problem
 from pamtalk.idempotency import IdempotentRequest, Replay, idempotency_table, prune, request_digest
-from tests.kit.db_support import create_tables, drop_schema
+from tests.kit.db_support import scratch_schema
 
 pytestmark = pytest.mark.integration
 
@@ -24,15 +24,14 @@ WRITES = sql("SELECT count(*) FROM writes")
 KEYS = sql("SELECT count(*) FROM idempotency_keys")
 
 
+def writes(metadata: MetaData) -> Table:
+    return Table("writes", metadata, Column("id", Integer, primary_key=True), Column("amount", Integer))
+
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    metadata = MetaData(schema=f"kit_{uuid.uuid4().hex[:8]}")
-    idempotency_table(metadata)
-    Table("writes", metadata, Column("id", Integer, primary_key=True), Column("amount", Integer))
-    database = Database(database_url, str(metadata.schema), pool_size=4, max_overflow=0)
-    await create_tables(database, metadata)
-    yield database
-    await drop_schema(database)
+    async with scratch_schema(database_url, idempotency_table, writes, pool_size=4) as database:
+        yield database
 
 
 async def transfer(

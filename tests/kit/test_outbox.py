@@ -23,7 +23,7 @@ from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import LedgerRecorded, TradeEvent, TransactionSettled, UserRegistered
 from pamtalk.events.envelope import Envelope
 from tests.kit.bus_support import delete_topology, eventually, wait_until
-from tests.kit.db_support import create_tables, drop_schema
+from tests.kit.db_support import scratch_schema
 from tests.services_available import require
 from tests.tcp_proxy import TcpProxy
 
@@ -39,16 +39,14 @@ UNPUBLISHED = sql("SELECT envelope FROM outbox WHERE published_at IS NULL ORDER 
 STORE = sql("INSERT INTO effects (email) VALUES (:email)")
 
 
+def effects(metadata: MetaData) -> Table:
+    return Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
+
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    schema = f"kit_{uuid.uuid4().hex[:8]}"
-    metadata = MetaData(schema=schema)
-    outbox_table(metadata), inbox_table(metadata)
-    Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
-    database = Database(database_url, schema, producer="user")
-    await create_tables(database, metadata)
-    yield database
-    await drop_schema(database)
+    async with scratch_schema(database_url, outbox_table, inbox_table, effects, producer="user") as database:
+        yield database
 
 
 def registered() -> UserRegistered:
