@@ -16,7 +16,7 @@ from pamtalk.bus.base import Handler
 from pamtalk.db.outbox import OutboxRelay
 from pamtalk.errors import install_problem_handlers
 from pamtalk.gc_policy import apply_after_startup
-from pamtalk.health import ReadinessCheck
+from pamtalk.health import ReadinessCheck, dependencies
 from pamtalk.health import router as health_router
 from pamtalk.interpreter import restore_recursion_limit
 from pamtalk.logging import configure_logging
@@ -114,6 +114,7 @@ def create_service_app(
 
     async def refresh_metrics() -> None:
         runtime: Runtime = app.state.runtime
+        await dependencies(runtime)
         pool = runtime.db.pool_status()
         for state, value in pool.items():
             DB_POOL.labels(definition.name, state).set(value)

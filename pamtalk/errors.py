@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+import redis.exceptions
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +23,20 @@ PROBLEM_BASE = "https://pamtalk.kr/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # SQLSTATEs of text PostgreSQL refuses: character_not_in_repertoire, untranslatable_character
 _UNSTORABLE_TEXT = {"22021", "22P05"}
+# A backing service (PostgreSQL, Redis) that is down, restarting or full: the request may
+# succeed if sent again shortly. Nothing was committed (a transaction that lost its
+# connection is rolled back by the server).
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # 08...: the connection failed or was lost
+    asyncpg.exceptions.OperatorInterventionError,  # 57...: shutting down, starting up, cancelled
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # "connection is closed" under a statement
+    OSError,  # refused, reset, unreachable
+    TimeoutError,  # no pooled connection in time, a backing service that does not answer
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+RETRY_AFTER_SECONDS = 2
 
 _DEFAULT_TYPES = {
     400: "bad-request",
@@ -124,6 +139,15 @@ def problem_response(problem: Problem, instance: str = "") -> Response:
     )
 
 
+def unavailable_problem() -> Problem:
+    return Problem(
+        503,
+        "A service this request needs is briefly unavailable; nothing was changed. Try again shortly.",
+        type_="unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
@@ -156,6 +180,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             Problem(exc.status_code, detail, headers=dict(exc.headers or {})), request.url.path
         )
+
+    for unavailable in UNAVAILABLE:
+
+        @app.exception_handler(unavailable)
+        async def _unavailable(request: Request, exc: Exception) -> Response:
+            log.warning(
+                "backing service unavailable",
+                extra={"error_code": "unavailable", "error": f"{type(exc).__name__}: {exc}"},
+            )
+            return problem_response(unavailable_problem(), request.url.path)
 
     @app.exception_handler(DBAPIError)  # through SQLAlchemy (a session)
     @app.exception_handler(asyncpg.PostgresError)  # plain SQL on the driver (``PlainWrite``)

@@ -1,5 +1,13 @@
-"""``/livez`` (the process answers), ``/readyz`` (own database, Redis, broker and any
-service-specific check such as models loaded) and ``/metrics``."""
+"""``/livez`` (the process answers), ``/readyz`` (it can take requests) and ``/health``
+(what it depends on, for people and dashboards), plus ``/metrics``.
+
+Ready means "send me requests": started, not draining, and the service's own checks (its
+models loaded). It does not depend on PostgreSQL, Redis or RabbitMQ. Those are shared by
+every instance, so a blink of one would take every pod out of its Service at once, which is
+what the outbox and the 503 problems exist to avoid: while the broker is down events wait in
+the outbox, and a request that needs a missing database or Redis gets a 503 problem with
+``Retry-After``. Their state is in ``/health`` and in the ``dependency_up`` gauge (alerts).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from pamtalk.metrics import metrics_endpoint
+from pamtalk.metrics import DEPENDENCY_UP, metrics_endpoint
 from pamtalk.runtime import Runtime
 
 ReadinessCheck = Callable[[Runtime], Awaitable[bool]]
@@ -31,17 +39,25 @@ async def _check(name: str, probe: Awaitable[bool]) -> tuple[str, str]:
     return name, "ok" if ok else "failing"
 
 
-async def readiness(runtime: Runtime, extra: dict[str, ReadinessCheck]) -> tuple[bool, dict[str, str]]:
-    probes = {
-        "database": runtime.db.ping(),
-        "redis": _redis_ping(runtime),
-        "broker": runtime.bus.ping(),
-        **{name: check(runtime) for name, check in extra.items()},
-    }
-    results = dict(await asyncio.gather(*(_check(n, p) for n, p in probes.items())))
-    if not runtime.ready:
-        results["lifecycle"] = "starting or draining"
+async def _checks(probes: dict[str, Awaitable[bool]]) -> dict[str, str]:
+    return dict(await asyncio.gather(*(_check(n, p) for n, p in probes.items())))
+
+
+async def readiness(runtime: Runtime, own: dict[str, ReadinessCheck]) -> tuple[bool, dict[str, str]]:
+    """Whether the service can take requests: its lifecycle and its own checks."""
+    results = await _checks({name: check(runtime) for name, check in own.items()})
+    results["lifecycle"] = "ok" if runtime.ready else "starting or draining"
     return all(v == "ok" for v in results.values()), results
+
+
+async def dependencies(runtime: Runtime) -> dict[str, str]:
+    """Each backing service as this service sees it (also set in ``dependency_up``)."""
+    results = await _checks(
+        {"database": runtime.db.ping(), "redis": _redis_ping(runtime), "broker": runtime.bus.ping()}
+    )
+    for name, state in results.items():
+        DEPENDENCY_UP.labels(runtime.service, name).set(1 if state == "ok" else 0)
+    return results
 
 
 async def _redis_ping(runtime: Runtime) -> bool:
@@ -53,6 +69,18 @@ async def readyz(request: Request) -> Response:
     ok, results = await readiness(request.app.state.runtime, request.app.state.readiness_checks)
     body = orjson.dumps({"status": "ready" if ok else "not ready", "checks": results})
     return Response(body, status_code=200 if ok else 503, media_type="application/json")
+
+
+@router.get("/health")
+async def health(request: Request) -> Response:
+    """Readiness and every dependency; ``degraded`` when one of them fails (still 200: the
+    service answers, this is a report)."""
+    runtime: Runtime = request.app.state.runtime
+    ok, checks = await readiness(runtime, request.app.state.readiness_checks)
+    deps = await dependencies(runtime)
+    status = ("ok" if all(v == "ok" for v in deps.values()) else "degraded") if ok else "not ready"
+    body = orjson.dumps({"status": status, "checks": checks, "dependencies": deps})
+    return Response(body, media_type="application/json")
 
 
 router.add_api_route("/metrics", metrics_endpoint, methods=["GET"])

@@ -38,6 +38,12 @@ DB_POOL = Gauge(
 QUEUE_LENGTH = Gauge(
     "queue_length", "Messages waiting in a queue of the event bus", ["queue"], multiprocess_mode="max"
 )
+DEPENDENCY_UP = Gauge(
+    "dependency_up",
+    "Whether a backing service answers this service (1) or not (0); readiness ignores it",
+    ["service", "dependency"],
+    multiprocess_mode="min",
+)
 EVENTS_HANDLED = Counter(
     "events_handled_total", "Events handled by consumers", ["service", "queue", "outcome"]
 )

@@ -19,6 +19,7 @@ from pamtalk.errors import Problem, problem_response
 from pamtalk.metrics import REQUEST_DURATION, REQUEST_TOTAL
 
 log = logging.getLogger("pamtalk.access")
+error_log = logging.getLogger("pamtalk.errors")
 SLOW_SECONDS = 1.0  # logged even when the access log is for errors only
 _UNTRACKED = {"/livez", "/readyz", "/metrics"}
 
@@ -78,13 +79,14 @@ class RequestContextMiddleware:
         rid_token = request_id_var.set(rid)
         user_token = user_id_var.set(None)
         status = 500
+        started = False
         start = time.perf_counter()
         rid_header = (b"x-request-id", rid.encode())
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 message["headers"] = [*message.get("headers", []), rid_header]
             await send(message)
 
@@ -96,6 +98,15 @@ class RequestContextMiddleware:
                 await problem_response(problem, scope["path"])(scope, receive, send_wrapper)
             else:
                 await self.app(scope, receive, send_wrapper)
+        except Exception:
+            # Answered here rather than by Starlette's outermost handler, which re-raises to
+            # the server after its 500: uvicorn then closes the connection, and the gateway's
+            # next request on that kept-alive upstream connection failed with a 502.
+            if started:
+                raise  # the response is half sent: nothing better can be done
+            error_log.exception("unhandled error", extra={"error_code": "internal-error"})
+            problem = Problem(500, "Something went wrong on our side.")
+            await problem_response(problem, scope["path"])(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - start
             path = scope["path"]

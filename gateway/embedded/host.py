@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 from gateway import docs_page
 from gateway.routes import SERVICES, route_for
 from pamtalk.bus.memory import MemoryBus
-from pamtalk.health import readiness
+from pamtalk.health import dependencies, readiness
 from pamtalk.metrics import metrics_endpoint
 from pamtalk.runtime import Shared
 
@@ -104,6 +104,13 @@ class EmbeddedPlatform:
                 status_code=200 if ok else 503,
                 media_type="application/json",
             )
+
+        @app.get("/health", include_in_schema=False)
+        async def health() -> Response:
+            report = {name: await dependencies(a.state.runtime) for name, a in self.apps.items()}
+            degraded = any(state != "ok" for deps in report.values() for state in deps.values())
+            body = {"status": "degraded" if degraded else "ok", "dependencies": report}
+            return Response(orjson.dumps(body), media_type="application/json")
 
         @app.get("/metrics", include_in_schema=False)
         async def metrics(request: Request) -> Response:

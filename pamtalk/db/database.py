@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, Literal
 
 import asyncpg
@@ -27,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
-from pamtalk.db.tx import Read, Tx
+from pamtalk.db.tx import Read, Tx, is_dead
 
 __all__ = ["NAMING", "Database", "Role", "dsn", "schema_metadata"]
 Role = Literal["primary", "replica"]
@@ -133,16 +134,40 @@ class Database:
     async def _pool_for(self, role: Role) -> asyncpg.Pool:
         return await self._primary()  # a replica's pool plugs in here
 
+    async def _acquire(self, pool: asyncpg.Pool) -> asyncpg.Connection:
+        conn: asyncpg.Connection = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
+        return conn
+
     @asynccontextmanager
     async def write(self, *, isolation: str | None = None) -> AsyncIterator[Tx]:
         """One transaction on the primary: committed when the block ends, rolled back if it
         raises. After the commit, the relay is woken for the events it queued and the
-        ``after_commit`` hooks run."""
+        ``after_commit`` hooks run. A pooled connection found dead when the transaction
+        begins (the server restarted meanwhile) is replaced and the transaction begun again
+        on a new one: nothing had been sent on it."""
         pool = await self._primary()
-        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
+        conn = await self._acquire(pool)
+        try:
+            try:
+                transaction = conn.transaction(isolation=isolation)
+                await transaction.start()
+            except Exception:
+                if not is_dead(conn):
+                    raise
+                await pool.release(conn)
+                conn = await self._acquire(pool)
+                transaction = conn.transaction(isolation=isolation)
+                await transaction.start()
             tx = Tx(conn, self.producer)
-            async with conn.transaction(isolation=isolation):
+            try:
                 yield tx
+            except BaseException:
+                if not is_dead(conn):
+                    await transaction.rollback()
+                raise
+            await transaction.commit()
+        finally:
+            await pool.release(conn)
         if tx.events and self.wake_relay is not None:
             self.wake_relay()
         await tx.run_after_commit()
@@ -150,15 +175,24 @@ class Database:
     @asynccontextmanager
     async def read(self, role: Role = "primary", *, consistent: bool = False) -> AsyncIterator[Read]:
         """Statements without a transaction (each sees the latest commit of ``role``'s
-        server); ``consistent``: all of them in one read-only snapshot."""
+        server); ``consistent``: all of them in one read-only snapshot. A pooled connection
+        found dead by the first statement (the server restarted meanwhile) is replaced and
+        that statement sent again on a new one."""
         pool = await self._pool_for(role)
-        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
-            read = Read(conn, role)
+        read = Read(await self._acquire(pool), role)
+        try:
             if consistent:
-                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                async with read.conn.transaction(isolation="repeatable_read", readonly=True):
                     yield read
             else:
+                read.replace = partial(self._replace, pool)
                 yield read
+        finally:
+            await pool.release(read.conn)
+
+    async def _replace(self, pool: asyncpg.Pool, dead: asyncpg.Connection) -> asyncpg.Connection:
+        await pool.release(dead)
+        return await self._acquire(pool)
 
     async def ping(self) -> bool:
         async with self.read() as read:

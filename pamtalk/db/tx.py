@@ -38,28 +38,51 @@ OUTBOX_INSERT = sql(
 )
 
 
+def is_dead(conn: asyncpg.Connection) -> bool:
+    """Whether a pooled connection was lost (closed, or handed back by the pool once closed)."""
+    try:
+        return bool(conn.is_closed())
+    except asyncpg.InterfaceError:  # the pool took it back when it closed
+        return True
+
+
 class Read:
     """Statements on one pooled connection, outside a transaction (or in a read-only one)."""
 
-    __slots__ = ("conn", "role")
+    __slots__ = ("conn", "replace", "role")
 
     def __init__(self, conn: asyncpg.Connection, role: str = "primary") -> None:
         self.conn = conn
         self.role = role
+        # Until a statement has run: gives a new connection for one found dead (``Database.read``).
+        self.replace: Callable[[asyncpg.Connection], Awaitable[asyncpg.Connection]] | None = None
+
+    async def _run(self, method: str, stmt: Sql, values: Mapping[str, Any]) -> Any:
+        args = stmt.args(values)
+        try:
+            result = await getattr(self.conn, method)(stmt.text, *args)
+        except Exception:
+            if self.replace is None or not is_dead(self.conn):
+                raise
+            replace, self.replace = self.replace, None
+            self.conn = await replace(self.conn)  # it was dead before this statement: send it again
+            result = await getattr(self.conn, method)(stmt.text, *args)
+        self.replace = None
+        return result
 
     async def fetch(self, stmt: Sql, **values: Any) -> list[asyncpg.Record]:
-        rows: list[asyncpg.Record] = await self.conn.fetch(stmt.text, *stmt.args(values))
+        rows: list[asyncpg.Record] = await self._run("fetch", stmt, values)
         return rows
 
     async def fetchrow(self, stmt: Sql, **values: Any) -> asyncpg.Record | None:
-        row: asyncpg.Record | None = await self.conn.fetchrow(stmt.text, *stmt.args(values))
+        row: asyncpg.Record | None = await self._run("fetchrow", stmt, values)
         return row
 
     async def fetchval(self, stmt: Sql, **values: Any) -> Any:
-        return await self.conn.fetchval(stmt.text, *stmt.args(values))
+        return await self._run("fetchval", stmt, values)
 
     async def execute(self, stmt: Sql, **values: Any) -> str:
-        status: str = await self.conn.execute(stmt.text, *stmt.args(values))
+        status: str = await self._run("execute", stmt, values)
         return status
 
     async def executemany(self, stmt: Sql, rows: Iterable[Mapping[str, Any]]) -> None:

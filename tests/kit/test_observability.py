@@ -44,7 +44,13 @@ async def test_health_endpoints(api) -> None:
     assert (await client.get("/livez")).status_code == 200
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "broker": "ok"}
+    assert ready.json()["checks"] == {"lifecycle": "ok"}
+    health = (await client.get("/health")).json()
+    assert health == {
+        "status": "ok",
+        "checks": {"lifecycle": "ok"},
+        "dependencies": {"database": "ok", "redis": "ok", "broker": "ok"},
+    }
     app.state.runtime.ready = False  # draining: readiness fails first
     assert (await client.get("/readyz")).status_code == 503
     app.state.runtime.ready = True
