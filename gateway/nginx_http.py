@@ -55,6 +55,28 @@ ERRORS = {  # status -> (problem type, title, detail): answers nginx gives itsel
 }
 
 
+def forwarded_proto(opts: GatewayOptions) -> list[str]:
+    """``$pamtalk_forwarded_proto``: how the client reached us. The gateway's own scheme,
+    unless the request came from a trusted proxy in front (``trusted_proxies``, the same
+    addresses whose X-Forwarded-For is believed) that says https or http: a client cannot
+    make the services (or the HSTS header) believe it used TLS."""
+    lines = ["    # The scheme the client used: ours, or a trusted proxy's word for it."]
+    if not opts.trusted_proxies:
+        return [*lines, "    map $scheme $pamtalk_forwarded_proto {", "        default $scheme;", "    }"]
+    return [
+        *lines,
+        "    geo $realip_remote_addr $pamtalk_from_proxy {",
+        "        default 0;",
+        *[f"        {cidr} 1;" for cidr in opts.trusted_proxies],
+        "    }",
+        '    map "$pamtalk_from_proxy:$http_x_forwarded_proto" $pamtalk_forwarded_proto {',
+        "        default $scheme;",
+        '        "1:https" https;',
+        '        "1:http" http;',
+        "    }",
+    ]
+
+
 def http_maps(opts: GatewayOptions) -> list[str]:
     origins = "".join(f'        "{origin}" $http_origin;\n' for origin in opts.cors_origins)
     return [
@@ -111,11 +133,7 @@ def http_maps(opts: GatewayOptions) -> list[str]:
         f'        default "{API_CSP}";',
         f'        /docs "{docs_csp()}";',
         "    }",
-        "    # HSTS only when the client reached us over TLS (here or at a proxy in front).",
-        "    map $http_x_forwarded_proto $pamtalk_forwarded_proto {",
-        '        "" $scheme;',
-        "        default $http_x_forwarded_proto;",
-        "    }",
+        *forwarded_proto(opts),
         "    map $pamtalk_forwarded_proto $pamtalk_hsts {",
         f'        https "{HSTS}";',
         '        default "";',

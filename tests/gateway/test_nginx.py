@@ -113,9 +113,21 @@ def test_security_headers(gateway: Gateway) -> None:
     assert response.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'none'" in response.headers["content-security-policy"]
     assert "strict-transport-security" not in response.headers  # plain HTTP
-    behind_tls = httpx.get(gateway.url + "/api/v1/users/x", headers={"X-Forwarded-Proto": "https"})
-    assert behind_tls.headers["strict-transport-security"].startswith("max-age=")
     assert "server" not in response.headers or "/" not in response.headers["server"]
+
+
+def test_a_client_cannot_claim_tls_only_a_trusted_proxy_can(start_gateway: Callable[..., Gateway]) -> None:
+    """X-Forwarded-Proto reaches the services (and sets HSTS) as the gateway knows it: its own
+    scheme, or what a trusted proxy in front says; a client's own header is ignored."""
+    claims = {"X-Forwarded-Proto": "https"}
+    for trusted, believed in (((), False), (("10.0.0.0/8",), False), (("127.0.0.1/32",), True)):
+        gateway = start_gateway(trusted_proxies=trusted)
+        response = httpx.get(gateway.url + "/api/v1/users/x", headers=claims)
+        seen = _echo(response)["headers"]["x-forwarded-proto"]  # type: ignore[index]
+        assert seen == ("https" if believed else "http"), trusted
+        assert ("strict-transport-security" in response.headers) is believed, trusted
+        bogus = httpx.get(gateway.url + "/api/v1/users/x", headers={"X-Forwarded-Proto": "gopher"})
+        assert _echo(bogus)["headers"]["x-forwarded-proto"] == "http"  # type: ignore[index]
 
 
 def test_cors_preflight_and_simple_requests(gateway: Gateway) -> None:
