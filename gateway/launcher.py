@@ -5,7 +5,10 @@
 missing; runs the migrations; starts every replica of every service with uvicorn on the
 route table's ports and nginx on the gateway port, all in the background with pid files and
 logs in the run folder (``PAMTALK_RUN_DIR``, default ``.run/``); waits until each replica's
-``/readyz`` and the gateway's ``/healthz`` answer 200; and prints the URLs.
+``/readyz`` and the gateway's ``/healthz`` answer 200; starts the supervisor, which restarts
+any of them that exits (gateway/supervisor.py); and prints the URLs. The services sign with
+keys made for this run folder on its first start (``RUN_DIR/keys/``, gateway/keys.py), never
+with the development keys in the repository.
 
 Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move the ports
 (the e2e harness runs beside a developer's ``make up``), ``PAMTALK_GATEWAY_*`` tune nginx
@@ -32,6 +35,7 @@ from pathlib import Path
 import httpx
 
 from gateway import backing, nginx_proc, procs
+from gateway.keys import local_keys
 from gateway.options import GatewayOptions
 from gateway.routes import SERVICES
 
@@ -71,6 +75,10 @@ def preflight(opts: GatewayOptions, folder: Path) -> list[str]:
     running = [p.name for p in procs.recorded(folder) if procs.alive(p)]
     if running:
         problems.append(f"already running from {folder}: {', '.join(running)}; run `make down` first")
+        if procs.SUPERVISOR not in running:
+            problems.append(
+                "its supervisor is not running, so nothing restarts what exits: `make down`, then `make up`"
+            )
     else:
         ports = [opts.gateway_port] + [p for s in SERVICES for p in opts.ports(s.name, s.ports)]
         taken = [str(port) for port in ports if _port_taken(port)]
@@ -101,10 +109,11 @@ def service_processes() -> int:
     return sum(s.replicas for s in SERVICES)
 
 
-def service_env(name: str, replica: int, opts: GatewayOptions) -> dict[str, str]:
+def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> dict[str, str]:
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     env = dict(os.environ)
     env.update({b.env: b.url() for b in backing.ALL})
+    env.update(local_keys(folder))
     env.setdefault("PAMTALK_JWKS_URL", f"{gateway}/.well-known/jwks.json")
     env.setdefault("PAMTALK_PUBLIC_BASE_URL", gateway)
     env.update(pool_env(service_processes()))
@@ -146,7 +155,7 @@ def start_all(opts: GatewayOptions, folder: Path) -> list[procs.Proc]:
             cmd = [sys.executable, "-m", "uvicorn", app_for(svc.name), "--host", "127.0.0.1"]
             cmd += ["--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
             cmd += ["--backlog", "4096"]
-            env = service_env(svc.name, replica, opts)
+            env = service_env(svc.name, replica, opts, folder)
             started.append(
                 procs.spawn(
                     folder, f"{svc.name}-{replica}", cmd, port=port, probe="/readyz", env=env, cwd=ROOT
@@ -205,20 +214,31 @@ def up() -> int:
         print(f"--- {laggard.log} (last lines) ---\n{procs.tail(laggard.log)}", file=sys.stderr)
         down(quiet=True)
         return _fail(f"{laggard.name} (port {laggard.port}) {state}; everything was stopped again")
+    procs.spawn(
+        folder,
+        procs.SUPERVISOR,
+        [sys.executable, "-m", "gateway.supervisor", str(folder)],
+        port=0,
+        probe="",
+        env=dict(os.environ),
+        cwd=ROOT,
+    )
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     print(f"PAM-TALK distributed mode is up (run folder {folder})")
     print(f"  gateway   {gateway}   docs {gateway}/docs   health {gateway}/healthz")
     for proc in started[:-1]:
         print(f"  {proc.name:<15} {proc.url}   log {proc.log}")
-    print("  stop with `make down`")
+    print("  a process that exits is restarted by the supervisor; stop everything with `make down`")
     return 0
 
 
 def down(quiet: bool = False) -> int:
     folder = run_dir()
     recorded = procs.recorded(folder)
-    # The gateway first, so no request reaches a replica that is stopping.
-    for proc in sorted(recorded, key=lambda p: p.name != "gateway"):
+    # The supervisor first (it would restart what stops), then the gateway, so no request
+    # reaches a replica that is stopping.
+    order = {procs.SUPERVISOR: 0, "gateway": 1}
+    for proc in sorted(recorded, key=lambda p: order.get(p.name, 2)):
         outcome = procs.stop(folder, proc)
         if not quiet:
             print(f"{proc.name:<15} {outcome}")
@@ -236,12 +256,17 @@ def status() -> int:
     with httpx.Client(timeout=2) as client:
         for proc in recorded:
             state = "running" if procs.alive(proc) else "DEAD"
+            if not proc.probe:  # the supervisor: a process, no port
+                healthy = healthy and state == "running"
+                print(f"{proc.name:<15} pid {proc.pid:<8} {state:<8}")
+                continue
             try:
                 answer = f"{proc.probe} {client.get(proc.url + proc.probe).status_code}"
             except httpx.TransportError:
                 answer = f"{proc.probe} no answer"
             healthy = healthy and state == "running" and answer.endswith("200")
-            print(f"{proc.name:<15} pid {proc.pid:<8} {state:<8} {proc.url:<24} {answer}")
+            restarts = f"   restarts {proc.restarts}" if proc.restarts else ""
+            print(f"{proc.name:<15} pid {proc.pid:<8} {state:<8} {proc.url:<24} {answer}{restarts}")
     return 0 if healthy else 1
 
 

@@ -12,8 +12,10 @@ import os
 import signal
 import subprocess
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+SUPERVISOR = "supervisor"  # the process that restarts the others (gateway/supervisor.py)
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class Proc:
     port: int
     cmd: list[str]
     log: str
-    probe: str  # path answering 200 when ready: /readyz or /healthz
+    probe: str  # path answering 200 when ready: /readyz or /healthz ("" for none)
+    restarts: int = 0  # times the supervisor started it again
 
     @property
     def url(self) -> str:
@@ -45,6 +48,18 @@ def spawn(
             cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
         )
     return record(run_dir, Proc(name, child.pid, port, cmd, str(log), probe))
+
+
+def respawn(run_dir: Path, proc: Proc, env: dict[str, str], cwd: Path) -> Proc:
+    """Start ``proc``'s command again (it exited), its log continued, its restart counted."""
+    reap(proc.pid)
+    with open(proc.log, "ab") as out:
+        out.write(f"\n--- restarted by the supervisor (restart {proc.restarts + 1}) ---\n".encode())
+        out.flush()
+        child = subprocess.Popen(
+            proc.cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
+        )
+    return record(run_dir, replace(proc, pid=child.pid, restarts=proc.restarts + 1))
 
 
 def record(run_dir: Path, proc: Proc) -> Proc:
@@ -85,18 +100,18 @@ def stop(run_dir: Path, proc: Proc, *, grace: float = 10.0) -> str:
         os.kill(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         while alive(proc) and time.monotonic() < deadline:
-            _reap(proc.pid)
+            reap(proc.pid)
             time.sleep(0.1)
         outcome = "stopped"
         if alive(proc):
             os.killpg(proc.pid, signal.SIGKILL)  # its own session: pgid == pid
             outcome = "killed after SIGTERM timed out"
-        _reap(proc.pid)
+        reap(proc.pid)
     (pid_dir(run_dir) / f"{proc.name}.json").unlink(missing_ok=True)
     return outcome
 
 
-def _reap(pid: int) -> None:
+def reap(pid: int) -> None:
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:

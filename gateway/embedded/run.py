@@ -2,7 +2,8 @@
 
 PostgreSQL runs embedded from the ``pgserver`` wheel with its data in ``.data/pg`` (kept
 between runs), Redis is an in-process stand-in, the event bus is in memory. Migrations
-are applied and demo data is seeded on the first start."""
+are applied and demo data is seeded on the first start. Tokens and tree heads are signed
+with keys made for the data folder on its first start (``.data/keys/``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import uvicorn
 
 from gateway.embedded.host import EmbeddedPlatform, available_services
 from gateway.embedded.seed import DEMO_PASSWORD, DEMO_USERS, seed
+from gateway.keys import local_keys
 from gateway.routes import EMBEDDED_PORT
 from pamtalk.cache import make_redis
 from pamtalk.db.migrations import ROOT, upgrade
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.get("PAMTALK_LOG_LEVEL", "INFO"),
         json=os.environ.get("PAMTALK_LOG_JSON", "false").lower() == "true",
     )
+    os.environ.update(local_keys(args.data))  # this data folder's signing keys, not the repository's
     print("Starting the embedded PostgreSQL ...", flush=True)
     database_url = start_postgres(args.data / "pg")
     for name in available_services():

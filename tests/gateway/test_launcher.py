@@ -58,7 +58,9 @@ def test_up_status_down(tmp_path: Path) -> None:
         assert {f"http://127.0.0.1:{port}" for port in farm_ports} == set(platform.service_urls("farm"))
         status = platform.launcher("status")
         assert status.returncode == 0, status.stdout
-        assert status.stdout.count(" running ") == sum(s.replicas for s in SERVICES) + 1
+        assert (
+            status.stdout.count(" running ") == sum(s.replicas for s in SERVICES) + 2
+        )  # gateway, supervisor
         again = platform.launcher("up")
         assert again.returncode == 1 and "already running" in again.stderr
         pids = [json.loads(p.read_text())["pid"] for p in (tmp_path / "pids").glob("*.json")]
@@ -71,6 +73,41 @@ def test_up_status_down(tmp_path: Path) -> None:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
     with pytest.raises(httpx.TransportError):
         httpx.get(platform.gateway_url + "/healthz", timeout=1)
+
+
+def test_a_killed_replica_is_restarted_and_the_keys_are_the_run_folders_own(tmp_path: Path) -> None:
+    """As Kubernetes would: a replica that dies (here kill -9) comes back on its port with its
+    log continued; `make down` stops the supervisor first, so nothing comes back after it."""
+    import signal
+
+    from gateway.keys import KEYS
+
+    with distributed_mode(dict(STAND_IN, PAMTALK_LAUNCH_SKIP_BACKING="1"), run_dir=tmp_path) as platform:
+        record = tmp_path / "pids" / "farm-1.json"
+        killed = json.loads(record.read_text())
+        os.kill(killed["pid"], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = json.loads(record.read_text())
+            if now["pid"] != killed["pid"] and now["restarts"] == 1:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{now['port']}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"farm-1 was not restarted: {record.read_text()}")
+        assert now["port"] == killed["port"]
+        assert "restarted by the supervisor" in Path(now["log"]).read_text()
+        assert "restarts 1" in platform.launcher("status").stdout
+        with platform.client() as client:  # the gateway sends to both replicas again
+            ports = {client.post("/api/v1/farms").json()["port"] for _ in range(6)}
+        assert killed["port"] in ports
+    keys = sorted((tmp_path / "keys").iterdir())
+    assert [k.name for k in keys] == sorted(KEYS.values())
+    assert all(oct(k.stat().st_mode & 0o777) == "0o600" for k in keys)
+    assert not Path(f"/proc/{now['pid']}").exists() or "Z" in Path(f"/proc/{now['pid']}/stat").read_text()
 
 
 def test_a_service_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ a verdict, and no acknowledged write was lost.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -21,8 +22,10 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from loadtests import mix
+from services.user.keys import DEV_KEY_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -98,3 +101,12 @@ def test_smoke_run(embedded: str, tmp_path: Path) -> None:
     assert result["timeline"] and result["resources"]["platform_cpu_pct_mean"] is not None
     assert "embedded" in result["resources"]["groups"]
     assert (out / "report.html").read_text().count("<svg") == 4
+
+
+def test_the_embedded_platform_signs_with_keys_of_its_own(embedded: str) -> None:
+    """Not with the development keys in the repository: anyone has those."""
+    dev = serialization.load_pem_private_key(DEV_KEY_FILE.read_bytes(), password=None).public_key()
+    raw = dev.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    dev_x = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    served = httpx.get(f"{embedded}/.well-known/jwks.json", timeout=5).json()["keys"]
+    assert served and dev_x not in {key["x"] for key in served}

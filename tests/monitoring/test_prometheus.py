@@ -25,6 +25,7 @@ ALERTS = {
     "QueueGrowing": (None, "10m"),
     "DeadLetterQueueNotEmpty": ("> 0", "1m"),
     "ServiceNotReady": (None, "2m"),
+    "DependencyDown": ("== 0", "1m"),
 }
 
 
@@ -58,6 +59,18 @@ def test_the_alerts_and_their_thresholds() -> None:
             assert threshold in found[name]["expr"] or name == "HighResponseTime", name
         assert found[name]["labels"]["severity"] in {"warning", "critical"}
         assert found[name]["annotations"]["runbook_url"] == f"docs/runbook.md#{name.lower()}"
+
+
+def test_rules_and_dashboard_name_the_pool_states_the_services_export() -> None:
+    """The pool alert once divided states no service exported (and so never fired)."""
+    import re
+
+    from pamtalk.db.database import Database
+
+    exported = set(Database("postgresql://x/y", "s").pool_status())
+    texts = RULES.read_text() + (ROOT / "monitoring/grafana/dashboards/pamtalk.json").read_text()
+    used = set(re.findall(r'database_connection_pool\{[^}]*state=\\?"(\w+)', texts))
+    assert used and used <= exported, used - exported
 
 
 def test_every_alert_is_tested_firing_and_quiet() -> None:
