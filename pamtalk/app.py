@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 
+from pamtalk.auth.revocation import RevocationListener
 from pamtalk.bus.base import Handler
 from pamtalk.db.outbox import OutboxRelay
 from pamtalk.errors import install_problem_handlers
@@ -65,6 +66,8 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(definition.name, settings, shared, definition.outbox)
         app.state.runtime = runtime
+        runtime.revocation_listener = RevocationListener(runtime.redis, runtime.revocations)
+        runtime.revocation_listener.start()
         try:
             if definition.build_state is not None:
                 runtime.state = await definition.build_state(runtime)
@@ -95,6 +98,7 @@ def create_service_app(
                 await runtime.relay.stop()
             for hook in definition.on_shutdown:
                 await hook(runtime)
+            await runtime.revocation_listener.stop()
             if runtime.owns_bus:
                 await runtime.bus.close()
             if runtime.owns_redis:

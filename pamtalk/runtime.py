@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy import Table
 
 from pamtalk.auth.jwks import JwksFetcher, JwksVerifier, http_fetcher
+from pamtalk.auth.revocation import RevocationListener, Revocations
 from pamtalk.bus import make_bus
 from pamtalk.bus.base import Bus
 from pamtalk.cache import make_redis
@@ -37,6 +38,8 @@ class Runtime:
     redis: Redis
     bus: Bus
     verifier: JwksVerifier
+    revocations: Revocations = field(default_factory=Revocations)
+    revocation_listener: RevocationListener | None = None
     outbox: Table | None = None
     relay: OutboxRelay | None = None
     owns_bus: bool = True

@@ -28,11 +28,14 @@ async def optional_user(
 ) -> Principal | None:
     if credentials is None:
         return None
-    verifier: JwksVerifier = request.app.state.runtime.verifier
+    runtime = request.app.state.runtime
+    verifier: JwksVerifier = runtime.verifier
     try:
         principal = await verifier.verify(credentials.credentials)
     except InvalidToken as exc:
         raise _unauthenticated(str(exc)) from exc
+    if runtime.revocations.refuses(principal):
+        raise _unauthenticated("This token was revoked (logged out, or the account changed): log in again.")
     user_id_var.set(str(principal.id))
     return principal
 

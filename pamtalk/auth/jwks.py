@@ -35,6 +35,7 @@ class Principal:
     role: str
     session_id: str
     email: str = ""
+    issued_at: float = 0.0  # the token's iat (seconds since the epoch)
 
     @property
     def is_admin(self) -> bool:
@@ -146,6 +147,7 @@ class JwksVerifier:
                 role=str(claims["role"]),
                 session_id=str(claims.get("sid", "")),
                 email=str(claims.get("email", "")),
+                issued_at=float(claims["iat"]),
             )
             return principal, float(claims["exp"])
         except (KeyError, ValueError) as exc:
