@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, FastAPI
 
 from pamtalk.auth.jwks import JwksVerifier
+from pamtalk.auth.revocation import Revocations
 from pamtalk.deps import CurrentUser
 from pamtalk.errors import install_problem_handlers
 from tests.conftest import AUDIENCE, ISSUER, TokenFactory
@@ -30,6 +31,7 @@ async def whoami(principal: CurrentUser) -> dict[str, str]:
 class _Runtime:
     def __init__(self, verifier: JwksVerifier) -> None:
         self.verifier = verifier
+        self.revocations = Revocations()
 
 
 @pytest.fixture
