@@ -22,6 +22,7 @@ Each service owning such writes has an ``idempotency_keys`` table of this shape
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,6 +93,15 @@ _KEPT = sql(
 _PRUNE = sql("DELETE FROM idempotency_keys WHERE created_at < :before")
 
 
+def _json(value: Any) -> bytes:
+    """orjson, or the standard library for what orjson refuses (integers beyond 64 bits: token
+    amounts in micro-DC can be that large)."""
+    try:
+        return orjson.dumps(value, default=str)
+    except TypeError:
+        return json.dumps(value, default=str, separators=(",", ":")).encode()
+
+
 def key_reused() -> Problem:
     return Problem(
         422,
@@ -132,7 +142,7 @@ class Replay:
     body: Any
 
     def response(self) -> Response:
-        return Response(orjson.dumps(self.body), self.status_code, REPLAYED, media_type="application/json")
+        return Response(_json(self.body), self.status_code, REPLAYED, media_type="application/json")
 
 
 @dataclass(frozen=True)
@@ -184,7 +194,7 @@ class IdempotentRequest:
         await tx.execute(
             _REMEMBER,
             status_code=status_code,
-            response=orjson.dumps(body, default=str).decode(),
+            response=_json(body).decode(),
             owner_id=self.owner_id,
             key=self.key,
         )

@@ -17,6 +17,8 @@ migrations; it has no part in serving requests.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -55,6 +57,17 @@ def _text(value: str) -> str:
     return value
 
 
+_LONG_NUMBER = re.compile(r"\d{19,}")
+
+
+def _decode_json(text: str) -> Any:
+    """orjson, except for text holding a number of 19 digits or more: orjson reads integers
+    beyond 64 bits as floats, and amounts must come back exact."""
+    if _LONG_NUMBER.search(text):
+        return json.loads(text)
+    return orjson.loads(text)
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """A connection goes back to the pool as it is. asyncpg's default reset sends a query
     (``RESET ALL``, ``UNLISTEN *``, ...) on every release: a round trip per request for state
@@ -67,7 +80,7 @@ async def _setup(conn: asyncpg.Connection) -> None:
     """Per connection: JSON columns take JSON text and give Python values (orjson)."""
     for name in ("json", "jsonb"):
         await conn.set_type_codec(
-            name, encoder=_text, decoder=orjson.loads, schema="pg_catalog", format="text"
+            name, encoder=_text, decoder=_decode_json, schema="pg_catalog", format="text"
         )
 
 

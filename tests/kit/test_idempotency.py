@@ -138,3 +138,15 @@ def test_the_same_request_spelled_differently_has_one_digest() -> None:
     )
     assert request_digest("open", {"price": 2500}) != request_digest("open", {"price": 2501})
     assert request_digest("open", {"price": 2500}) != request_digest("close", {"price": 2500})
+
+
+async def test_a_response_with_integers_beyond_64_bits_is_remembered_and_replayed(db: Database) -> None:
+    owner, huge = uuid.uuid4(), 2**70  # micro-DC amounts can be this large
+    request_ = request(owner, "big", 1)
+    async with db.write() as tx:
+        assert await request_.claim(tx, datetime.now(UTC)) is None
+        await request_.remember(tx, 201, {"amount": huge})
+    async with db.write() as tx:
+        replay = await request_.claim(tx, datetime.now(UTC))
+    assert replay is not None and replay.body == {"amount": huge}
+    assert replay.response().body == b'{"amount":1180591620717411303424}'
