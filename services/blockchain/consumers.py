@@ -1,11 +1,10 @@
 """The ``blockchain_transactions`` consumer: settled trades and ESG assessments become ledger
 entries, and a settled trade mints the producer's reward.
 
-Exactly once: the inbox records each event id in the same transaction as its entries (the
-kit's ``handle_once``: the claim and the effect share one transaction, see ``append.py``
-for the ledger's), and every entry has a unique reference (``trade:<id>``,
-``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under different event ids
-is still recorded once.
+Exactly once: the inbox records each event id in the same transaction as the entries its
+effect appends (the kit's ``handle_once``), and every entry has a unique reference
+(``trade:<id>``, ``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under
+different event ids is still recorded once.
 
 * ``transaction.settled`` -> a ``trade_settled`` entry, then a ``token_minted`` entry of
   ``(value // 1000) x (1 + producer ESG / 100)`` DC (DOMAIN.md; no ESG score counts as 0,

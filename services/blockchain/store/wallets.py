@@ -11,6 +11,7 @@ from asyncpg import Record
 
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
+from services.blockchain.ledger.entry import LedgerEntry
 from services.blockchain.store.ledger import NO_CURSOR
 
 _COLUMNS = "address, owner_id, balance_micro"
@@ -86,10 +87,8 @@ async def debit(tx: Tx, address: str, amount: int) -> int | None:
     return None if balance is None else int(balance)
 
 
-async def record_movements(
-    tx: Tx, ledger_index: int, reason: str, reference: str, movements: Sequence[Movement]
-) -> None:
-    """One history row per wallet a ledger entry touched, in the order given."""
+async def record_movements(tx: Tx, entry: LedgerEntry, reason: str, movements: Sequence[Movement]) -> None:
+    """One history row per wallet ``entry`` touched, in the order given."""
     wallets, kinds, deltas, afters, counterparties = (list(column) for column in zip(*movements, strict=True))
     await tx.execute(
         _RECORD_MOVEMENTS,
@@ -98,9 +97,9 @@ async def record_movements(
         deltas=deltas,
         afters=afters,
         counterparties=counterparties,
-        ledger_index=ledger_index,
+        ledger_index=entry.index,
         reason=reason,
-        reference=reference,
+        reference=entry.reference,
     )
 
 

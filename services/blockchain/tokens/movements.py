@@ -15,18 +15,13 @@ from typing import Any
 from pamtalk.events.catalogue import TokenBurned, TokenMinted, TokenTransferred
 from services.blockchain.append import LedgerWriter
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
-from services.blockchain.store.wallets import Movement, record_movements
+from services.blockchain.store.wallets import record_movements
 from services.blockchain.tokens import wallets
 
 
 def _check_amount(amount_micro: int) -> None:
     if isinstance(amount_micro, bool) or not isinstance(amount_micro, int) or amount_micro <= 0:
         raise ValueError("a movement is a positive integer amount of micro-DC")
-
-
-async def _history(writer: LedgerWriter, entry: LedgerEntry, rows: list[Movement], reason: str) -> None:
-    """One history row per wallet touched: (wallet, kind, delta, balance after, counterparty)."""
-    await record_movements(writer.tx, entry.index, reason, entry.reference, rows)
 
 
 async def mint(
@@ -43,7 +38,7 @@ async def mint(
     payload = {**(details or {}), "wallet": wallet, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_MINTED, reference, payload)
     balance = await wallets.credit(writer.tx, wallet, owner_id, amount_micro)
-    await _history(writer, entry, [(wallet, "minted", amount_micro, balance, None)], reason)
+    await record_movements(writer.tx, entry, reason, [(wallet, "minted", amount_micro, balance, None)])
     event = TokenMinted(
         wallet=wallet,
         owner_id=owner_id,
@@ -73,14 +68,14 @@ async def transfer(
     payload = {"from": source.address, "to": target.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_TRANSFERRED, reference, payload)
     target_after = await wallets.credit(writer.tx, target.address, target.owner_id, amount_micro)
-    await _history(
-        writer,
+    await record_movements(
+        writer.tx,
         entry,
+        reason,
         [
             (source.address, "sent", -amount_micro, source_after, target.address),
             (target.address, "received", amount_micro, target_after, source.address),
         ],
-        reason,
     )
     event = TokenTransferred(
         wallet=source.address,
@@ -108,7 +103,7 @@ async def burn(
     after = await wallets.debit(writer.tx, source.address, amount_micro)
     payload = {"wallet": source.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_BURNED, reference, payload)
-    await _history(writer, entry, [(source.address, "burned", -amount_micro, after, None)], reason)
+    await record_movements(writer.tx, entry, reason, [(source.address, "burned", -amount_micro, after, None)])
     event = TokenBurned(
         wallet=source.address,
         owner_id=source.owner_id,
