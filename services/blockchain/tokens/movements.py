@@ -24,6 +24,16 @@ def _check_amount(amount_micro: int) -> None:
         raise ValueError("a movement is a positive integer amount of micro-DC")
 
 
+def _facts(entry: LedgerEntry, amount_micro: int, reason: str) -> dict[str, Any]:
+    """What every token event says of its movement."""
+    return {
+        "amount_micro": amount_micro,
+        "reason": reason,
+        "reference": entry.reference,
+        "ledger_index": entry.index,
+    }
+
+
 async def mint(
     writer: LedgerWriter,
     wallet: str,
@@ -39,15 +49,9 @@ async def mint(
     entry = await writer.append(EntryKind.TOKEN_MINTED, reference, payload)
     balance = await wallets.credit(writer.tx, wallet, owner_id, amount_micro)
     await record_movements(writer.tx, entry, reason, [(wallet, "minted", amount_micro, balance, None)])
-    event = TokenMinted(
-        wallet=wallet,
-        owner_id=owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
+    await writer.tx.add_event(
+        TokenMinted(wallet=wallet, owner_id=owner_id, **_facts(entry, amount_micro, reason))
     )
-    await writer.tx.add_event(event)
     return entry
 
 
@@ -80,12 +84,9 @@ async def transfer(
     event = TokenTransferred(
         wallet=source.address,
         owner_id=source.owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
         to_wallet=target.address,
         to_owner_id=target.owner_id,
+        **_facts(entry, amount_micro, reason),
     )
     await writer.tx.add_event(event)
     return entry
@@ -105,12 +106,7 @@ async def burn(
     entry = await writer.append(EntryKind.TOKEN_BURNED, reference, payload)
     await record_movements(writer.tx, entry, reason, [(source.address, "burned", -amount_micro, after, None)])
     event = TokenBurned(
-        wallet=source.address,
-        owner_id=source.owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
+        wallet=source.address, owner_id=source.owner_id, **_facts(entry, amount_micro, reason)
     )
     await writer.tx.add_event(event)
     return entry
