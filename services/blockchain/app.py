@@ -8,17 +8,20 @@ from typing import Any
 from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
-from pamtalk.runtime import Shared
+from pamtalk.runtime import Runtime, Shared
 from services.blockchain import state, upkeep
-from services.blockchain.api import anchors, entries, heads, token_writes, wallets
-from services.blockchain.chain import AnchorClient
-from services.blockchain.consumer import QUEUE, build_consumer
-from services.blockchain.ledger_writer import Clock
+from services.blockchain.anchoring.chain import AnchorClient
+from services.blockchain.api import anchors, entries, esg_rewards, heads, wallets
+from services.blockchain.append import Clock
+from services.blockchain.consumers import QUEUE, blockchain_consumer
 from services.blockchain.models import outbox
 from services.blockchain.settings import BlockchainSettings
 
 
 def definition(anchor_client: AnchorClient | None = None, clock: Clock | None = None) -> ServiceDefinition:
+    async def build_state(runtime: Runtime) -> state.BlockchainState:
+        return await state.build_state(runtime, anchor_client=anchor_client, clock=clock)
+
     return ServiceDefinition(
         name="blockchain",
         title="PAM-TALK blockchain service",
@@ -28,17 +31,11 @@ def definition(anchor_client: AnchorClient | None = None, clock: Clock | None = 
             "Ethereum-compatible chain), and ESG-GOLD wallets."
         ),
         settings_cls=BlockchainSettings,
-        routers=[
-            heads.router,
-            entries.router,
-            anchors.router,
-            token_writes.esg_router,
-            wallets.router,
-            token_writes.wallet_router,
-        ],
+        routers=[heads.router, entries.router, anchors.router, esg_rewards.router, wallets.router],
         outbox=outbox,
-        consumers={QUEUE: build_consumer},
-        on_startup=[state.starter(anchor_client, clock)],
+        build_state=build_state,
+        consumers={QUEUE: blockchain_consumer},
+        on_startup=[upkeep.start],
         on_shutdown=[state.stop],
         metrics_refresh=upkeep.refresh_metrics,
         openapi_tags=[

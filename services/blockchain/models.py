@@ -5,8 +5,11 @@ hashed), ``merkle_nodes`` (every complete perfect subtree, see ``ledger/tree.py`
 ``tree_heads`` (every signed head) and ``anchors`` (roots written to a chain). ESG-GOLD:
 ``wallets`` (balances, never negative), ``token_movements`` (one row per wallet touched by a
 ledger entry: the wallet history), ``redemptions`` (for the daily cap) and
-``esg_assessments`` (recorded assessments and their approved rewards). Amounts are integers
-of micro-DC stored as ``NUMERIC(38, 0)``: exact, and no overflow however large a trade.
+``esg_assessments`` (recorded assessments and their approved rewards). The outbox, the inbox
+and ``idempotency_keys`` have the kit's shape. Amounts are integers of micro-DC stored as
+``NUMERIC(38, 0)``: exact, and no overflow however large a trade.
+
+These definitions feed Alembic only; the service's statements are in ``store/``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Index,
-    Integer,
     LargeBinary,
     Numeric,
     SmallInteger,
@@ -31,13 +33,13 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from pamtalk.db import schema_metadata
 from pamtalk.db.inbox import inbox_table
 from pamtalk.db.outbox import outbox_table
+from pamtalk.idempotency import idempotency_table
 
 SCHEMA = "blockchain_svc"
 
@@ -48,6 +50,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)  # Idempotency-Key of token writes (the kit's)
 
 
 class Micro(TypeDecorator[int]):
@@ -168,14 +171,3 @@ class EsgAssessmentRow(Base):
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reward_index: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _created()
-
-
-class IdempotencyKey(Base):
-    __tablename__ = "idempotency_keys"
-
-    owner_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.blockchain.wallets import ADDRESS_PATTERN
-
 MAX_MICRO = 10**30
+# A wallet address as the API takes it (any case; ``tokens.wallets.normalise`` spells it).
+ADDRESS_PATTERN = r"^(0[xX][0-9a-fA-F]{40}|user:[0-9a-fA-F-]{36}|treasury:pamtalk)$"
 
 
 class PublicKeyOut(BaseModel):

@@ -19,8 +19,8 @@ from pamtalk.settings import ServiceSettings
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from .anchoring import AnchorPolicy
-    from .chain import AnchorClient
+    from .anchoring.chain import AnchorClient
+    from .anchoring.policy import AnchorPolicy
     from .ledger.tree_head import TreeHeadSigner
 
 DEV_LEDGER_KEY_FILE = Path(__file__).with_name("dev_ledger_key.pem")
@@ -97,7 +97,7 @@ class BlockchainSettings(ServiceSettings):
 
     def anchor_client(self) -> AnchorClient:
         """The configured chain; in-process (with a new contract) when no URL is set."""
-        from .chain import AnchorClient, local_anchor_client
+        from .anchoring.chain import AnchorClient, local_anchor_client
 
         if not self.chain_rpc_url:
             return local_anchor_client()
@@ -112,7 +112,7 @@ class BlockchainSettings(ServiceSettings):
         )
 
     def anchor_policy(self) -> AnchorPolicy:
-        from .anchoring import AnchorPolicy
+        from .anchoring.policy import AnchorPolicy
 
         seconds = self.anchor_every_seconds
         if not self.chain_rpc_url:

@@ -1,5 +1,6 @@
-"""The blockchain service's singletons: the tree head signer, the clock, the chain client
-and the anchoring task, made at start-up and kept on the runtime."""
+"""What the blockchain service holds while it runs: the tree head signer and the keys that
+verify its heads, the clock, the chain client and the anchoring task (``BlockchainState``,
+made by ``build_state`` at start-up), and ``State``, its typed dependency."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import Request
+from fastapi import Depends
 
-from pamtalk.app import Hook
+from pamtalk.db.tx import Tx
+from pamtalk.deps import state_dependency
 from pamtalk.runtime import Runtime
-from services.blockchain.anchorer import Anchorer
-from services.blockchain.chain import AnchorClient
+from services.blockchain.anchoring.chain import AnchorClient
+from services.blockchain.anchoring.loop import Anchorer
+from services.blockchain.append import Clock, LedgerWriter, now_ms
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, public_key_pem
-from services.blockchain.ledger_writer import Clock, now_ms
 from services.blockchain.settings import BlockchainSettings
-from services.blockchain.upkeep import prune_loop
 
 log = logging.getLogger("pamtalk.blockchain")
 
@@ -31,7 +34,7 @@ class BlockchainState:
     anchor_client: AnchorClient | None = None
     anchorer: Anchorer | None = None
     in_process_chain: bool = False
-    upkeep: asyncio.Task[None] | None = None
+    upkeep: asyncio.Task[None] | None = None  # started by ``upkeep.start``
     previous_keys: tuple[Ed25519PublicKey, ...] = ()
     # Every key id that signed or signs heads -> its PEM, the current key first.
     public_keys: dict[str, str] = field(init=False)
@@ -55,6 +58,14 @@ class BlockchainState:
         client = self.anchor_client
         return client.contract_address.lower() if client is not None else None
 
+    @property
+    def idempotency_ttl(self) -> timedelta:
+        return timedelta(seconds=self.settings.idempotency_ttl_seconds)
+
+    async def ledger_writer(self, tx: Tx) -> LedgerWriter:
+        """A writer of the ledger in ``tx``, which holds the ledger lock from now on."""
+        return await LedgerWriter.open(tx, self.signer, self.clock)
+
 
 async def _anchor_client(settings: BlockchainSettings) -> AnchorClient | None:
     if not settings.anchor_enabled:
@@ -66,39 +77,39 @@ async def _anchor_client(settings: BlockchainSettings) -> AnchorClient | None:
     return await asyncio.to_thread(settings.anchor_client)
 
 
-def starter(anchor_client: AnchorClient | None = None, clock: Clock | None = None) -> Hook:
-    """The start-up hook; tests hand in their own chain client (e.g. one with outages) and clock."""
-
-    async def start(runtime: Runtime) -> None:
-        settings = runtime.settings
-        assert isinstance(settings, BlockchainSettings)
-        client = anchor_client if anchor_client is not None else await _anchor_client(settings)
-        state = BlockchainState(
-            settings=settings,
-            signer=settings.tree_head_signer(),
-            previous_keys=tuple(settings.previous_public_keys()),
-            clock=clock or now_ms,
-            anchor_client=client,
-            in_process_chain=client is not None and not settings.chain_rpc_url,
+async def build_state(
+    runtime: Runtime, *, anchor_client: AnchorClient | None = None, clock: Clock | None = None
+) -> BlockchainState:
+    """The state at start-up, its anchoring task started; tests hand in their own chain
+    client (e.g. one with outages) and clock."""
+    settings = runtime.settings
+    if not isinstance(settings, BlockchainSettings):
+        raise TypeError(f"the blockchain service needs BlockchainSettings, not {type(settings).__name__}")
+    client = anchor_client if anchor_client is not None else await _anchor_client(settings)
+    state = BlockchainState(
+        settings=settings,
+        signer=settings.tree_head_signer(),
+        previous_keys=tuple(settings.previous_public_keys()),
+        clock=clock or now_ms,
+        anchor_client=client,
+        in_process_chain=client is not None and not settings.chain_rpc_url,
+    )
+    if client is not None:
+        state.anchorer = Anchorer(
+            runtime.db,
+            client,
+            settings.anchor_policy(),
+            poll_seconds=settings.anchor_poll_seconds,
+            clock=state.clock,
         )
-        if client is not None:
-            state.anchorer = Anchorer(
-                runtime.db,
-                client,
-                settings.anchor_policy(),
-                poll_seconds=settings.anchor_poll_seconds,
-                clock=state.clock,
-            )
-            state.anchorer.start()
-        runtime.extras["blockchain"] = state
-        state.upkeep = asyncio.create_task(prune_loop(runtime, state), name="blockchain:upkeep")
-
-    return start
+        state.anchorer.start()
+    return state
 
 
 async def stop(runtime: Runtime) -> None:
-    state: BlockchainState | None = runtime.extras.get("blockchain")
-    if state is None:
+    """The shutdown hook: the anchoring and upkeep tasks end."""
+    state = runtime.state
+    if not isinstance(state, BlockchainState):  # the start-up failed before the state was made
         return
     if state.anchorer is not None:
         await state.anchorer.stop()
@@ -108,6 +119,4 @@ async def stop(runtime: Runtime) -> None:
             await state.upkeep
 
 
-async def blockchain_state(request: Request) -> BlockchainState:
-    state: BlockchainState = request.app.state.runtime.extras["blockchain"]
-    return state
+State = Annotated[BlockchainState, Depends(state_dependency(BlockchainState))]

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from prometheus_client import Gauge
-from sqlalchemy import func, select
 
-from pamtalk.db.raw import driver
-from pamtalk.runtime import Runtime
-from services.blockchain import idempotency
-from services.blockchain.ledger_writer import load_latest_head
-from services.blockchain.models import AnchorRow
-
-if TYPE_CHECKING:
-    from services.blockchain.state import BlockchainState
+from pamtalk import idempotency
+from pamtalk.runtime import Runtime, service_state
+from services.blockchain.state import BlockchainState
+from services.blockchain.store import anchors
+from services.blockchain.store import ledger as store
 
 log = logging.getLogger("pamtalk.blockchain")
 LEDGER_SIZE = Gauge(
@@ -34,24 +29,19 @@ PRUNE_SECONDS = 3600.0
 
 
 async def refresh_metrics(runtime: Runtime) -> None:
-    state: BlockchainState = runtime.extras["blockchain"]
-    async with runtime.db.transaction() as session:
-        head = await load_latest_head(await driver(session))
-        size = head.tree_size if head else 0
-        anchored = 0
-        if state.contract_address is not None:
-            query = select(func.max(AnchorRow.tree_size)).where(
-                AnchorRow.contract_address == state.contract_address
-            )
-            anchored = int(await session.scalar(query) or 0)
+    state = service_state(runtime, BlockchainState)
+    contract = state.contract_address
+    async with runtime.db.read("replica") as read:
+        head = await store.latest_head(read)
+        anchored = 0 if contract is None else await anchors.anchored_size(read, contract)
+    size = head.tree_size if head else 0
     LEDGER_SIZE.set(size)
-    UNANCHORED.set(size - anchored if state.contract_address is not None else 0)
+    UNANCHORED.set(size - anchored if contract is not None else 0)
 
 
 async def prune_keys(runtime: Runtime, state: BlockchainState) -> None:
-    before = datetime.now(UTC) - timedelta(seconds=state.settings.idempotency_ttl_seconds)
-    async with runtime.db.transaction() as session:
-        await idempotency.prune(session, before)
+    async with runtime.db.write() as tx:
+        await idempotency.prune(tx, datetime.now(UTC) - state.idempotency_ttl)
 
 
 async def prune_loop(runtime: Runtime, state: BlockchainState) -> None:
@@ -61,3 +51,9 @@ async def prune_loop(runtime: Runtime, state: BlockchainState) -> None:
         except Exception:  # logged; the next round tries again
             log.exception("idempotency key pruning failed")
         await asyncio.sleep(PRUNE_SECONDS)
+
+
+async def start(runtime: Runtime) -> None:
+    """The start-up hook: pruning runs in the background (``state.stop`` ends it)."""
+    state = service_state(runtime, BlockchainState)
+    state.upkeep = asyncio.create_task(prune_loop(runtime, state), name="blockchain:upkeep")

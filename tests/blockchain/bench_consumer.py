@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.blockchain.bench_consumer [--events 300] [--rounds 3]
 
 CPU time of this process per event (``time.process_time``: PostgreSQL's own CPU is not
-counted) of the service's ``blockchain_transactions`` handler (``build_consumer``), called
+counted) of the service's ``blockchain_transactions`` handler (``blockchain_consumer``), called
 as the bus calls it, on a scratch database with the service's migrations (its outbox relay
 stopped: publishing is not the consumer's work), for each kind of event it takes:
 
@@ -20,23 +20,26 @@ from __future__ import annotations
 import random
 import uuid
 
+from pamtalk.db.statements import sql
 from pamtalk.events.envelope import Envelope
 from pamtalk.runtime import Runtime
 from services.blockchain.app import create_app
-from services.blockchain.consumer import build_consumer
+from services.blockchain.consumers import blockchain_consumer
 from tests.blockchain.support import scored, settled
 from tests.transaction.bench_consumers import per_event, run
 
-CHECK = """
-SELECT (SELECT count(*) FROM blockchain_svc.ledger_entries),
-       (SELECT count(*) FROM blockchain_svc.wallets),
-       (SELECT count(*) FROM blockchain_svc.esg_assessments),
-       (SELECT max(tree_size) FROM blockchain_svc.tree_heads)
+CHECK = sql(
+    """
+SELECT (SELECT count(*) FROM ledger_entries),
+       (SELECT count(*) FROM wallets),
+       (SELECT count(*) FROM esg_assessments),
+       (SELECT max(tree_size) FROM tree_heads)
 """
+)
 
 
 async def bench(runtime: Runtime, n: int, rounds: int) -> None:
-    handler = build_consumer(runtime)
+    handler = blockchain_consumer(runtime)
     rng = random.Random(1)
     producers = [uuid.uuid4() for _ in range(50)]
 
@@ -56,9 +59,9 @@ async def bench(runtime: Runtime, n: int, rounds: int) -> None:
     }
     for name, batches in steps.items():
         print(f"{name:<40} {await per_event(handler, batches):7.3f} ms CPU per event", flush=True)
-    async with runtime.db.engine.connect() as conn:  # the effects happened
-        counts = await conn.exec_driver_sql(CHECK)
-        print("entries, wallets, assessments, latest head size:", *counts.one(), flush=True)
+    async with runtime.db.read() as read:  # the effects happened
+        counts = await read.fetchrow(CHECK)
+    print("entries, wallets, assessments, latest head size:", *(counts or ()), flush=True)
 
 
 if __name__ == "__main__":

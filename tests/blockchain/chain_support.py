@@ -4,7 +4,7 @@
   the way an unreachable node does (``requests.ConnectionError``).
 * ``web3_rpc``: answers the few JSON-RPC methods the verifier uses, in wire format (hex
   quantities, ``0x`` data), from the in-process chain, since eth-tester has no HTTP endpoint
-  (the service's own read-only bridge, ``services/blockchain/chain_rpc.py``).
+  (the service's own read-only bridge, ``services/blockchain/anchoring/chain_rpc.py``).
 * ``serve_rpc``: serves such an ``RpcCall`` as HTTP JSON-RPC on 127.0.0.1 for the CLI.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import requests
 from web3 import EthereumTesterProvider
 
-from services.blockchain.chain_rpc import web3_rpc
+from services.blockchain.anchoring.chain_rpc import web3_rpc
 from services.blockchain.ledger.anchor import RpcCall
 
 __all__ = ["OutageProvider", "serve_rpc", "web3_rpc"]

@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
+from pamtalk.runtime import service_state
 from services.blockchain.state import BlockchainState
 from tests.conftest import TokenFactory
 
@@ -53,8 +54,7 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 10.0) 
 
 
 def state_of(app: FastAPI) -> BlockchainState:
-    state: BlockchainState = app.state.runtime.extras["blockchain"]
-    return state
+    return service_state(app.state.runtime, BlockchainState)
 
 
 def settled(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.blockchain.anchoring import AnchorPolicy, AnchorState
+from services.blockchain.anchoring.policy import AnchorPolicy, AnchorState
 
 POLICY = AnchorPolicy(every_entries=100, every_seconds=60)
 

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from eth_tester import EthereumTester, PyEVMBackend
 
-from services.blockchain.anchoring import Outcome
+from services.blockchain.anchoring.chain import AnchorClient, in_process_chain
+from services.blockchain.anchoring.chain_rpc import client_rpc
+from services.blockchain.anchoring.policy import Outcome
 from services.blockchain.app import create_app
-from services.blockchain.chain import AnchorClient, in_process_chain
-from services.blockchain.chain_rpc import client_rpc
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.tree_head import load_public_key
 from tests.blockchain.chain_support import OutageProvider

@@ -3,7 +3,6 @@ refusals, outages and catch-up."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import socket
 
@@ -11,14 +10,14 @@ import pytest
 from eth_tester import EthereumTester, PyEVMBackend
 from web3.types import Wei
 
-from services.blockchain.anchoring import AnchorPolicy, AnchorState, Outcome, catch_up, catch_up_async
-from services.blockchain.chain import (
+from services.blockchain.anchoring.chain import (
     AnchorClient,
     AnchorRejected,
     ChainUnavailable,
     in_process_chain,
     local_anchor_client,
 )
+from services.blockchain.anchoring.policy import AnchorPolicy, AnchorState, Outcome, catch_up
 from services.blockchain.ledger.tree_head import TreeHeadSigner
 from tests.blockchain.chain_support import OutageProvider
 
@@ -105,40 +104,40 @@ def test_unreachable_json_rpc_endpoint_is_chain_unavailable() -> None:
         remote.anchor(1, R1)
 
 
-def test_catch_up_after_an_outage(flaky: tuple[AnchorClient, OutageProvider]) -> None:
+async def test_catch_up_after_an_outage(flaky: tuple[AnchorClient, OutageProvider]) -> None:
     client, provider = flaky
     signer = TreeHeadSigner.generate()
     policy = AnchorPolicy(every_entries=100, every_seconds=60)
     last = AnchorState(tree_size=100, anchored_at_ms=0)
+    anchor = client.anchor_async
 
     head = signer.sign(150, R1, timestamp_ms=30_000)
-    assert catch_up(last, head, client.anchor, policy=policy, now_ms=30_000).outcome is Outcome.NOT_DUE
+    assert (await catch_up(last, head, anchor, policy=policy, now_ms=30_000)).outcome is Outcome.NOT_DUE
 
     provider.down = True  # the chain goes away; the ledger keeps growing
     head = signer.sign(260, R2, timestamp_ms=90_000)
-    failed = catch_up(last, head, client.anchor, policy=policy, now_ms=90_000)
-    assert failed.outcome is Outcome.CHAIN_UNAVAILABLE and failed.new_state(90_000) is None
+    failed = await catch_up(last, head, anchor, policy=policy, now_ms=90_000)
+    assert failed.outcome is Outcome.CHAIN_UNAVAILABLE and failed.receipt is None
     assert "outage" in (failed.error or "")
 
     provider.down = False  # back: the next tick anchors the latest root, covering 101..260
-    done = catch_up(last, head, client.anchor, policy=policy, now_ms=95_000)
+    done = await catch_up(last, head, anchor, policy=policy, now_ms=95_000)
     assert done.outcome is Outcome.ANCHORED and done.receipt is not None
-    assert client.root_at(260) == R2
-    state = done.new_state(95_000)
-    assert state == AnchorState(260, 95_000)
-    assert catch_up(state, head, client.anchor, policy=policy, now_ms=96_000).outcome is Outcome.UP_TO_DATE
+    assert client.root_at(260) == R2 and done.receipt.tree_size == 260
+    state = AnchorState(done.receipt.tree_size, 95_000)
+    assert (await catch_up(state, head, anchor, policy=policy, now_ms=96_000)).outcome is Outcome.UP_TO_DATE
 
 
-def test_catch_up_async_and_rejection(flaky: tuple[AnchorClient, OutageProvider]) -> None:
+async def test_catch_up_rejection(flaky: tuple[AnchorClient, OutageProvider]) -> None:
     client, provider = flaky
     provider.down = False
     signer = TreeHeadSigner.generate()
     policy = AnchorPolicy(every_entries=1, every_seconds=1)
     head = signer.sign(70, R1)
-    result = asyncio.run(catch_up_async(None, head, client.anchor_async, policy=policy, now_ms=0))
+    result = await catch_up(None, head, client.anchor_async, policy=policy, now_ms=0)
     assert result.outcome is Outcome.ANCHORED
     conflicting = signer.sign(70, R2)
-    refused = catch_up(AnchorState(69, 0), conflicting, client.anchor, policy=policy, now_ms=0)
+    refused = await catch_up(AnchorState(69, 0), conflicting, client.anchor_async, policy=policy, now_ms=0)
     assert refused.outcome is Outcome.REJECTED and "conflicting" in (refused.error or "")
 
 

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 from services.blockchain.app import create_app
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, load_public_key, public_key_b64
+from services.blockchain.ledger.verify import run
 from services.blockchain.settings import BlockchainSettings
-from services.blockchain.verify import run
 from tests.blockchain.conftest import Api
 from tests.blockchain.support import LEDGER, User, settle, settled
 from tests.conftest import TokenFactory, scratch_database, service_client

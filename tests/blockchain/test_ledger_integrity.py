@@ -11,20 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
 
 from pamtalk.db.database import Database
-from pamtalk.db.outbox import plain_transaction
+from pamtalk.db.statements import sql
 from pamtalk.events.envelope import Envelope
 from services.blockchain.app import create_app
-from services.blockchain.consumer import build_consumer
+from services.blockchain.append import LedgerWriter
+from services.blockchain.consumers import blockchain_consumer
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
 from services.blockchain.ledger.merkle import verify_consistency
 from services.blockchain.ledger.tree import MerkleTree
 from services.blockchain.ledger.tree_head import TreeHead, verify_tree_head
-from services.blockchain.ledger_writer import LedgerWriter
-from services.blockchain.models import EsgAssessmentRow, LedgerEntryRow, TokenMovementRow, TreeHeadRow, Wallet
-from services.blockchain.tokens import trade_reward_micro
+from services.blockchain.tokens.rules import trade_reward_micro
 from tests.blockchain.conftest import Api
 from tests.blockchain.support import (
     DC,
@@ -42,15 +40,22 @@ from tests.conftest import TokenFactory, service_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # What the outbox announced of ledger entries and mints, in the order it was written.
-ANNOUNCED = """
+ANNOUNCED = sql(
+    """
 SELECT envelope ->> 'type',
-       (CASE envelope ->> 'type' WHEN 'ledger.recorded' THEN envelope -> 'data' ->> 'index'
-        ELSE envelope -> 'data' ->> 'ledger_index' END)::bigint,
+       CAST(CASE envelope ->> 'type' WHEN 'ledger.recorded' THEN envelope -> 'data' ->> 'index'
+            ELSE envelope -> 'data' ->> 'ledger_index' END AS bigint),
        envelope -> 'data' ->> 'reference'
-FROM blockchain_svc.outbox
+FROM outbox
 WHERE envelope ->> 'type' IN ('ledger.recorded', 'token.minted')
 ORDER BY id
 """
+)
+ENTRIES = sql('SELECT "index", data, leaf_hash, reference FROM ledger_entries ORDER BY "index"')
+HEADS = sql("SELECT tree_size, timestamp_ms, root_hash, signature FROM tree_heads ORDER BY tree_size")
+BALANCES = sql("SELECT address, balance_micro FROM wallets")
+HISTORY_SUMS = sql("SELECT wallet, sum(delta_micro) FROM token_movements GROUP BY wallet")
+ASSESSMENTS = sql("SELECT assessment_id, ledger_index FROM esg_assessments")
 
 
 @pytest.fixture(scope="module")
@@ -69,19 +74,21 @@ async def fresh_api(fresh_database: str, redis_url: str, tokens: TokenFactory) -
 async def check_the_whole_ledger(db: Database, public_key: Any) -> int:
     """Indices gapless, every stored head signed and equal to a recomputation, consecutive
     heads consistent; returns the size."""
-    async with db.transaction() as session:
-        rows = (await session.execute(select(LedgerEntryRow).order_by(LedgerEntryRow.index))).scalars().all()
-        heads = (await session.execute(select(TreeHeadRow).order_by(TreeHeadRow.tree_size))).scalars().all()
-    assert [r.index for r in rows] == list(range(len(rows)))
+    async with db.read(consistent=True) as read:
+        rows = await read.fetch(ENTRIES)
+        heads = await read.fetch(HEADS)
+    assert [r["index"] for r in rows] == list(range(len(rows)))
     reference = MerkleTree()
     for row in rows:
-        entry = LedgerEntry.from_canonical_bytes(bytes(row.data))
-        assert entry.index == row.index and entry.leaf_hash() == bytes(row.leaf_hash)
-        reference.append(bytes(row.data))
-    assert heads[-1].tree_size == len(rows)
+        entry = LedgerEntry.from_canonical_bytes(bytes(row["data"]))
+        assert entry.index == row["index"] and entry.leaf_hash() == bytes(row["leaf_hash"])
+        reference.append(bytes(row["data"]))
+    assert heads[-1]["tree_size"] == len(rows)
     previous: TreeHead | None = None
     for row in heads:
-        head = TreeHead(row.tree_size, row.timestamp_ms, bytes(row.root_hash), bytes(row.signature))
+        head = TreeHead(
+            row["tree_size"], row["timestamp_ms"], bytes(row["root_hash"]), bytes(row["signature"])
+        )
         verify_tree_head(head, public_key)
         assert head.root_hash == reference.root(head.tree_size)
         if previous is not None:
@@ -102,14 +109,9 @@ async def test_concurrent_appends_from_two_replicas_never_fork(fresh_api: Api, f
             await writer.append(EntryKind.ESG_ASSESSED, f"test:concurrency:{task}:{i}", {"task": task})
         await writer.close()
 
-    async def append(task: int) -> None:  # the consumer's plain transactions and the API's sessions
-        db = replicas[task % 2]
-        if task % 4 < 2:
-            async with plain_transaction(db) as tx:
-                await write(await LedgerWriter.open(tx, state.signer), task)
-        else:
-            async with db.transaction() as session:
-                await write(await LedgerWriter.open_session(session, state.signer), task)
+    async def append(task: int) -> None:
+        async with replicas[task % 2].write() as tx:
+            await write(await LedgerWriter.open(tx, state.signer), task)
 
     try:
         await asyncio.gather(*(append(t) for t in range(40)))
@@ -160,20 +162,12 @@ async def test_random_workload_keeps_the_books_balanced(fresh_api: Api, tokens: 
     assert outcomes.get("transfer:201") and outcomes.get("redeem:201") and outcomes.get("overdraft:409")
 
     minted = burned = 0
-    async with app.state.runtime.db.transaction() as session:
-        rows = (await session.execute(select(LedgerEntryRow.data))).scalars().all()
-        balances = dict((await session.execute(select(Wallet.address, Wallet.balance_micro))).all())
-        per_wallet = dict(
-            (
-                await session.execute(
-                    select(TokenMovementRow.wallet, func.sum(TokenMovementRow.delta_micro)).group_by(
-                        TokenMovementRow.wallet
-                    )
-                )
-            ).all()
-        )
-    for data in rows:  # the ledger alone, as a partner would read it
-        entry = LedgerEntry.from_canonical_bytes(bytes(data))
+    async with app.state.runtime.db.read(consistent=True) as read:
+        rows = await read.fetch(ENTRIES)
+        balances = {address: int(b) for address, b in await read.fetch(BALANCES)}
+        per_wallet = {wallet: int(total) for wallet, total in await read.fetch(HISTORY_SUMS)}
+    for row in rows:  # the ledger alone, as a partner would read it
+        entry = LedgerEntry.from_canonical_bytes(bytes(row["data"]))
         if entry.kind is EntryKind.TOKEN_MINTED:
             minted += entry.payload["amount_micro"]
         elif entry.kind is EntryKind.TOKEN_BURNED:
@@ -181,7 +175,7 @@ async def test_random_workload_keeps_the_books_balanced(fresh_api: Api, tokens: 
     assert minted > 0 and burned > 0
     assert all(b >= 0 for b in balances.values())
     assert sum(balances.values()) == minted - burned
-    assert {w: int(s) for w, s in per_wallet.items()} == balances  # history adds up to each balance
+    assert per_wallet == balances  # history adds up to each balance
     supply = (await client.get(f"{WALLETS}/supply")).json()
     assert supply == {"minted_micro": minted, "burned_micro": burned, "circulating_micro": minted - burned}
     await check_the_whole_ledger(app.state.runtime.db, state_of(app).signer.public_key)
@@ -198,7 +192,7 @@ async def test_concurrent_events_and_redeliveries_keep_one_verifiable_chain(
     sent, and the outbox announces every entry once, in ledger order, each mint right after
     the entry it announces."""
     client, app = fresh_api
-    handler = build_consumer(app.state.runtime)
+    handler = blockchain_consumer(app.state.runtime)
     rng = random.Random(7)
     producers = [user(tokens, "farmer") for _ in range(4)]
     trades = [
@@ -237,15 +231,11 @@ async def test_concurrent_events_and_redeliveries_keep_one_verifiable_chain(
         f"esg:{a.assessment_id}" for a in assessments
     }
     references |= {f"trade:{t.transaction_id}:reward" for t in trades if reward[t.transaction_id] > 0}
-    async with app.state.runtime.db.transaction() as session:
-        entries = dict((await session.execute(select(LedgerEntryRow.reference, LedgerEntryRow.index))).all())
-        balances = dict((await session.execute(select(Wallet.address, Wallet.balance_micro))).all())
-        announced = (await session.execute(text(ANNOUNCED))).all()
-        recorded = dict(
-            (
-                await session.execute(select(EsgAssessmentRow.assessment_id, EsgAssessmentRow.ledger_index))
-            ).all()
-        )
+    async with app.state.runtime.db.read(consistent=True) as read:
+        entries = {row["reference"]: row["index"] for row in await read.fetch(ENTRIES)}
+        balances = {address: int(b) for address, b in await read.fetch(BALANCES)}
+        announced = [tuple(row) for row in await read.fetch(ANNOUNCED)]
+        recorded = {assessment: index for assessment, index in await read.fetch(ASSESSMENTS)}
     assert references <= entries.keys()  # each once: the reference is unique
     assert {w: balances.get(w, 0) for w in expected} == expected
     assert recorded == {a.assessment_id: entries[f"esg:{a.assessment_id}"] for a in assessments}

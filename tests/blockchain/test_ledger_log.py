@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from services.blockchain import cli
-from services.blockchain.anchoring import AnchorState, Outcome, catch_up
+from services.blockchain.anchoring.policy import Outcome, catch_up
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.entry import EntryError, EntryKind
 from services.blockchain.ledger.merkle import verify_consistency
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, verify_tree_head
-from services.blockchain.ledger_log import LedgerLog
 from services.blockchain.settings import BlockchainSettings
-from services.blockchain.tokens import trade_reward_micro
+from services.blockchain.tokens.rules import trade_reward_micro
 from tests.blockchain.chain_support import web3_rpc
+from tests.blockchain.ledger_log import LedgerLog
 
 
 def test_heads_are_issued_as_the_tree_grows() -> None:
@@ -42,16 +42,17 @@ def test_heads_are_issued_as_the_tree_grows() -> None:
     assert log.size == 3
 
 
-def test_settings_wire_a_working_embedded_ledger() -> None:
+async def test_settings_wire_a_working_embedded_ledger() -> None:
     settings = BlockchainSettings()
     log = LedgerLog(settings.tree_head_signer())
     client = settings.anchor_client()  # in-process chain, fresh contract
     for i in range(5):
         log.append(EntryKind.ESG_ASSESSED, f"farm-{i}", {"overall": "81.20"})
     head = log.sign_head()
-    result = catch_up(None, head, client.anchor, policy=settings.anchor_policy(), now_ms=head.timestamp_ms)
+    policy = settings.anchor_policy()
+    result = await catch_up(None, head, client.anchor_async, policy=policy, now_ms=head.timestamp_ms)
     assert result.outcome is Outcome.ANCHORED and result.receipt is not None
-    assert result.new_state(1) == AnchorState(5, 1)
+    assert result.receipt.tree_size == 5
     log.append(EntryKind.TOKEN_TRANSFERRED, "gift-1", {"from": "a", "to": "b", "amount_micro": 1})
     bundle = log.bundle(5, head=log.sign_head(), anchor=result.receipt.to_anchor())
     verdict = verify_bundle(bundle, rpc=web3_rpc(client._w3), contract=client.contract_address)

@@ -1,6 +1,6 @@
 """What docs/ledger-verification.md tells a partner to do, end to end, against the service
 as the embedded mode runs it (its own in-process chain): download the bundle and the public
-key over HTTP, run ``python -m services.blockchain.verify`` as a separate process, and check
+key over HTTP, run ``python -m services.blockchain.ledger.verify`` as a separate process, and check
 the anchor through the service's read-only chain endpoint."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ async def verify(*args: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "services.blockchain.verify",
+        "services.blockchain.ledger.verify",
         *args,
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from services.blockchain.ledger_writer import now_ms
+from services.blockchain.append import now_ms
 from tests.blockchain.conftest import Api
 from tests.blockchain.support import (
     DC,

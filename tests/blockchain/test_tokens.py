@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.blockchain.tokens import (
+from services.blockchain.tokens.rules import (
     DAILY_REDEEM_CAP_MICRO,
     MICRO_PER_DC,
     Redemption,

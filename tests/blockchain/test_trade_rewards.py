@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.blockchain.tokens import trade_reward_micro
+from services.blockchain.tokens.rules import trade_reward_micro
 from tests.blockchain.conftest import Api
 from tests.blockchain.support import (
     DC,

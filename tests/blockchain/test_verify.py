@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from services.blockchain import verify
-from services.blockchain.chain import AnchorClient, local_anchor_client
+from services.blockchain.anchoring.chain import AnchorClient, local_anchor_client
+from services.blockchain.ledger import verify
 from services.blockchain.ledger.anchor import Anchor
 from services.blockchain.ledger.bundle import make_bundle, verify_bundle
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
@@ -28,7 +28,7 @@ from services.blockchain.ledger.tree_head import (
 )
 from tests.blockchain.chain_support import serve_rpc, web3_rpc
 
-PACKAGE = Path(verify.__file__).parent
+PACKAGE = Path(verify.__file__).parents[1]  # services/blockchain
 T0 = 1_700_000_000_000
 PAYLOADS: list[tuple[EntryKind, dict[str, Any]]] = [
     (EntryKind.ESG_ASSESSED, {"farm_id": "farm-1", "overall": "82.35", "grade": "Gold"}),
@@ -210,17 +210,16 @@ def test_cli_checks_the_anchor_over_json_rpc(
 
 
 def test_verifier_runs_from_a_copy_of_its_files_alone(ledger: Ledger, tmp_path: Path) -> None:
-    """A partner copies verify.py and ledger/ and runs it: nothing else of PAM-TALK is needed."""
+    """A partner copies the ledger/ folder and runs its verifier: nothing else of PAM-TALK is needed."""
     target = tmp_path / "services" / "blockchain"
     shutil.copytree(PACKAGE / "ledger", target / "ledger", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(PACKAGE / "verify.py", target / "verify.py")
     (tmp_path / "services" / "__init__.py").write_text("")
     (target / "__init__.py").write_text("")
     (tmp_path / "bundle.json").write_text(json.dumps(ledger.bundle(7)), encoding="utf-8")
     probe = (
         "import os, runpy, sys\n"
         "sys.argv = ['verify', 'bundle.json']\n"
-        "try:\n    runpy.run_module('services.blockchain.verify', run_name='__main__')\n"
+        "try:\n    runpy.run_module('services.blockchain.ledger.verify', run_name='__main__')\n"
         "except SystemExit as e:\n    code = e.code\n"
         "import services\n"
         "assert os.path.realpath(services.__file__).startswith(os.path.realpath(os.getcwd()))\n"

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from services.blockchain import wallets
+from services.blockchain.schemas import ADDRESS_PATTERN
+from services.blockchain.tokens import wallets
 
 UID = uuid.UUID("94c898e4-e527-4cff-9ed2-3e96921fd40f")
 
@@ -43,7 +44,7 @@ def test_custodial_wallets_belong_to_their_user() -> None:
 
 
 def test_the_api_pattern_accepts_what_normalise_accepts() -> None:
-    pattern = re.compile(wallets.ADDRESS_PATTERN)
+    pattern = re.compile(ADDRESS_PATTERN)
     for good in ("0x" + "Ab" * 20, f"user:{UID}", f"user:{str(UID).upper()}", wallets.TREASURY):
         assert pattern.match(good) and wallets.normalise(good)
     for bad in ("0x12", "user:x", "treasury:pamtalk2", "me", "supply"):

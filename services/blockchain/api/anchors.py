@@ -7,48 +7,47 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import select
 from starlette.responses import JSONResponse
 
-from pamtalk.deps import DbSession
+from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain.api.views import SHORT, State, cache, int_cursor
-from services.blockchain.chain import ChainUnavailable
-from services.blockchain.chain_rpc import RpcRefused, client_rpc
-from services.blockchain.models import AnchorRow
+from services.blockchain.anchoring.chain import ChainUnavailable
+from services.blockchain.anchoring.chain_rpc import RpcRefused, client_rpc
+from services.blockchain.api.views import SHORT, cache, int_cursor
 from services.blockchain.schemas import AnchorOut, ChainOut, RpcRequest, RpcResponse
+from services.blockchain.state import State
+from services.blockchain.store import anchors
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["anchors"], responses=problem_responses(422))
 RPC_PATH = "/api/v1/ledger/chain/rpc"
 
 
-def anchor_out(row: AnchorRow) -> AnchorOut:
-    return AnchorOut(
-        tree_size=row.tree_size,
-        root_hash=bytes(row.root_hash).hex(),
-        chain_id=row.chain_id,
-        contract_address=row.contract_address,
-        tx_hash="0x" + bytes(row.tx_hash).hex(),
-        block_number=row.block_number,
-        anchored_at=row.anchored_at,
-    )
-
-
 @router.get("/anchors", response_model=Page[AnchorOut], summary="Roots written to the chain, newest first")
 async def list_anchors(
-    session: DbSession,
+    db: Db,
     response: Response,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[AnchorOut]:
-    query = select(AnchorRow)
-    if cursor is not None:
-        query = query.where(AnchorRow.id < int_cursor(cursor))
-    rows = (await session.execute(query.order_by(AnchorRow.id.desc()).limit(limit + 1))).scalars().all()
+    before = int_cursor(cursor)
+    async with db.read("replica") as read:
+        rows = await anchors.page(read, before, limit + 1)
+    items = [
+        AnchorOut(
+            tree_size=r["tree_size"],
+            root_hash=bytes(r["root_hash"]).hex(),
+            chain_id=r["chain_id"],
+            contract_address=r["contract_address"],
+            tx_hash="0x" + bytes(r["tx_hash"]).hex(),
+            block_number=r["block_number"],
+            anchored_at=r["anchored_at"],
+        )
+        for r in rows[:limit]
+    ]
     cache(response, SHORT)
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return Page(items=[anchor_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/chain", response_model=ChainOut, summary="Where the ledger is anchored")

@@ -7,18 +7,16 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import select
 from starlette.responses import JSONResponse
 
-from pamtalk.deps import DbSession
+from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain import ledger_reads
+from services.blockchain import proofs
 from services.blockchain.api.views import (
     IMMUTABLE,
     MAX_INDEX,
     SHORT,
-    State,
     cache,
     entry_object,
     entry_out,
@@ -26,7 +24,6 @@ from services.blockchain.api.views import (
     int_cursor,
 )
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
-from services.blockchain.models import LedgerEntryRow
 from services.blockchain.schemas import (
     BundleOut,
     ConsistencyOut,
@@ -34,6 +31,8 @@ from services.blockchain.schemas import (
     EntryWithProofOut,
     InclusionProofOut,
 )
+from services.blockchain.state import State
+from services.blockchain.store import ledger as store
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
 log = logging.getLogger("pamtalk.blockchain")
@@ -50,27 +49,24 @@ def _no_entry(index: int) -> Problem:
     "/entries", response_model=Page[EntryOut], summary="Entries, oldest first; look one up by reference"
 )
 async def list_entries(
-    session: DbSession,
+    db: Db,
     response: Response,
     reference: Annotated[str | None, Query(max_length=200, description="e.g. trade:<trade id>")] = None,
     kind: EntryKind | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[EntryOut]:
-    query = select(LedgerEntryRow.data, LedgerEntryRow.leaf_hash, LedgerEntryRow.index)
-    if reference is not None:
-        query = query.where(LedgerEntryRow.reference == reference)
-    if kind is not None:
-        query = query.where(LedgerEntryRow.kind == kind.value)
-    if cursor is not None:
-        after = int_cursor(cursor)
-        query = query.where(LedgerEntryRow.index > after)
-    rows = (await session.execute(query.order_by(LedgerEntryRow.index).limit(limit + 1))).all()
+    after = int_cursor(cursor)
+    async with db.read("replica") as read:
+        rows = await store.entry_page(read, after, limit + 1, reference, kind.value if kind else None)
     items = [
-        entry_out(LedgerEntry.from_canonical_bytes(bytes(r.data)), bytes(r.leaf_hash)) for r in rows[:limit]
+        entry_out(LedgerEntry.from_canonical_bytes(bytes(r["data"])), bytes(r["leaf_hash"]))
+        for r in rows[:limit]
     ]
     cache(response, SHORT)
-    return Page(items=items, next_cursor=encode_cursor(rows[limit - 1].index) if len(rows) > limit else None)
+    return Page(
+        items=items, next_cursor=encode_cursor(rows[limit - 1]["index"]) if len(rows) > limit else None
+    )
 
 
 @router.get(
@@ -79,13 +75,14 @@ async def list_entries(
     summary="An entry with its inclusion proof against the latest signed tree head",
     responses=problem_responses(404),
 )
-async def get_entry(index: Index, session: DbSession, response: Response) -> EntryWithProofOut:
-    head = await ledger_reads.latest_head(session)
-    found = await ledger_reads.entry_at(session, index)
-    if head is None or found is None or index >= head.tree_size:
-        raise _no_entry(index)
+async def get_entry(index: Index, db: Db, response: Response) -> EntryWithProofOut:
+    async with db.read("replica") as read:
+        head = await store.latest_head(read)
+        found = await proofs.entry_at(read, index)
+        if head is None or found is None or index >= head.tree_size:
+            raise _no_entry(index)
+        proof = await proofs.inclusion_proof(read, index, head.tree_size)
     entry, leaf = found
-    proof = await ledger_reads.inclusion_proof(session, index, head.tree_size)
     cache(response, SHORT)
     return EntryWithProofOut(
         entry=entry_object(entry),
@@ -107,10 +104,11 @@ async def get_entry(index: Index, session: DbSession, response: Response) -> Ent
     "PAMTALK_BLOCKCHAIN_LEDGER_PREVIOUS_PUBLIC_KEYS: a configuration fault, no bundle is served.",
     responses={200: {"model": BundleOut}, **problem_responses(404, 500)},
 )
-async def get_bundle(index: Index, session: DbSession, state: State) -> Response:
+async def get_bundle(index: Index, db: Db, state: State) -> Response:
     try:
-        found = await ledger_reads.bundle(session, index, state.public_keys, state.contract_address)
-    except ledger_reads.UnknownSigningKey as exc:
+        async with db.read("replica") as read:
+            found = await proofs.bundle(read, index, state.public_keys, state.contract_address)
+    except proofs.UnknownSigningKey as exc:
         log.error("the latest tree head is signed by key %s, which is not configured", exc.key_id)
         raise Problem(
             500,
@@ -131,7 +129,7 @@ async def get_bundle(index: Index, session: DbSession, state: State) -> Response
     responses=problem_responses(404),
 )
 async def consistency(
-    session: DbSession,
+    db: Db,
     response: Response,
     first: Annotated[int, Query(ge=0, le=MAX_INDEX)],
     second: Annotated[int, Query(ge=0, le=MAX_INDEX)],
@@ -142,11 +140,12 @@ async def consistency(
             "first must not be larger than second.",
             errors=[{"field": "first", "in": "query", "message": "larger than second", "code": "order"}],
         )
-    head = await ledger_reads.latest_head(session)
-    if second > (head.tree_size if head else 0):
-        raise Problem(
-            404, f"The ledger has no signed tree of size {second} yet.", type_="tree-size-not-found"
-        )
-    hashes = await ledger_reads.consistency_proof(session, first, second)
+    async with db.read("replica") as read:
+        head = await store.latest_head(read)
+        if second > (head.tree_size if head else 0):
+            raise Problem(
+                404, f"The ledger has no signed tree of size {second} yet.", type_="tree-size-not-found"
+            )
+        hashes = await proofs.consistency_proof(read, first, second)
     cache(response, IMMUTABLE)
     return ConsistencyOut(first=first, second=second, hashes=[h.hex() for h in hashes])

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import select
 
-from pamtalk.deps import DbSession
+from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain import ledger_reads
-from services.blockchain.api.views import IMMUTABLE, MAX_INDEX, SHORT, State, cache, head_out, int_cursor
+from services.blockchain.api.views import IMMUTABLE, MAX_INDEX, SHORT, cache, head_out, int_cursor
 from services.blockchain.ledger.tree_head import load_public_key, public_key_b64
-from services.blockchain.models import TreeHeadRow
 from services.blockchain.schemas import LedgerKeyOut, PublicKeyOut, PublicKeysOut, TreeHeadOut
+from services.blockchain.state import State
+from services.blockchain.store import ledger as store
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_responses(422))
 
@@ -52,8 +51,9 @@ async def public_keys(state: State, response: Response) -> PublicKeysOut:
     summary="The latest signed tree head",
     responses=problem_responses(404),
 )
-async def latest(session: DbSession, response: Response) -> TreeHeadOut:
-    head = await ledger_reads.latest_head(session)
+async def latest(db: Db, response: Response) -> TreeHeadOut:
+    async with db.read("replica") as read:
+        head = await store.latest_head(read)
     if head is None:
         raise Problem(404, "The ledger is empty: no tree head was signed yet.", type_="tree-head-not-found")
     cache(response, SHORT)
@@ -67,9 +67,10 @@ async def latest(session: DbSession, response: Response) -> TreeHeadOut:
     responses=problem_responses(404),
 )
 async def head_at(
-    tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: DbSession, response: Response
+    tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], db: Db, response: Response
 ) -> TreeHeadOut:
-    head = await ledger_reads.head_at(session, tree_size)
+    async with db.read("replica") as read:
+        head = await store.head_at(read, tree_size)
     if head is None:
         raise Problem(404, f"No tree head was signed for size {tree_size}.", type_="tree-head-not-found")
     cache(response, IMMUTABLE)
@@ -78,19 +79,14 @@ async def head_at(
 
 @router.get("/heads", response_model=Page[TreeHeadOut], summary="Signed tree heads, newest first")
 async def list_heads(
-    session: DbSession,
+    db: Db,
     response: Response,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[TreeHeadOut]:
-    query = select(TreeHeadRow)
-    if cursor is not None:
-        before = int_cursor(cursor)
-        query = query.where(TreeHeadRow.tree_size < before)
-    rows = (
-        (await session.execute(query.order_by(TreeHeadRow.tree_size.desc()).limit(limit + 1))).scalars().all()
-    )
-    items = [head_out(ledger_reads.head_from_row(r)) for r in rows[:limit]]
+    before = int_cursor(cursor)
+    async with db.read("replica") as read:
+        heads = await store.head_page(read, before, limit + 1)
     cache(response, SHORT)
-    next_cursor = encode_cursor(rows[limit - 1].tree_size) if len(rows) > limit else None
-    return Page(items=items, next_cursor=next_cursor)
+    next_cursor = encode_cursor(heads[limit - 1].tree_size) if len(heads) > limit else None
+    return Page(items=[head_out(h) for h in heads[:limit]], next_cursor=next_cursor)

@@ -1,19 +1,19 @@
-"""Turning stored ledger objects into API bodies."""
+"""Turning stored ledger objects into API bodies, cache policies and cursors."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import Depends, Response
+from fastapi import Response
+from starlette.responses import JSONResponse
 
 from pamtalk.errors import Problem
+from pamtalk.idempotency import Replay
 from pamtalk.pagination import decode_cursor
 from services.blockchain.ledger.entry import LedgerEntry
 from services.blockchain.ledger.tree_head import TreeHead
 from services.blockchain.schemas import EntryObject, EntryOut, TreeHeadOut
-from services.blockchain.state import BlockchainState, blockchain_state
 
-State = Annotated[BlockchainState, Depends(blockchain_state)]
 MAX_INDEX = 2**62  # far beyond any ledger; keeps path and query numbers inside BIGINT
 
 # Entries, heads of a given size and proofs between given sizes never change once they exist.
@@ -37,9 +37,18 @@ def head_out(head: TreeHead) -> TreeHeadOut:
     return TreeHeadOut.model_validate(head.to_json_obj())
 
 
-def int_cursor(cursor: str) -> int:
-    """The position a keyset cursor of ours holds (422 for anything else)."""
+def int_cursor(cursor: str | None) -> int | None:
+    """The position a keyset cursor of ours holds (``None`` for none; 422 for anything else)."""
+    if cursor is None:
+        return None
     (value,) = decode_cursor(cursor, 1)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INDEX:
         raise Problem(422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor")
     return value
+
+
+def created(outcome: Replay | dict[str, Any]) -> Response:
+    """The response of a token write: 201 and its body, or the first response to its key."""
+    if isinstance(outcome, Replay):
+        return outcome.response()
+    return JSONResponse(outcome, status_code=201)

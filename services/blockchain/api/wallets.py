@@ -1,27 +1,39 @@
-"""ESG-GOLD wallets: my wallets and their history, a wallet's public balance, the supply."""
+"""ESG-GOLD wallets: my wallets and their history, a wallet's public balance, the supply, and
+a wallet owner's transfers and redemptions (each accepts an ``Idempotency-Key``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy import Select, func, select
+from starlette.responses import Response
 
-from pamtalk.db.raw import driver
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
+from pamtalk.idempotency import IdempotencyKeyHeader, IdempotentRequest
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain import wallets
-from services.blockchain.api.views import int_cursor
-from services.blockchain.models import TokenMovementRow, Wallet
-from services.blockchain.schemas import MovementOut, MyWalletsOut, SupplyOut, WalletOut
-from services.blockchain.tokens import format_dc
-from services.blockchain.wallet_actions import owned_wallet
+from services.blockchain.api.views import created, int_cursor
+from services.blockchain.append import LedgerWriter
+from services.blockchain.schemas import (
+    ADDRESS_PATTERN,
+    MovementOut,
+    MyWalletsOut,
+    RedeemIn,
+    RedemptionOut,
+    SupplyOut,
+    TransferIn,
+    TransferOut,
+    WalletOut,
+)
+from services.blockchain.state import State
+from services.blockchain.store import wallets as store
+from services.blockchain.tokens import redemptions, transfers, wallets
+from services.blockchain.tokens.once import write_once
+from services.blockchain.tokens.rules import format_dc
 
 router = APIRouter(prefix="/api/v1/wallets", tags=["wallets"], responses=problem_responses(422))
-Address = Annotated[
-    str, Path(pattern=wallets.ADDRESS_PATTERN, description="0x..., user:<id> or treasury:pamtalk")
-]
+Address = Annotated[str, Path(pattern=ADDRESS_PATTERN, description="0x..., user:<id> or treasury:pamtalk")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
@@ -34,30 +46,23 @@ def wallet_out(view: wallets.WalletView) -> WalletOut:
     )
 
 
-async def _history(
-    session: DbSession, query: Select[TokenMovementRow], cursor: str | None, limit: int
-) -> Page[MovementOut]:
-    if cursor is not None:
-        query = query.where(TokenMovementRow.id < int_cursor(cursor))
-    rows = (
-        (await session.execute(query.order_by(TokenMovementRow.id.desc()).limit(limit + 1))).scalars().all()
-    )
+def history_page(rows: Sequence[Mapping[str, Any]], limit: int) -> Page[MovementOut]:
     items = [
         MovementOut(
-            id=r.id,
-            wallet=r.wallet,
-            ledger_index=r.ledger_index,
-            kind=r.kind,
-            amount_micro=r.delta_micro,
-            balance_after_micro=r.balance_after_micro,
-            counterparty=r.counterparty,
-            reason=r.reason,
-            reference=r.reference,
-            at=r.created_at,
+            id=r["id"],
+            wallet=r["wallet"],
+            ledger_index=r["ledger_index"],
+            kind=r["kind"],
+            amount_micro=int(r["delta_micro"]),
+            balance_after_micro=int(r["balance_after_micro"]),
+            counterparty=r["counterparty"],
+            reason=r["reason"],
+            reference=r["reference"],
+            at=r["created_at"],
         )
         for r in rows[:limit]
     ]
-    return Page(items=items, next_cursor=encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+    return Page(items=items, next_cursor=encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None)
 
 
 @router.get(
@@ -66,8 +71,9 @@ async def _history(
     summary="My wallets and their balances",
     responses=problem_responses(401),
 )
-async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut:
-    views = await wallets.owned_by(await driver(session), principal.id)
+async def my_wallets(principal: CurrentUser, db: Db) -> MyWalletsOut:
+    async with db.read("primary") as read:  # the caller sees their own last transfer
+        views = await wallets.owned_by(read, principal.id)
     return MyWalletsOut(
         owner_id=principal.id,
         total_micro=sum(v.balance_micro for v in views),
@@ -82,31 +88,20 @@ async def my_wallets(principal: CurrentUser, session: DbSession) -> MyWalletsOut
     responses=problem_responses(401),
 )
 async def my_history(
-    principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50
+    principal: CurrentUser, db: Db, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
-    mine = [v.address for v in await wallets.owned_by(await driver(session), principal.id)]
-    return await _history(
-        session, select(TokenMovementRow).where(TokenMovementRow.wallet.in_(mine)), cursor, limit
-    )
+    before = int_cursor(cursor)
+    async with db.read("primary") as read:
+        mine = [v.address for v in await wallets.owned_by(read, principal.id)]
+        rows = await store.history(read, mine, before, limit + 1)
+    return history_page(rows, limit)
 
 
 @router.get("/supply", response_model=SupplyOut, summary="ESG-GOLD minted, burned and in circulation")
-async def supply(session: DbSession) -> SupplyOut:
-    totals = dict(
-        (
-            await session.execute(
-                select(TokenMovementRow.kind, func.sum(TokenMovementRow.delta_micro))
-                .where(TokenMovementRow.kind.in_(("minted", "burned")))
-                .group_by(TokenMovementRow.kind)
-            )
-        ).all()
-    )
-    circulating = await session.scalar(select(func.coalesce(func.sum(Wallet.balance_micro), 0)))
-    return SupplyOut(
-        minted_micro=int(totals.get("minted") or 0),
-        burned_micro=-int(totals.get("burned") or 0),
-        circulating_micro=int(circulating or 0),
-    )
+async def supply(db: Db) -> SupplyOut:
+    async with db.read("replica") as read:
+        minted, burned, circulating = await store.supply(read)
+    return SupplyOut(minted_micro=minted, burned_micro=burned, circulating_micro=circulating)
 
 
 @router.get(
@@ -115,9 +110,10 @@ async def supply(session: DbSession) -> SupplyOut:
     summary="A wallet's public balance",
     responses=problem_responses(404),
 )
-async def public_wallet(address: Address, session: DbSession) -> WalletOut:
+async def public_wallet(address: Address, db: Db) -> WalletOut:
     normalised = wallets.normalise(address)
-    view = await wallets.find(await driver(session), normalised) if normalised else None
+    async with db.read("primary") as read:  # its owner checks it after a transfer
+        view = await wallets.find(read, normalised) if normalised else None
     if view is None:
         raise Problem(404, "No such wallet.", type_="wallet-not-found")
     return wallet_out(view)
@@ -130,8 +126,56 @@ async def public_wallet(address: Address, session: DbSession) -> WalletOut:
     responses=problem_responses(401, 403, 404),
 )
 async def wallet_history(
-    address: Address, principal: CurrentUser, session: DbSession, cursor: str | None = None, limit: Limit = 50
+    address: Address, principal: CurrentUser, db: Db, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
-    view = await owned_wallet(await driver(session), principal.id, address)
-    query = select(TokenMovementRow).where(TokenMovementRow.wallet == view.address)
-    return await _history(session, query, cursor, limit)
+    before = int_cursor(cursor)
+    async with db.read("primary") as read:
+        view = await wallets.owned_wallet(read, principal.id, address)
+        rows = await store.history(read, [view.address], before, limit + 1)
+    return history_page(rows, limit)
+
+
+@router.post(
+    "/{address}/transfers",
+    status_code=201,
+    response_model=None,
+    summary="Transfer DC from a wallet I own",
+    responses={201: {"model": TransferOut}, **problem_responses(401, 403, 404, 409)},
+)
+async def transfer(
+    address: Address,
+    body: TransferIn,
+    principal: CurrentUser,
+    tx: Write,
+    state: State,
+    key: IdempotencyKeyHeader = None,
+) -> Response:
+    request = IdempotentRequest.of(principal.id, key, f"transfer:{address.lower()}", body)
+
+    async def action(writer: LedgerWriter) -> TransferOut:
+        return await transfers.transfer(writer, principal.id, address, body)
+
+    return created(await write_once(tx, state, request, action))
+
+
+@router.post(
+    "/{address}/redeem",
+    status_code=201,
+    response_model=None,
+    summary="Redeem DC as a marketplace discount (20 % of the purchase, 1,000 DC a day; 10 % burned)",
+    responses={201: {"model": RedemptionOut}, **problem_responses(401, 403, 404, 409)},
+)
+async def redeem(
+    address: Address,
+    body: RedeemIn,
+    principal: CurrentUser,
+    tx: Write,
+    state: State,
+    key: IdempotencyKeyHeader = None,
+) -> Response:
+    request = IdempotentRequest.of(principal.id, key, f"redeem:{address.lower()}", body)
+
+    async def action(writer: LedgerWriter) -> RedemptionOut:
+        return await redemptions.redeem(writer, principal.id, address, body, state.clock())
+
+    return created(await write_once(tx, state, request, action))

@@ -1,14 +1,14 @@
-"""Verify a PAM-TALK ledger entry without PAM-TALK: ``python -m services.blockchain.verify``.
+"""Verify a PAM-TALK ledger entry without PAM-TALK: ``python -m services.blockchain.ledger.verify``.
 
 Reads a verification bundle (JSON, from a file or stdin; format in
 ``docs/ledger-verification.md``), prints ``VALID`` or ``INVALID: <reason>`` and exits 0 or 1.
 
-    python -m services.blockchain.verify bundle.json --public-key pamtalk-ledger.pem
-    python -m services.blockchain.verify bundle.json --anchor --rpc https://node.example \\
+    python -m services.blockchain.ledger.verify bundle.json --public-key pamtalk-ledger.pem
+    python -m services.blockchain.ledger.verify bundle.json --anchor --rpc https://node.example \\
         --contract 0xAnchorContract
 
-This file imports only the standard library, ``cryptography`` and ``services.blockchain.ledger``:
-copy it together with the ``ledger`` folder to run it anywhere.
+The ``ledger`` package imports only the standard library and ``cryptography``: copy its folder
+to run the verifier anywhere.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from .ledger.anchor import RpcCall, http_rpc
-from .ledger.bundle import Verdict, verify_bundle
-from .ledger.tree_head import TreeHeadError, load_public_key
+from .anchor import RpcCall, http_rpc
+from .bundle import Verdict, verify_bundle
+from .tree_head import TreeHeadError, load_public_key
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m services.blockchain.verify",
+        prog="python -m services.blockchain.ledger.verify",
         description="Check that a ledger entry is in PAM-TALK's signed ledger (and anchored on a chain).",
     )
     p.add_argument("bundle", nargs="?", default="-", help="bundle JSON file, or - for stdin (default)")

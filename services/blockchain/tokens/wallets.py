@@ -1,5 +1,5 @@
 """ESG-GOLD wallets: addresses, owners and balances (the ledger entries are written by
-``token_ops``; this module only keeps the balance table right).
+``tokens/movements.py``; this module keeps the balance table right, through ``store/wallets.py``).
 
 Addresses:
 
@@ -20,31 +20,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
-import asyncpg
-
-from services.blockchain.models import Wallet
+from pamtalk.db.tx import Read, Tx
+from pamtalk.errors import Problem
+from services.blockchain.store import wallets as store
 
 TREASURY = "treasury:pamtalk"
 _EXTERNAL = re.compile(r"0x[0-9a-f]{40}")
 _CUSTODIAL = re.compile(r"user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-ADDRESS_PATTERN = r"^(0[xX][0-9a-fA-F]{40}|user:[0-9a-fA-F-]{36}|treasury:pamtalk)$"
-
-WALLETS: str = Wallet.__table__.fullname  # type: ignore[attr-defined]
-_FIND = f"SELECT address, owner_id, balance_micro FROM {WALLETS} WHERE address = $1"
-_OWNED_BY = f"SELECT address, owner_id, balance_micro FROM {WALLETS} WHERE owner_id = $1 ORDER BY address"
-_ENSURE = (
-    f"INSERT INTO {WALLETS} (address, owner_id, balance_micro) VALUES ($1, $2, 0) "
-    "ON CONFLICT (address) DO NOTHING"
-)
-_CREDIT = (
-    f"INSERT INTO {WALLETS} AS wallet (address, owner_id, balance_micro) VALUES ($1, $2, $3) "
-    "ON CONFLICT (address) DO UPDATE SET balance_micro = wallet.balance_micro + excluded.balance_micro "
-    "RETURNING balance_micro"
-)
-_DEBIT = (
-    f"UPDATE {WALLETS} SET balance_micro = balance_micro - $2 "
-    "WHERE address = $1 AND balance_micro >= $2 RETURNING balance_micro"
-)
 
 
 class InsufficientBalance(Exception):
@@ -89,45 +71,56 @@ class WalletView:
         return kind_of(self.address)
 
 
-async def find(conn: asyncpg.Connection, address: str) -> WalletView | None:
+async def find(read: Read, address: str) -> WalletView | None:
     """A stored wallet, or the implicit empty custodial wallet of a user; else ``None``."""
-    row = await conn.fetchrow(_FIND, address)
+    row = await store.find(read, address)
     if row is not None:
-        return WalletView(row[0], row[1], int(row[2]), True)
+        return WalletView(row["address"], row["owner_id"], int(row["balance_micro"]), True)
     owner = custodial_owner(address)
     if owner is not None or address == TREASURY:
         return WalletView(address, owner, 0, False)
     return None
 
 
-async def owned_by(conn: asyncpg.Connection, owner_id: uuid.UUID) -> list[WalletView]:
+async def owned_by(read: Read, owner_id: uuid.UUID) -> list[WalletView]:
     """The caller's wallets: the custodial one (always) and those they own."""
-    rows = await conn.fetch(_OWNED_BY, owner_id)
-    views = [WalletView(address, owner, int(balance), True) for address, owner, balance in rows]
+    rows = await store.owned_by(read, owner_id)
+    views = [WalletView(r["address"], r["owner_id"], int(r["balance_micro"]), True) for r in rows]
     if not any(v.address == custodial(owner_id) for v in views):
         views.insert(0, WalletView(custodial(owner_id), owner_id, 0, False))
     return views
 
 
-async def ensure(conn: asyncpg.Connection, address: str, owner_id: uuid.UUID | None) -> WalletView:
+async def owned_wallet(read: Read, owner_id: uuid.UUID, raw_address: str) -> WalletView:
+    """The wallet at ``raw_address`` if ``owner_id`` owns it: 404 if there is none, 403 if not theirs."""
+    address = normalise(raw_address)
+    view = await find(read, address) if address else None
+    if view is None:
+        raise Problem(404, "No such wallet.", type_="wallet-not-found")
+    if view.owner_id != owner_id:
+        raise Problem(403, "Only the owner of a wallet can move its tokens.", type_="not-wallet-owner")
+    return view
+
+
+async def ensure(tx: Tx, address: str, owner_id: uuid.UUID | None) -> WalletView:
     """The wallet, created (empty, owned by ``owner_id``) if it is new. An existing wallet
     keeps its owner; the caller decides what a different owner means."""
-    await conn.execute(_ENSURE, address, owner_id)
-    view = await find(conn, address)
+    await store.ensure(tx, address, owner_id)
+    view = await find(tx, address)
     assert view is not None and view.exists
     return view
 
 
-async def credit(conn: asyncpg.Connection, address: str, owner_id: uuid.UUID | None, amount: int) -> int:
+async def credit(tx: Tx, address: str, owner_id: uuid.UUID | None, amount: int) -> int:
     """Add ``amount`` (creating the wallet, owned by ``owner_id``, if new; an existing
     wallet keeps its owner); returns the new balance."""
-    return int(await conn.fetchval(_CREDIT, address, owner_id, amount))
+    return await store.credit(tx, address, owner_id, amount)
 
 
-async def debit(conn: asyncpg.Connection, address: str, amount: int) -> int:
+async def debit(tx: Tx, address: str, amount: int) -> int:
     """Take ``amount``; raises ``InsufficientBalance`` (changing nothing) if it is not there."""
-    balance = await conn.fetchval(_DEBIT, address, amount)
+    balance = await store.debit(tx, address, amount)
     if balance is None:
-        view = await find(conn, address)
+        view = await find(tx, address)
         raise InsufficientBalance(address, view.balance_micro if view else 0, amount)
-    return int(balance)
+    return balance

@@ -1,9 +1,9 @@
 """The anchoring task: every few seconds, write the latest signed root to the chain when the
-policy says an anchor is due (every N entries or T seconds, ``anchoring.AnchorPolicy``).
+policy says an anchor is due (every N entries or T seconds, ``policy.AnchorPolicy``).
 
 Only one replica anchors at a time: a tick runs in a transaction that first takes a
 *try* advisory lock, and a replica that does not get it skips the tick. The chain call is
-made by ``anchoring.catch_up_async``; an outage (``CHAIN_UNAVAILABLE``) stores nothing, so
+made by ``policy.catch_up``; an outage (``CHAIN_UNAVAILABLE``) stores nothing, so
 the next tick retries with the newest head, which covers every entry appended meanwhile:
 the ledger itself never waits for the chain. A stored anchor is announced as
 ``ledger.anchored``. Anchors are kept per chain and contract; the "last anchor" the policy
@@ -17,20 +17,15 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
-
 from pamtalk.db.database import Database
-from pamtalk.db.outbox import add_event
 from pamtalk.events.catalogue import LedgerAnchored
-from services.blockchain.anchoring import AnchorPolicy, AnchorState, CatchUpResult, Outcome, catch_up_async
-from services.blockchain.chain import AnchorClient
-from services.blockchain.ledger_reads import latest_head
-from services.blockchain.ledger_writer import PRODUCER, Clock, now_ms
-from services.blockchain.models import AnchorRow, outbox
+from services.blockchain.anchoring.chain import AnchorClient
+from services.blockchain.anchoring.policy import AnchorPolicy, AnchorState, CatchUpResult, Outcome, catch_up
+from services.blockchain.append import Clock, now_ms
+from services.blockchain.store import anchors
+from services.blockchain.store import ledger as store
 
 log = logging.getLogger("pamtalk.blockchain.anchoring")
-ANCHOR_LOCK = 0x50414D54_414E4348  # "PAMTANCH": one anchoring replica at a time
 
 
 class Anchorer:
@@ -51,42 +46,21 @@ class Anchorer:
     async def tick(self, *, force: bool = False) -> CatchUpResult | None:
         """One round; ``None`` when another replica holds the anchoring lock."""
         contract = self.client.contract_address.lower()
-        async with self.db.transaction() as session:
-            locked = await session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ANCHOR_LOCK}
-            )
-            if not locked:
+        async with self.db.write() as tx:
+            if not await anchors.try_lock(tx):
                 return None
-            head = await latest_head(session)
+            head = await store.latest_head(tx)
             if head is None:
                 return CatchUpResult(Outcome.UP_TO_DATE)
-            query = (
-                select(AnchorRow.tree_size, AnchorRow.anchored_at)
-                .where(AnchorRow.contract_address == contract)
-                .order_by(AnchorRow.tree_size.desc())
-                .limit(1)
-            )
-            row = (await session.execute(query)).first()
-            last = AnchorState(row.tree_size, int(row.anchored_at.timestamp() * 1000)) if row else None
+            row = await anchors.last_on(tx, contract)
+            last = AnchorState(row["tree_size"], int(row["anchored_at"].timestamp() * 1000)) if row else None
             now = self.clock()
-            result = await catch_up_async(
+            result = await catch_up(
                 last, head, self.client.anchor_async, policy=self.policy, now_ms=now, force=force
             )
             if result.receipt is not None:
                 receipt = result.receipt
-                await session.execute(
-                    insert(AnchorRow)
-                    .values(
-                        tree_size=receipt.tree_size,
-                        root_hash=receipt.root_hash,
-                        chain_id=receipt.chain_id,
-                        contract_address=receipt.contract_address.lower(),
-                        tx_hash=receipt.tx_hash,
-                        block_number=receipt.block_number,
-                        anchored_at=datetime.fromtimestamp(now / 1000, UTC),
-                    )
-                    .on_conflict_do_nothing()
-                )
+                await anchors.insert(tx, receipt.to_anchor(), datetime.fromtimestamp(now / 1000, UTC))
                 event = LedgerAnchored(
                     tree_size=receipt.tree_size,
                     root_hash=receipt.root_hash.hex(),
@@ -94,7 +68,7 @@ class Anchorer:
                     tx_hash="0x" + receipt.tx_hash.hex(),
                     block_number=receipt.block_number,
                 )
-                await add_event(session, outbox, event, PRODUCER)
+                await tx.add_event(event)
         self.last_result = result
         self._log(result)
         return result

@@ -1,8 +1,8 @@
 """When to anchor, and catching up after a chain outage (pure policy; the chain is a callable).
 
 The ledger never waits for the chain: entries and signed tree heads are written regardless,
-and a periodic task calls :func:`catch_up` (or :func:`catch_up_async`) with the latest
-signed tree head and the last *stored* anchor. Because every tree is a prefix of the next
+and the anchoring task (``anchoring/loop.py``) calls :func:`catch_up` with the latest signed
+tree head and the last *stored* anchor. Because every tree is a prefix of the next
 (consistency proofs), anchoring only the latest root covers all entries that piled up
 during an outage: there is no backlog of roots to replay.
 
@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .chain import AnchorReceipt, AnchorRejected, ChainUnavailable
-from .ledger.tree_head import TreeHead
+from services.blockchain.anchoring.chain import AnchorReceipt, AnchorRejected, ChainUnavailable
+from services.blockchain.ledger.tree_head import TreeHead
 
 
 @dataclass(frozen=True)
@@ -59,48 +59,11 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class CatchUpResult:
     outcome: Outcome
-    receipt: AnchorReceipt | None = None
+    receipt: AnchorReceipt | None = None  # to store (with the time) as the latest anchor
     error: str | None = None
 
-    def new_state(self, now_ms: int) -> AnchorState | None:
-        """What to store as the latest anchor after this result (``None``: keep the old one)."""
-        if self.receipt is None:
-            return None
-        return AnchorState(self.receipt.tree_size, now_ms)
 
-
-def _decide(
-    last: AnchorState | None, head: TreeHead, policy: AnchorPolicy, now_ms: int, force: bool
-) -> CatchUpResult | None:
-    if head.tree_size <= (last.tree_size if last else 0):
-        return CatchUpResult(Outcome.UP_TO_DATE)
-    if not force and not policy.is_due(last, head.tree_size, now_ms):
-        return CatchUpResult(Outcome.NOT_DUE)
-    return None
-
-
-def catch_up(
-    last: AnchorState | None,
-    head: TreeHead,
-    anchor: Callable[[int, bytes], AnchorReceipt],
-    *,
-    policy: AnchorPolicy,
-    now_ms: int,
-    force: bool = False,
-) -> CatchUpResult:
-    """Anchor the latest signed root if it is due (``force``: if anything is pending)."""
-    decided = _decide(last, head, policy, now_ms, force)
-    if decided is not None:
-        return decided
-    try:
-        return CatchUpResult(Outcome.ANCHORED, anchor(head.tree_size, head.root_hash))
-    except ChainUnavailable as exc:
-        return CatchUpResult(Outcome.CHAIN_UNAVAILABLE, error=str(exc))
-    except AnchorRejected as exc:
-        return CatchUpResult(Outcome.REJECTED, error=str(exc))
-
-
-async def catch_up_async(
+async def catch_up(
     last: AnchorState | None,
     head: TreeHead,
     anchor: Callable[[int, bytes], Awaitable[AnchorReceipt]],
@@ -109,10 +72,12 @@ async def catch_up_async(
     now_ms: int,
     force: bool = False,
 ) -> CatchUpResult:
-    """:func:`catch_up` for an async anchor call such as ``AnchorClient.anchor_async``."""
-    decided = _decide(last, head, policy, now_ms, force)
-    if decided is not None:
-        return decided
+    """Anchor the latest signed root if it is due (``force``: if anything is pending);
+    ``anchor`` writes it, e.g. ``AnchorClient.anchor_async``."""
+    if head.tree_size <= (last.tree_size if last else 0):
+        return CatchUpResult(Outcome.UP_TO_DATE)
+    if not force and not policy.is_due(last, head.tree_size, now_ms):
+        return CatchUpResult(Outcome.NOT_DUE)
     try:
         return CatchUpResult(Outcome.ANCHORED, await anchor(head.tree_size, head.root_hash))
     except ChainUnavailable as exc:

@@ -31,9 +31,8 @@ from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
 from web3.types import Wei
 
 from pamtalk.interpreter import restoring_recursion_limit
-
-from .contracts.build import load_artifact
-from .ledger.anchor import ANCHORED_TOPIC, Anchor
+from services.blockchain.contracts.build import load_artifact
+from services.blockchain.ledger.anchor import ANCHORED_TOPIC, Anchor
 
 try:  # reverts on the in-process chain surface as eth-tester's own exception
     from eth_tester.exceptions import TransactionFailed as _TesterRevert
@@ -238,9 +237,6 @@ class AnchorClient:
 
     async def anchor_async(self, tree_size: int, root_hash: bytes) -> AnchorReceipt:
         return await asyncio.to_thread(self.anchor, tree_size, root_hash)
-
-    async def root_at_async(self, tree_size: int) -> bytes | None:
-        return await asyncio.to_thread(self.root_at, tree_size)
 
 
 @contextmanager

@@ -1,8 +1,10 @@
-"""An in-memory append-only ledger: entries, their Merkle tree and signed tree heads.
+"""An in-memory append-only ledger for the tests: entries, their Merkle tree and signed tree
+heads.
 
-The reference composition of the pure parts (embedded demos, tests); the database-backed
-service does the same with tables (entries; ``merkle_nodes(level, position, hash)`` filled
-by ``ledger.tree.nodes_completed_by_append``; tree heads; anchors).
+The reference composition of the pure parts of ``services/blockchain/ledger``; the service
+does the same with tables (``append.py`` and ``store/ledger.py``: entries, the
+``merkle_nodes(level, position, hash)`` that ``ledger.tree.nodes_completed_by_append``
+gives, tree heads; anchors in ``store/anchors.py``).
 
 Tree heads are issued as the tree grows: :meth:`LedgerLog.sign_head` signs a new head when
 entries were appended since the last one and otherwise returns the latest head, so callers
@@ -15,11 +17,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .ledger.anchor import Anchor
-from .ledger.bundle import make_bundle
-from .ledger.entry import EntryKind, LedgerEntry
-from .ledger.tree import MerkleTree
-from .ledger.tree_head import TreeHead, TreeHeadSigner, public_key_pem
+from services.blockchain.ledger.anchor import Anchor
+from services.blockchain.ledger.bundle import make_bundle
+from services.blockchain.ledger.entry import EntryKind, LedgerEntry
+from services.blockchain.ledger.tree import MerkleTree
+from services.blockchain.ledger.tree_head import TreeHead, TreeHeadSigner, public_key_pem
 
 
 def _now_ms() -> int:

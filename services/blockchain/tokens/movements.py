@@ -13,19 +13,10 @@ import uuid
 from typing import Any
 
 from pamtalk.events.catalogue import TokenBurned, TokenMinted, TokenTransferred
-from services.blockchain import wallets
+from services.blockchain.append import LedgerWriter
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
-from services.blockchain.ledger_writer import PRODUCER, LedgerWriter
-from services.blockchain.models import TokenMovementRow, outbox
-
-MOVEMENTS: str = TokenMovementRow.__table__.fullname  # type: ignore[attr-defined]
-_HISTORY = (
-    f"INSERT INTO {MOVEMENTS} (wallet, kind, delta_micro, balance_after_micro, counterparty, "
-    "ledger_index, reason, reference) "
-    "SELECT wallet, kind, delta, after, counterparty, $6, $7, $8 "
-    "FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::text[]) "
-    "WITH ORDINALITY AS row (wallet, kind, delta, after, counterparty, n) ORDER BY n"
-)
+from services.blockchain.store.wallets import record_movements
+from services.blockchain.tokens import wallets
 
 
 def _check_amount(amount_micro: int) -> None:
@@ -33,17 +24,14 @@ def _check_amount(amount_micro: int) -> None:
         raise ValueError("a movement is a positive integer amount of micro-DC")
 
 
-async def _history(
-    writer: LedgerWriter,
-    entry: LedgerEntry,
-    rows: list[tuple[str, str, int, int, str | None]],
-    reason: str,
-) -> None:
-    """One history row per wallet touched: (wallet, kind, delta, balance after, counterparty)."""
-    wallet, kind, delta, after, counterparty = (list(column) for column in zip(*rows, strict=True))
-    await writer.tx.conn.execute(
-        _HISTORY, wallet, kind, delta, after, counterparty, entry.index, reason, entry.reference
-    )
+def _facts(entry: LedgerEntry, amount_micro: int, reason: str) -> dict[str, Any]:
+    """What every token event says of its movement."""
+    return {
+        "amount_micro": amount_micro,
+        "reason": reason,
+        "reference": entry.reference,
+        "ledger_index": entry.index,
+    }
 
 
 async def mint(
@@ -59,17 +47,11 @@ async def mint(
     _check_amount(amount_micro)
     payload = {**(details or {}), "wallet": wallet, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_MINTED, reference, payload)
-    balance = await wallets.credit(writer.tx.conn, wallet, owner_id, amount_micro)
-    await _history(writer, entry, [(wallet, "minted", amount_micro, balance, None)], reason)
-    event = TokenMinted(
-        wallet=wallet,
-        owner_id=owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
+    balance = await wallets.credit(writer.tx, wallet, owner_id, amount_micro)
+    await record_movements(writer.tx, entry, reason, [(wallet, "minted", amount_micro, balance, None)])
+    await writer.tx.add_event(
+        TokenMinted(wallet=wallet, owner_id=owner_id, **_facts(entry, amount_micro, reason))
     )
-    await writer.tx.add_event(outbox, event, PRODUCER)
     return entry
 
 
@@ -86,30 +68,27 @@ async def transfer(
     _check_amount(amount_micro)
     if source.address == target.address:
         raise ValueError("a transfer needs two different wallets")
-    source_after = await wallets.debit(writer.tx.conn, source.address, amount_micro)
+    source_after = await wallets.debit(writer.tx, source.address, amount_micro)
     payload = {"from": source.address, "to": target.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_TRANSFERRED, reference, payload)
-    target_after = await wallets.credit(writer.tx.conn, target.address, target.owner_id, amount_micro)
-    await _history(
-        writer,
+    target_after = await wallets.credit(writer.tx, target.address, target.owner_id, amount_micro)
+    await record_movements(
+        writer.tx,
         entry,
+        reason,
         [
             (source.address, "sent", -amount_micro, source_after, target.address),
             (target.address, "received", amount_micro, target_after, source.address),
         ],
-        reason,
     )
     event = TokenTransferred(
         wallet=source.address,
         owner_id=source.owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
         to_wallet=target.address,
         to_owner_id=target.owner_id,
+        **_facts(entry, amount_micro, reason),
     )
-    await writer.tx.add_event(outbox, event, PRODUCER)
+    await writer.tx.add_event(event)
     return entry
 
 
@@ -122,17 +101,12 @@ async def burn(
     reference: str,
 ) -> LedgerEntry:
     _check_amount(amount_micro)
-    after = await wallets.debit(writer.tx.conn, source.address, amount_micro)
+    after = await wallets.debit(writer.tx, source.address, amount_micro)
     payload = {"wallet": source.address, "amount_micro": amount_micro, "reason": reason}
     entry = await writer.append(EntryKind.TOKEN_BURNED, reference, payload)
-    await _history(writer, entry, [(source.address, "burned", -amount_micro, after, None)], reason)
+    await record_movements(writer.tx, entry, reason, [(source.address, "burned", -amount_micro, after, None)])
     event = TokenBurned(
-        wallet=source.address,
-        owner_id=source.owner_id,
-        amount_micro=amount_micro,
-        reason=reason,
-        reference=reference,
-        ledger_index=entry.index,
+        wallet=source.address, owner_id=source.owner_id, **_facts(entry, amount_micro, reason)
     )
-    await writer.tx.add_event(outbox, event, PRODUCER)
+    await writer.tx.add_event(event)
     return entry

@@ -15,7 +15,7 @@ from typing import Any
 from web3 import Web3
 from web3.exceptions import BlockNotFound, TransactionNotFound
 
-from services.blockchain.chain import AnchorClient
+from services.blockchain.anchoring.chain import AnchorClient
 from services.blockchain.ledger.anchor import RpcCall
 
 READ_METHODS = frozenset(

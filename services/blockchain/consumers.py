@@ -1,11 +1,10 @@
 """The ``blockchain_transactions`` consumer: settled trades and ESG assessments become ledger
 entries, and a settled trade mints the producer's reward.
 
-Exactly once: the inbox records each event id in the same transaction as its entries (a
-plain transaction on a pooled connection, ``handle_once``; the ledger's statements are
-plain SQL, see ``ledger_writer``), and every entry has a unique reference (``trade:<id>``,
-``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under different event ids
-is still recorded once.
+Exactly once: the inbox records each event id in the same transaction as the entries its
+effect appends (the kit's ``handle_once``), and every entry has a unique reference
+(``trade:<id>``, ``trade:<id>:reward``, ``esg:<id>``), so a trade published twice under
+different event ids is still recorded once.
 
 * ``transaction.settled`` -> a ``trade_settled`` entry, then a ``token_minted`` entry of
   ``(value // 1000) x (1 + producer ESG / 100)`` DC (DOMAIN.md; no ESG score counts as 0,
@@ -23,28 +22,22 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
-
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once_legacy
-from pamtalk.db.outbox import PlainTx
+from pamtalk.db.inbox import Effects, handle_once
+from pamtalk.db.tx import Read, Tx
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
-from pamtalk.events.envelope import Envelope, Event
-from pamtalk.runtime import Runtime
-from services.blockchain import token_ops, wallets
+from pamtalk.events.envelope import Envelope
+from pamtalk.runtime import Runtime, service_state
+from services.blockchain.append import LedgerWriter
 from services.blockchain.ledger.entry import EntryKind
-from services.blockchain.ledger_writer import LedgerWriter, reference_index
-from services.blockchain.models import EsgAssessmentRow, inbox
 from services.blockchain.state import BlockchainState
-from services.blockchain.tokens import MICRO_PER_DC, trade_reward_micro
+from services.blockchain.store import assessments
+from services.blockchain.store.ledger import reference_index
+from services.blockchain.tokens import movements, wallets
+from services.blockchain.tokens.rules import MICRO_PER_DC, trade_reward_micro
 
 QUEUE = "blockchain_transactions"
-CONSUMER = "blockchain"
-ASSESSMENTS: str = EsgAssessmentRow.__table__.fullname  # type: ignore[attr-defined]
-_RECORD_ASSESSMENT = (
-    f"INSERT INTO {ASSESSMENTS} (assessment_id, farm_id, owner_id, grade, token_estimate_dc, ledger_index) "
-    "VALUES ($1, $2, $3, $4, $5, $6)"
-)
+CONSUMER = "blockchain"  # the inbox's name for this consumer (its handled event ids)
 
 
 def decimal_text(value: float | Decimal | None) -> str | None:
@@ -55,11 +48,11 @@ def decimal_text(value: float | Decimal | None) -> str | None:
     return format(number, "f")
 
 
-async def reward_wallet(conn: asyncpg.Connection, producer_wallet: str | None, producer_id: uuid.UUID) -> str:
+async def reward_wallet(read: Read, producer_wallet: str | None, producer_id: uuid.UUID) -> str:
     address = wallets.normalise(producer_wallet) if producer_wallet else None
     if address is None or not address.startswith("0x"):
         return wallets.custodial(producer_id)
-    existing = await wallets.find(conn, address)
+    existing = await wallets.find(read, address)
     if existing is None or existing.owner_id == producer_id:
         return address
     return wallets.custodial(producer_id)
@@ -67,7 +60,7 @@ async def reward_wallet(conn: asyncpg.Connection, producer_wallet: str | None, p
 
 async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
     reference = f"trade:{event.transaction_id}"
-    if await reference_index(writer.tx.conn, reference) is not None:
+    if await reference_index(writer.tx, reference) is not None:
         return  # recorded before, under another event id
     esg = min(Decimal(100), max(Decimal(0), Decimal(repr(event.producer_esg_score or 0.0))))
     reward = trade_reward_micro(max(event.total_value, Decimal(0)), esg)
@@ -88,8 +81,8 @@ async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
     entry = await writer.append(EntryKind.TRADE_SETTLED, reference, payload)
     if reward <= 0:
         return
-    wallet = await reward_wallet(writer.tx.conn, event.producer_wallet, event.producer_id)
-    await token_ops.mint(
+    wallet = await reward_wallet(writer.tx, event.producer_wallet, event.producer_id)
+    await movements.mint(
         writer,
         wallet,
         event.producer_id,
@@ -102,7 +95,7 @@ async def record_trade(writer: LedgerWriter, event: TransactionSettled) -> None:
 
 async def record_assessment(writer: LedgerWriter, event: EsgScored) -> None:
     reference = f"esg:{event.assessment_id}"
-    if await reference_index(writer.tx.conn, reference) is not None:
+    if await reference_index(writer.tx, reference) is not None:
         return
     estimate = max(0, event.token_estimate)
     payload = {
@@ -119,32 +112,23 @@ async def record_assessment(writer: LedgerWriter, event: EsgScored) -> None:
         "valid_until": event.valid_until.isoformat(),
     }
     entry = await writer.append(EntryKind.ESG_ASSESSED, reference, payload)
-    await writer.tx.conn.execute(
-        _RECORD_ASSESSMENT,
-        event.assessment_id,
-        event.farm_id,
-        event.owner_id,
-        event.grade,
-        estimate,
-        entry.index,
+    await assessments.insert(
+        writer.tx, event.assessment_id, event.farm_id, event.owner_id, event.grade, estimate, entry.index
     )
 
 
-def build_consumer(runtime: Runtime) -> Handler:
-    state: BlockchainState = runtime.extras["blockchain"]
+def blockchain_consumer(runtime: Runtime) -> Handler:
+    state = service_state(runtime, BlockchainState)
 
-    async def on_settled(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, TransactionSettled)
-        writer = await LedgerWriter.open(tx, state.signer, state.clock)
+    async def on_settled(tx: Tx, event: TransactionSettled, envelope: Envelope) -> None:
+        writer = await state.ledger_writer(tx)
         await record_trade(writer, event)
         await writer.close()
 
-    async def on_scored(tx: PlainTx, event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, EsgScored)
-        writer = await LedgerWriter.open(tx, state.signer, state.clock)
+    async def on_scored(tx: Tx, event: EsgScored, envelope: Envelope) -> None:
+        writer = await state.ledger_writer(tx)
         await record_assessment(writer, event)
         await writer.close()
 
-    return handle_once_legacy(
-        runtime.db, inbox, CONSUMER, {"transaction.settled": on_settled, "esg.scored": on_scored}
-    )
+    effects = Effects().on(TransactionSettled, on_settled).on(EsgScored, on_scored)
+    return handle_once(runtime.db, CONSUMER, effects)
