@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.runtime import Shared
-from services.notification import consumer, state
+from services.notification import consumers, state
 from services.notification.api import notifications, stream
 from services.notification.settings import NotificationSettings
 
@@ -22,8 +22,8 @@ DEFINITION = ServiceDefinition(
     ),
     settings_cls=NotificationSettings,
     routers=[notifications.router, stream.router],
-    consumers={consumer.QUEUE: consumer.build},
-    on_startup=[state.start],
+    build_state=state.build_state,
+    consumers={consumers.QUEUE: consumers.build},
     on_shutdown=[state.stop],
     openapi_tags=[{"name": "notifications", "description": "My notifications and their live stream"}],
 )

@@ -23,7 +23,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from pamtalk.json_body import dumps
-from services.notification.rows import Item
+from services.notification.store.notifications import Item
 
 log = logging.getLogger("pamtalk.notification.live")
 CONFIRM_TIMEOUT = 5.0

@@ -1,4 +1,5 @@
-"""Tables of the notification service (schema ``notification_svc``)."""
+"""Tables of the notification service (schema ``notification_svc``): read by Alembic; the
+statements that use them are in ``store/``."""
 
 from __future__ import annotations
 
@@ -29,14 +30,14 @@ class Recipient(Base):
     __tablename__ = "recipients"
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(5), default="ko")
-    display_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(5))
+    display_name: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Notification(Base):
     """One notification for one user. ``id`` grows with every row and, per user, in the
-    order rows are committed (see ``store.deliver``): it is the SSE event id."""
+    order rows are committed (see ``store.notifications.deliver``): it is the SSE event id."""
 
     __tablename__ = "notifications"
     __table_args__ = (UniqueConstraint("event_id", "user_id", "kind"),)
@@ -46,7 +47,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
     event_id: Mapped[uuid.UUID]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,11 +1,14 @@
-"""The notification service's singletons, made once at start-up and kept on the runtime."""
+"""The notification service's state, made once at start-up: its settings and this
+replica's live hub (the Redis subscriptions of its open streams)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends
 
+from pamtalk.deps import state_dependency
 from pamtalk.runtime import Runtime
 from services.notification.live import LiveHub
 from services.notification.settings import NotificationSettings
@@ -17,20 +20,19 @@ class NotificationState:
     hub: LiveHub
 
 
-async def start(runtime: Runtime) -> None:
+async def build_state(runtime: Runtime) -> NotificationState:
     settings = runtime.settings
     assert isinstance(settings, NotificationSettings)
     hub = LiveHub(runtime.redis, settings.channel_prefix)
     hub.start()
-    runtime.extras["notification"] = NotificationState(settings, hub)
+    return NotificationState(settings, hub)
 
 
 async def stop(runtime: Runtime) -> None:
-    state: NotificationState | None = runtime.extras.pop("notification", None)
-    if state is not None:
-        await state.hub.stop()
+    """Wake every open stream of this replica so that it ends, and close the hub (if
+    start-up got as far as making it)."""
+    if isinstance(runtime.state, NotificationState):
+        await runtime.state.hub.stop()
 
 
-async def notification_state(request: Request) -> NotificationState:  # async: no threadpool
-    state: NotificationState = request.app.state.runtime.extras["notification"]
-    return state
+State = Annotated[NotificationState, Depends(state_dependency(NotificationState))]

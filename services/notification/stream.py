@@ -22,11 +22,11 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from pamtalk.db.database import Database
-from pamtalk.db.raw import reading
 from pamtalk.json_body import dumps
-from services.notification import rows, store
 from services.notification.live import LiveHub
 from services.notification.settings import NotificationSettings
+from services.notification.store import notifications
+from services.notification.store.notifications import Item
 
 log = logging.getLogger("pamtalk.notification.stream")
 HEARTBEAT = b": heartbeat\n\n"
@@ -38,8 +38,8 @@ HEADERS = {
 }
 
 
-def sse_event(item: rows.Item) -> bytes:
-    """One notification (a ``rows.item``) as an event."""
+def sse_event(item: Item) -> bytes:
+    """One notification (an ``Item`` of the store) as an event."""
     return b"id: %d\nevent: notification\ndata: %s\n\n" % (item["id"], dumps(item))
 
 
@@ -50,14 +50,16 @@ def opening(retry_ms: int, cursor: int) -> bytes:
     return b"retry: %d\nid: %d\n: ready\n\n" % (retry_ms, cursor)
 
 
-async def _read_after(db: Database, user_id: uuid.UUID, cursor: int, limit: int) -> list[rows.Item]:
-    async with reading(db) as conn:
-        return await store.after(conn, user_id, cursor, limit)
+# The stream reads the primary: it is rung once a notification has committed there, and a
+# replica behind it would leave the new one out until the next ring or re-read.
+async def _read_after(db: Database, user_id: uuid.UUID, cursor: int, limit: int) -> list[Item]:
+    async with db.read("primary") as read:
+        return await notifications.after(read, user_id, cursor, limit)
 
 
 async def _latest(db: Database, user_id: uuid.UUID) -> int:
-    async with reading(db) as conn:
-        return await store.latest_id(conn, user_id)
+    async with db.read("primary") as read:
+        return await notifications.latest_id(read, user_id)
 
 
 async def notification_events(

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.metrics import ACTIVE_USERS
-from pamtalk.runtime import Runtime, Shared
+from pamtalk.runtime import Runtime, Shared, service_state
 from services.user.api import auth, users
 from services.user.models import outbox
 from services.user.settings import UserSettings
@@ -16,8 +16,8 @@ from services.user.state import UserState, build_state
 
 
 async def _refresh_active_users(runtime: Runtime) -> None:
-    state: UserState = runtime.extras["user"]
-    ACTIVE_USERS.labels("user").set(await state.sessions.active_users())
+    sessions = service_state(runtime, UserState).sessions
+    ACTIVE_USERS.labels("user").set(await sessions.active_users())
 
 
 DEFINITION = ServiceDefinition(
@@ -27,7 +27,7 @@ DEFINITION = ServiceDefinition(
     settings_cls=UserSettings,
     routers=[auth.router, auth.jwks_router, users.router],
     outbox=outbox,
-    on_startup=[build_state],
+    build_state=build_state,
     metrics_refresh=_refresh_active_users,
 )
 

@@ -6,17 +6,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from sqlalchemy import update
-
 from pamtalk.db.database import Database
-from services.user.models import User
 from services.user.settings import UserSettings
+from services.user.store import accounts
 
 
 async def grant(db: Database, email: str, role: str) -> bool:
-    async with db.transaction() as session:
-        result = await session.execute(update(User).where(User.email == email.lower()).values(role=role))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+    """Give the account with ``email`` the ``role``; False if there is no such account."""
+    async with db.write() as tx:
+        return await accounts.set_role_by_email(tx, email.lower(), role)
 
 
 def main() -> int:

@@ -1,13 +1,15 @@
-"""The user service's singletons, made once at start-up and kept on the runtime."""
+"""The user service's state, made once at start-up: settings, the signing key, password
+hashing, and the Redis-backed login sessions and failed-login counters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends
 
 from pamtalk.auth.jwks import JwksVerifier
+from pamtalk.deps import state_dependency
 from pamtalk.ratelimit import WindowCounter
 from pamtalk.runtime import Runtime
 from services.user.keys import SigningKey
@@ -26,7 +28,7 @@ class UserState:
     client_failures: WindowCounter
 
 
-async def build_state(runtime: Runtime) -> None:
+async def build_state(runtime: Runtime) -> UserState:
     settings = runtime.settings
     assert isinstance(settings, UserSettings)
     keys = SigningKey.from_settings(settings)
@@ -36,7 +38,7 @@ async def build_state(runtime: Runtime) -> None:
 
     # The user service verifies tokens with its own keys, never through its own HTTP API.
     runtime.verifier = JwksVerifier(own_keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
-    runtime.extras["user"] = UserState(
+    return UserState(
         settings=settings,
         keys=keys,
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
@@ -52,6 +54,4 @@ async def build_state(runtime: Runtime) -> None:
     )
 
 
-async def user_state(request: Request) -> UserState:
-    state: UserState = request.app.state.runtime.extras["user"]
-    return state
+State = Annotated[UserState, Depends(state_dependency(UserState))]

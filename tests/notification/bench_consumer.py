@@ -4,7 +4,7 @@
         .venv/bin/python -m tests.notification.bench_consumer [--events 1000] [--rounds 5]
 
 CPU time of this process per event (``time.process_time``: PostgreSQL's and Redis's own CPU
-is not counted) of the service's bus handler (``consumer.build``): inbox claim, the
+is not counted) of the service's bus handler (``consumers.build``): inbox claim, the
 notifications' insert, the commit and the live announcement on Redis. The service runs
 in-process on a scratch database with its migrations and the Redis of
 ``PAMTALK_TEST_REDIS_URL``; the handler is called directly, so the AMQP consume path (the
@@ -23,7 +23,7 @@ import uuid
 import uvloop
 
 from pamtalk.events.envelope import Envelope
-from services.notification import consumer
+from services.notification import consumers
 from services.notification.app import create_app
 from tests.conftest import TokenFactory, scratch_database, service_client
 from tests.notification.support import registered, trade
@@ -37,7 +37,7 @@ async def main(n: int, rounds: int) -> None:
             create_app, service="notification", database_url=url, redis_url=REDIS_URL, tokens=TokenFactory()
         ) as (_, app),
     ):
-        handler = consumer.build(app.state.runtime)
+        handler = consumers.build(app.state.runtime)
 
         async def cpu_ms(batch: list[Envelope]) -> float:
             started = time.process_time()

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from pamtalk.db.outbox import plain_transaction
 from pamtalk.events.catalogue import (
     EsgScored,
     TokenBurned,
@@ -18,8 +17,8 @@ from pamtalk.events.catalogue import (
     TransactionFlagged,
     UserUpdated,
 )
-from services.notification import store
-from services.notification.store import Draft
+from services.notification.store import notifications
+from services.notification.store.notifications import Draft
 from tests.notification.support import (
     forecast,
     mine,
@@ -196,8 +195,8 @@ async def test_the_unique_key_holds_even_past_the_inbox(notif) -> None:
     _, app = notif
     user, event_id = uuid.uuid4(), uuid.uuid4()
     draft = Draft(user, "forecast.finished", "forecast.finished/succeeded", {}, {})
-    async with plain_transaction(app.state.runtime.db) as tx:
-        first = await store.deliver(tx.conn, event_id, [draft])
-    async with plain_transaction(app.state.runtime.db) as tx:
-        second = await store.deliver(tx.conn, event_id, [draft])
+    async with app.state.runtime.db.write() as tx:
+        first = await notifications.deliver(tx, event_id, [draft])
+    async with app.state.runtime.db.write() as tx:
+        second = await notifications.deliver(tx, event_id, [draft])
     assert len(first) == 1 and second == []

@@ -11,8 +11,10 @@ import uuid
 import pytest
 
 from pamtalk.bus.memory import MemoryBus
+from pamtalk.runtime import service_state
 from services.notification import live
 from services.notification.app import create_app
+from services.notification.state import NotificationState
 from tests.conftest import service_client
 from tests.notification.conftest import HEARTBEAT, serve
 from tests.notification.support import eventually, forecast, open_stream, publish, registered, wait_for_count
@@ -108,7 +110,7 @@ async def test_idle_stream_gets_heartbeats(notif, tokens) -> None:
 
 async def test_subscription_released_when_the_client_leaves(notif, tokens) -> None:
     _, app = notif
-    hub = app.state.runtime.extras["notification"].hub
+    hub = service_state(app.state.runtime, NotificationState).hub
     before = hub.listeners
     user = uuid.uuid4()
     async with serve(app) as base:

@@ -245,3 +245,53 @@ async def test_text_postgres_cannot_store_is_422_and_writes_nothing(user_api) ->
     )
     assert response.status_code == 422 and response.json()["type"].endswith("/invalid-text")
     assert (await login(client, email)).status_code == 401
+
+
+async def test_password_change_checks_the_current_one(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    auth = {"Authorization": f"Bearer {(await login(client, user['email'])).json()['access_token']}"}
+    wrong = await client.put(
+        "/api/v1/users/me/password",
+        json={"current_password": "not the password", "new_password": "a brand new password"},
+        headers=auth,
+    )
+    assert wrong.status_code == 403 and wrong.json()["type"].endswith("/invalid-credentials")
+    assert (await login(client, user["email"])).status_code == 200  # nothing changed
+    changed = await client.put(
+        "/api/v1/users/me/password",
+        json={"current_password": user["password"], "new_password": "a brand new password"},
+        headers=auth,
+    )
+    assert changed.status_code == 204
+    assert (await login(client, user["email"])).status_code == 401
+    assert (await login(client, user["email"], "a brand new password")).status_code == 200
+
+
+async def test_a_wallet_of_another_account_is_409_and_changes_nothing(user_api) -> None:
+    client, _ = user_api
+    a, b = await signup(client), await signup(client)
+    auth_a = {"Authorization": f"Bearer {(await login(client, a['email'])).json()['access_token']}"}
+    auth_b = {"Authorization": f"Bearer {(await login(client, b['email'])).json()['access_token']}"}
+    wallet = "0x" + uuid.uuid4().hex + "c" * 8
+    assert (await client.put("/api/v1/users/me/wallet", json={"address": wallet}, headers=auth_a)).is_success
+    again = await client.put("/api/v1/users/me/wallet", json={"address": wallet}, headers=auth_a)
+    assert again.status_code == 200 and again.json()["wallet_address"] == wallet  # one's own: fine
+    taken = await client.put("/api/v1/users/me/wallet", json={"address": wallet}, headers=auth_b)
+    assert taken.status_code == 409 and taken.json()["type"].endswith("/wallet-taken")
+    assert (await client.get("/api/v1/users/me", headers=auth_b)).json()["wallet_address"] is None
+
+
+async def test_profile_fields_given_as_null(user_api) -> None:
+    client, _ = user_api
+    user = await signup(client)
+    auth = {"Authorization": f"Bearer {(await login(client, user['email'])).json()['access_token']}"}
+    phone = await client.patch("/api/v1/users/me", json={"phone": "010-1234-5678"}, headers=auth)
+    assert phone.json()["phone"] == "010-1234-5678" and phone.json()["display_name"] == "Kim"
+    bad = await client.patch("/api/v1/users/me", json={"display_name": None, "phone": None}, headers=auth)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "display_name"
+    assert (await client.get("/api/v1/users/me", headers=auth)).json()["phone"] == "010-1234-5678"
+    cleared = await client.patch("/api/v1/users/me", json={"phone": None}, headers=auth)
+    assert cleared.status_code == 200 and cleared.json()["phone"] is None
+    unchanged = await client.patch("/api/v1/users/me", json={}, headers=auth)
+    assert unchanged.status_code == 200 and unchanged.json() == cleared.json()

@@ -1,32 +1,34 @@
 """My notifications: the list (newest first), the unread count, and marking them read.
 
-The reads run on a pooled connection without a session (``pamtalk.db.raw.reading``) and answer with
-the JSON written directly (``rows.dumps``); ``response_model`` stays for the OpenAPI document."""
+Rows are answered as JSON written directly (``pamtalk.json_body``), without validating
+them through the response models; ``response_model`` stays for the OpenAPI document.
+Reads go to the primary: a user reads what they have just marked read."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from datetime import UTC, datetime
 
-from pamtalk.db.raw import reading
-from pamtalk.deps import CurrentUser, DbSession
+from fastapi import APIRouter, Path, Query, Response
+
+from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
 from pamtalk.pagination import Page, decode_cursor, encode_cursor
-from services.notification import store
 from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
+from services.notification.store import notifications
 
 router = APIRouter(
     prefix="/api/v1/notifications", tags=["notifications"], responses=problem_responses(401, 422)
 )
-MAX_ID = store.MAX_ID
+MAX_ID = notifications.MAX_ID
 NO_STORE = {"Cache-Control": "private, no-store"}
 JSON = "application/json"
 
 
 @router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
 async def list_mine(
-    request: Request,
     principal: CurrentUser,
+    db: Db,
     cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
     limit: int = Query(20, ge=1, le=100),
     unread_only: bool = Query(False, description="Only notifications not read yet"),
@@ -37,9 +39,9 @@ async def list_mine(
         if not isinstance(value, int) or not 0 < value <= MAX_ID:
             raise Problem(422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor")
         before = value
-    async with reading(request.app.state.runtime.db) as conn:
-        items = await store.newest_first(
-            conn, principal.id, before=before, limit=limit + 1, unread_only=unread_only
+    async with db.read("primary") as read:
+        items = await notifications.newest_first(
+            read, principal.id, before=before, limit=limit + 1, unread_only=unread_only
         )
     next_cursor = encode_cursor(items[limit - 1]["id"]) if len(items) > limit else None
     page = {"items": items[:limit], "next_cursor": next_cursor}
@@ -47,21 +49,21 @@ async def list_mine(
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
-async def unread_count(request: Request, principal: CurrentUser) -> Response:
-    async with reading(request.app.state.runtime.db) as conn:
-        body = dumps({"unread": await store.unread_count(conn, principal.id)})
+async def unread_count(principal: CurrentUser, db: Db) -> Response:
+    async with db.read("primary") as read:
+        body = dumps({"unread": await notifications.unread_count(read, principal.id)})
     return Response(body, media_type=JSON, headers=NO_STORE)
 
 
 @router.post("/read-all", response_model=ReadAll, summary="Mark all of mine read")
 async def read_all(
     principal: CurrentUser,
-    session: DbSession,
+    tx: Write,
     up_to_id: int | None = Query(
         None, ge=1, le=MAX_ID, description="Only those with this id or lower (the newest the user saw)"
     ),
 ) -> ReadAll:
-    return ReadAll(updated=await store.mark_all_read(session, principal.id, up_to_id))
+    return ReadAll(updated=await notifications.mark_all_read(tx, principal.id, up_to_id, datetime.now(UTC)))
 
 
 @router.post(
@@ -71,9 +73,9 @@ async def read_all(
     responses=problem_responses(404),
 )
 async def read_one(
-    principal: CurrentUser, session: DbSession, notification_id: int = Path(ge=1, le=MAX_ID)
+    principal: CurrentUser, tx: Write, notification_id: int = Path(ge=1, le=MAX_ID)
 ) -> Response:
-    item = await store.mark_read(session, principal.id, notification_id)
+    item = await notifications.mark_read(tx, principal.id, notification_id, datetime.now(UTC))
     if item is None:  # someone else's is "not found" too: ids of others are not confirmed
         raise Problem(404, "No such notification.", type_="notification-not-found")
     return Response(dumps(item), media_type=JSON)

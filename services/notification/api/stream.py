@@ -16,13 +16,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pamtalk.auth.jwks import InvalidToken, JwksVerifier, Principal
 from pamtalk.context import user_id_var
+from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
-from services.notification.state import NotificationState, notification_state
+from services.notification.state import State
+from services.notification.store.notifications import MAX_ID
 from services.notification.stream import HEADERS, EventStreamResponse, notification_events
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
-MAX_ID = 2**63 - 1
 
 
 def _unauthenticated(detail: str) -> Problem:
@@ -76,14 +77,14 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
 )
 async def stream(
     caller: Annotated[tuple[Principal, float], Depends(stream_caller)],
-    state: Annotated[NotificationState, Depends(notification_state)],
-    request: Request,
+    state: State,
+    db: Db,
     last_event_id_header: str | None = Header(None, alias="Last-Event-ID", max_length=40),
     last_event_id: int | None = Query(None, ge=0, le=MAX_ID, description="Resume after this id"),
 ) -> EventStreamResponse:
     principal, expires_at = caller
     body = notification_events(
-        db=request.app.state.runtime.db,
+        db=db,
         hub=state.hub,
         settings=state.settings,
         user_id=principal.id,

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import orjson
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.ratelimit import too_many
 from services.user import accounts
 from services.user.schemas import LoginIn, RefreshIn, SignupIn, TokenPair, UserOut
 from services.user.sessions import RefreshOutcome
-from services.user.state import UserState, user_state
+from services.user.state import State, UserState
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 jwks_router = APIRouter(tags=["auth"])
-State = Annotated[UserState, Depends(user_state)]
 
 
 def client_address(request: Request, state: UserState) -> str:
@@ -33,12 +30,11 @@ def client_address(request: Request, state: UserState) -> str:
     summary="Create an account",
     responses=problem_responses(403, 409, 422),
 )
-async def signup(body: SignupIn, session: DbSession, state: State) -> UserOut:
-    user = await accounts.sign_up(session, body, state.passwords)
-    return UserOut.model_validate(user)
+async def signup(body: SignupIn, tx: Write, state: State) -> UserOut:
+    return await accounts.sign_up(tx, body, state.passwords)
 
 
-def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str) -> TokenPair:
+def _tokens(state: UserState, user: UserOut, session_id: str, refresh: str) -> TokenPair:
     return TokenPair(
         access_token=state.keys.access_token(
             user_id=user.id, role=user.role, email=user.email, session_id=session_id, settings=state.settings
@@ -46,7 +42,7 @@ def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str
         expires_in=state.settings.access_token_seconds,
         refresh_token=refresh,
         refresh_expires_in=state.settings.session_idle_seconds,
-        user=UserOut.model_validate(user),
+        user=user,
     )
 
 
@@ -56,7 +52,7 @@ def _tokens(state: UserState, user: accounts.User, session_id: str, refresh: str
     summary="Log in with email and password",
     responses=problem_responses(401, 422, 429),
 )
-async def login(body: LoginIn, request: Request, session: DbSession, state: State) -> TokenPair:
+async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
     account_key, client_key = body.email.lower(), client_address(request, state)
     for counter, key, who in (
         (state.account_failures, account_key, "this account"),
@@ -64,14 +60,19 @@ async def login(body: LoginIn, request: Request, session: DbSession, state: Stat
     ):
         if (wait := await counter.retry_after(key)) is not None:
             raise too_many(wait, f"Too many failed logins for {who}; try again in {wait} s.")
-    user = await accounts.find_by_email(session, body.email)
-    if not await state.passwords.verify(user.password_hash if user else None, body.password) or user is None:
+    # The primary: an account that has just signed up or changed its password logs in.
+    async with db.read("primary") as read:
+        found = await accounts.find_by_email(read, body.email)
+    if (
+        not await state.passwords.verify(found.password_hash if found else None, body.password)
+        or found is None
+    ):
         await state.account_failures.hit(account_key)
         await state.client_failures.hit(client_key)
         raise Problem(401, "Email or password is wrong.", type_="invalid-credentials")
     await state.account_failures.reset(account_key)
-    login_session = await state.sessions.create(user.id)
-    return _tokens(state, user, login_session.id, login_session.refresh_token)
+    login_session = await state.sessions.create(found.user.id)
+    return _tokens(state, found.user, login_session.id, login_session.refresh_token)
 
 
 @router.post(
@@ -80,7 +81,7 @@ async def login(body: LoginIn, request: Request, session: DbSession, state: Stat
     summary="Swap a refresh token for new tokens",
     responses=problem_responses(401, 422),
 )
-async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPair:
+async def refresh(body: RefreshIn, db: Db, state: State) -> TokenPair:
     outcome, login_session = await state.sessions.rotate(body.refresh_token)
     if outcome is RefreshOutcome.REUSED:
         raise Problem(
@@ -92,7 +93,8 @@ async def refresh(body: RefreshIn, session: DbSession, state: State) -> TokenPai
         raise Problem(
             401, "The refresh token is not valid or the session has ended.", type_="invalid-refresh-token"
         )
-    user = await accounts.get_user(session, login_session.user_id)
+    async with db.read("primary") as read:  # the role as it is now, for the new token
+        user = await accounts.get_user(read, login_session.user_id)
     return _tokens(state, user, login_session.id, login_session.refresh_token)
 
 

@@ -1,42 +1,40 @@
-"""My profile, my wallet, and (for admins) other users and role grants."""
+"""My profile, my wallet, and (for admins) other users and role grants.
+
+Reads go to the primary: a user reads the profile they have just changed, an admin the role
+they have just granted."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from pamtalk.deps import AdminUser, CurrentUser, DbSession, ReadSession
+from pamtalk.deps import AdminUser, CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
 from services.user import accounts
 from services.user.schemas import PasswordChange, ProfileUpdate, RoleGrant, UserOut, WalletLink
-from services.user.state import UserState, user_state
+from services.user.state import State
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_responses(401, 404, 422))
 Admin = AdminUser
-State = Annotated[UserState, Depends(user_state)]
 
 
 @router.get("/me", response_model=UserOut, summary="My account")
-async def me(principal: CurrentUser, session: ReadSession) -> UserOut:
-    return UserOut.model_validate(await accounts.get_user(session, principal.id))
+async def me(principal: CurrentUser, db: Db) -> UserOut:
+    async with db.read("primary") as read:
+        return await accounts.get_user(read, principal.id)
 
 
 @router.patch("/me", response_model=UserOut, summary="Update my display name, language or phone")
-async def update_me(body: ProfileUpdate, principal: CurrentUser, session: DbSession) -> UserOut:
-    user = await accounts.get_user(session, principal.id)
-    return UserOut.model_validate(await accounts.update_profile(session, user, body))
+async def update_me(body: ProfileUpdate, principal: CurrentUser, tx: Write) -> UserOut:
+    return await accounts.update_profile(tx, principal.id, body)
 
 
 @router.put("/me/password", status_code=204, summary="Change my password", responses=problem_responses(403))
-async def change_password(
-    body: PasswordChange, principal: CurrentUser, session: DbSession, state: State
-) -> None:
-    user = await accounts.get_user(session, principal.id)
-    if not await state.passwords.verify(user.password_hash, body.current_password):
-        raise Problem(403, "The current password is wrong.", type_="invalid-credentials")
-    user.password_hash = await state.passwords.hash(body.new_password)
+async def change_password(body: PasswordChange, principal: CurrentUser, tx: Write, state: State) -> None:
+    await accounts.change_password(
+        tx, principal.id, body.current_password, body.new_password, state.passwords
+    )
 
 
 @router.put(
@@ -45,16 +43,16 @@ async def change_password(
     summary="Link my wallet address (for ESG-GOLD tokens)",
     responses=problem_responses(409),
 )
-async def link_wallet(body: WalletLink, principal: CurrentUser, session: DbSession) -> UserOut:
-    user = await accounts.get_user(session, principal.id)
-    return UserOut.model_validate(await accounts.link_wallet(session, user, body.address))
+async def link_wallet(body: WalletLink, principal: CurrentUser, tx: Write) -> UserOut:
+    return await accounts.link_wallet(tx, principal.id, body.address)
 
 
 @router.get("/{user_id}", response_model=UserOut, summary="A user (yourself, or anyone for admins)")
-async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: ReadSession) -> UserOut:
+async def get_user(user_id: uuid.UUID, principal: CurrentUser, db: Db) -> UserOut:
     if not accounts.can_read(principal, user_id):
         raise Problem(404, "No such user.", type_="user-not-found")
-    return UserOut.model_validate(await accounts.get_user(session, user_id))
+    async with db.read("primary") as read:
+        return await accounts.get_user(read, user_id)
 
 
 @router.put(
@@ -63,8 +61,5 @@ async def get_user(user_id: uuid.UUID, principal: CurrentUser, session: ReadSess
     summary="Grant a role (admins only)",
     responses=problem_responses(403),
 )
-async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, session: DbSession) -> UserOut:
-    user = await accounts.get_user(session, user_id)
-    user.role = body.role
-    await session.flush()
-    return UserOut.model_validate(user)
+async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, tx: Write) -> UserOut:
+    return await accounts.grant_role(tx, user_id, body.role)

@@ -1,0 +1,115 @@
+"""The store's statements against the migrated schema, and the live announcement as an
+after-commit hook: made once the notifications are committed, never after a rollback, and
+a failed one does not fail the event."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import pytest
+
+from pamtalk.db.statements import Sql, sql
+from pamtalk.events.envelope import Envelope
+from pamtalk.metrics import EVENTS_HANDLED
+from services.notification import consumers, live
+from services.notification.consumers import Notifier
+from services.notification.schemas import NotificationOut
+from services.notification.store import notifications, recipients
+from tests.notification.support import eventually, forecast, publish, wait_for_count
+
+pytestmark = pytest.mark.integration
+STORED = sql("SELECT count(*) FROM notifications WHERE event_id = :event_id")
+VISIBLE = sql("SELECT count(*) FROM notifications WHERE id = ANY(:ids)")
+
+
+async def test_every_statement_prepares_on_the_migrated_tables(notif) -> None:
+    _, app = notif
+    statements = [
+        value
+        for module in (notifications, recipients)
+        for value in vars(module).values()
+        if isinstance(value, Sql)
+    ]
+    assert len(statements) >= 10
+    async with app.state.runtime.db.read() as read:
+        for stmt in statements:
+            await read.conn.prepare(stmt.text)  # fails on a column the table lacks
+
+
+async def test_a_row_is_the_notification_the_api_shows_field_for_field(notif) -> None:
+    # Rows are written to JSON as they come (no response model on the way): the statement's
+    # columns must be the response model's fields, in its order.
+    _, app = notif
+    async with app.state.runtime.db.read() as read:
+        for stmt in (
+            notifications._NEWEST,
+            notifications._NEWEST_UNREAD,
+            notifications._AFTER,
+            notifications._ONE,
+        ):
+            columns = [attribute.name for attribute in (await read.conn.prepare(stmt.text)).get_attributes()]
+            assert columns == list(NotificationOut.model_fields), stmt.text
+
+
+class Announcements:
+    """Stands in for ``live.announce``: what was announced, and whether each notification was
+    committed at that moment (read on another connection)."""
+
+    def __init__(self, app: Any) -> None:
+        self.db = app.state.runtime.db
+        self.calls: list[tuple[list[int], bool]] = []
+
+    async def __call__(self, _redis: object, _prefix: str, written: list[tuple[uuid.UUID, dict]]) -> None:
+        ids = [item["id"] for _, item in written]
+        async with self.db.read() as read:
+            visible = await read.fetchval(
+                sql("SELECT count(*) FROM notifications WHERE id = ANY(:ids)"), ids=ids
+            )
+        self.calls.append((ids, visible == len(ids)))
+
+
+async def test_announced_once_committed_and_never_after_a_rollback(notif, monkeypatch) -> None:
+    _, app = notif
+    announced = Announcements(app)
+    monkeypatch.setattr(live, "announce", announced)
+    runtime = app.state.runtime
+    notifier = Notifier(runtime.redis, "notifications")
+    user = uuid.uuid4()
+    envelope = Envelope.wrap(forecast(user), "test")
+    async with runtime.db.write() as tx:
+        await notifier.prediction(tx, forecast(user), envelope)
+        assert announced.calls == []  # not before the commit
+    assert len(announced.calls) == 1 and announced.calls[0][1]  # after it: visible to others
+
+    rolled_back = Envelope.wrap(forecast(user), "test")
+    with pytest.raises(RuntimeError):
+        async with runtime.db.write() as tx:
+            await notifier.prediction(tx, forecast(user), rolled_back)
+            raise RuntimeError("the effect failed after writing")
+    assert len(announced.calls) == 1  # nothing announced for what was rolled back
+    async with runtime.db.read() as read:
+        assert await read.fetchval(STORED, event_id=rolled_back.event_id) == 0
+
+
+async def test_a_failed_announcement_does_not_fail_the_event(notif, tokens, monkeypatch, caplog) -> None:
+    client, app = notif
+
+    async def redis_down(*_args: object) -> None:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(live, "announce", redis_down)
+    failed = EVENTS_HANDLED.labels(consumers.CONSUMER, consumers.QUEUE, "error")
+    errors_before = failed._value.get()
+    user = uuid.uuid4()
+    with caplog.at_level(logging.WARNING, logger="pamtalk.notification.consumer"):
+        await publish(app, forecast(user))
+        (stored,) = await wait_for_count(client, tokens.headers(user_id=user), 1)
+        await eventually(_nothing, lambda _: "live announcement failed" in caplog.messages)
+    assert stored["kind"] == "forecast.finished"
+    assert failed._value.get() == errors_before  # handled, not failed (no retry)
+
+
+async def _nothing() -> None:
+    return None
