@@ -12,15 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from pamtalk.db.database import Database
-from services.user.models import User
+from pamtalk.db.statements import sql
 from tests.conftest import migrate
 from tests.live_server import free_port, wait_ready
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
+STORED = sql("SELECT email FROM users WHERE email = ANY(:emails)")
 
 
 async def test_sigterm_lets_accepted_requests_finish(database_url: str, redis_url: str) -> None:
@@ -82,8 +82,8 @@ async def test_sigterm_lets_accepted_requests_finish(database_url: str, redis_ur
     assert "service stopped" in output  # the lifespan ran its shutdown
     db = Database(database_url, "user_svc")
     try:
-        async with db.reads() as session:
-            stored = set((await session.scalars(select(User.email).where(User.email.in_(emails)))).all())
+        async with db.read() as read:
+            stored = {row["email"] for row in await read.fetch(STORED, emails=emails)}
     finally:
         await db.close()
     accepted = {e for e, s in zip(emails, statuses, strict=True) if s == 201}
