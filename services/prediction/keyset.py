@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pamtalk.errors import Problem
 from pamtalk.pagination import decode_cursor, encode_cursor
 
-T = TypeVar("T")
+Row = TypeVar("Row", bound=Any)  # a database row: its columns by name
 
 
 def read_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
@@ -25,12 +25,12 @@ def read_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         ) from exc
 
 
-def page(rows: Sequence[T], limit: int, key: tuple[str, str]) -> tuple[list[T], str | None]:
+def page(rows: Sequence[Row], limit: int, key: tuple[str, str]) -> tuple[list[Row], str | None]:
     """The first ``limit`` of ``rows`` (fetched with ``limit + 1``) and the next cursor, made
-    from the attributes named in ``key`` (timestamp, id) of the last row kept."""
+    from the columns named in ``key`` (timestamp, id) of the last row kept."""
     kept = list(rows[:limit])
     if len(rows) <= limit or not kept:
         return kept, None
     last = kept[-1]
-    at: datetime = getattr(last, key[0])
-    return kept, encode_cursor(at.isoformat(), getattr(last, key[1]))
+    at: datetime = last[key[0]]
+    return kept, encode_cursor(at.isoformat(), last[key[1]])

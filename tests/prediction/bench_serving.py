@@ -29,9 +29,10 @@ import uuid
 from datetime import date
 from itertools import product
 
+import asyncpg
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from pamtalk.db.database import dsn
 from pamtalk.db.migrations import upgrade
 from services.prediction.batcher import MicroBatcher
 from services.prediction.ml.crops import CROPS, REGIONS
@@ -194,11 +195,12 @@ async def bench_http(port: int, single: int, rounds: int, size: int) -> None:
 
 
 async def _database(name: str, create: bool) -> None:
-    admin = create_async_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
+    admin = await asyncpg.connect(f"{dsn(SERVER)}/postgres")
+    try:
         sql = f'CREATE DATABASE "{name}"' if create else f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        await conn.exec_driver_sql(sql)
-    await admin.dispose()
+        await admin.execute(sql)
+    finally:
+        await admin.close()
 
 
 def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
