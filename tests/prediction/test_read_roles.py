@@ -16,7 +16,7 @@ import pytest
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read
 from services.prediction.forecasts import today
-from tests.prediction.support import Api, change, state
+from tests.prediction.support import Api, change, eventually, state
 
 pytestmark = pytest.mark.integration
 DEMAND = "/api/v1/predictions/demand"
@@ -61,6 +61,11 @@ async def test_my_jobs_are_read_on_the_primary(prediction_api: Api, roles, token
     assert (await client.get(accepted["url"], headers=headers)).status_code == 200
     assert (await client.get("/api/v1/predictions/jobs", headers=headers)).status_code == 200
     assert roles == ["primary", "primary"]
+
+    async def finished() -> bool:  # leave no job running into the service's shutdown
+        return (await client.get(accepted["url"], headers=headers)).json()["status"] == "succeeded"
+
+    await eventually(finished)
 
 
 async def test_forecast_history_is_read_on_the_replica_and_only_when_there_is_some(
