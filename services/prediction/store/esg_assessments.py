@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import orjson
@@ -13,6 +13,7 @@ from asyncpg import Record
 
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
+from services.prediction.keyset import Keyset, fetch_page
 
 COLUMNS = (
     "id, farm_id, owner_id, submission_id, environmental, social, governance, overall, grade, "
@@ -57,10 +58,6 @@ async def current(read: Read, farm_id: uuid.UUID, on: date) -> Record | None:
     return await read.fetchrow(CURRENT, farm_id=farm_id, on=on)
 
 
-async def page(
-    read: Read, farm_id: uuid.UUID, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[Record]:
+async def page(read: Read, farm_id: uuid.UUID, after: Keyset | None, limit: int) -> list[Record]:
     """The farm's assessments, newest first, after the keyset ``after`` (assessed_at, id)."""
-    if after is None:
-        return await read.fetch(FIRST_PAGE, farm_id=farm_id, limit=limit)
-    return await read.fetch(PAGE_AFTER, farm_id=farm_id, after_at=after[0], after_id=after[1], limit=limit)
+    return await fetch_page(read, FIRST_PAGE, PAGE_AFTER, after, limit, farm_id=farm_id)

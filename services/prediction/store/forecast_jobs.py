@@ -12,6 +12,7 @@ from asyncpg import Record
 
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
+from services.prediction.keyset import Keyset, fetch_page
 
 # What a job's owner sees of it, without the result (the list); ``BY_ID`` adds the result.
 SUMMARY = "id, owner_id, request, status, error, created_at, started_at, finished_at"
@@ -52,13 +53,9 @@ async def by_id(read: Read, job_id: uuid.UUID) -> Record | None:
     return await read.fetchrow(BY_ID, id=job_id)
 
 
-async def page(
-    read: Read, owner_id: uuid.UUID, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[Record]:
+async def page(read: Read, owner_id: uuid.UUID, after: Keyset | None, limit: int) -> list[Record]:
     """The owner's jobs, newest first, after the keyset ``after`` (created_at, id)."""
-    if after is None:
-        return await read.fetch(FIRST_PAGE, owner_id=owner_id, limit=limit)
-    return await read.fetch(PAGE_AFTER, owner_id=owner_id, after_at=after[0], after_id=after[1], limit=limit)
+    return await fetch_page(read, FIRST_PAGE, PAGE_AFTER, after, limit, owner_id=owner_id)
 
 
 async def start_run(tx: Tx, job_id: uuid.UUID, now: datetime) -> Record | None:

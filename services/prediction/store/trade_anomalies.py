@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -14,6 +12,7 @@ from asyncpg import Record
 
 from pamtalk.db.statements import Sql, sql
 from pamtalk.db.tx import Read, Tx
+from services.prediction.keyset import Keyset
 
 COLUMNS = (
     "transaction_id, farm_id, producer_id, buyer_id, crop, score, risk, reasons, signals, "
@@ -52,9 +51,7 @@ async def insert(tx: Tx, anomaly: Mapping[str, Any]) -> bool:
     return await tx.fetchval(_INSERT, **values) is not None
 
 
-async def page(
-    read: Read, risks: Sequence[str], after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[Record]:
+async def page(read: Read, risks: Sequence[str], after: Keyset | None, limit: int) -> list[Record]:
     """Scores newest first, of the risk bands ``risks`` (every band when empty), after the
     keyset ``after`` (scored_at, transaction_id)."""
     values: dict[str, Any] = {"limit": limit}
