@@ -40,7 +40,7 @@ from services.prediction.ml.runtime import ForecastRequest, get_runtime
 from tests.live_server import free_port, wait_ready
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"
+REDIS = os.environ.get("PAMTALK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 START = date(2026, 12, 1)
 COMBOS = [(c, r, d) for d in (7, 8) for c, r in product(CROPS, REGIONS)]  # 70 distinct cache keys
 
