@@ -8,7 +8,6 @@ from __future__ import annotations
 from types import ModuleType
 
 import pytest
-from sqlalchemy import Table
 
 from pamtalk.db.statements import Sql
 from services.prediction.models import EsgAssessment, ForecastJob, TradeAnomaly
@@ -28,8 +27,8 @@ def columns(listed: str) -> list[str]:
 
 
 def table_columns(model: type) -> set[str]:
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    return {column.name for column in table.columns}
+    """The columns of a model's table (its metadata, as Alembic reads it)."""
+    return {column.name for column in model.__table__.columns}  # type: ignore[attr-defined]
 
 
 @pytest.mark.integration
