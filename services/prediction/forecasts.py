@@ -1,6 +1,7 @@
 """Demand forecasts for the API and the background jobs: names checked against the model's
 vocabulary, history from the platform's ``daily_demand`` when it reaches 28 days back (else
-the generated history of that crop/region), every request through the micro-batcher."""
+the generated history of that crop/region), every request through the micro-batcher, and
+the API's answers cached in Redis (``store/forecasts.py``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from typing import Any
 
 from pamtalk.db.database import Database
 from pamtalk.errors import Problem
-from services.prediction.demand_history import Pair, load_histories
 from services.prediction.ml.crops import normalise_crop
 from services.prediction.ml.runtime import ForecastInputError, ForecastRequest, ForecastResult, ModelRuntime
 from services.prediction.ml.trades import KST
 from services.prediction.regions import model_region
 from services.prediction.state import PredictionState
+from services.prediction.store.daily_demand import Pair
+from services.prediction.store.forecasts import cache_key, load_histories
 
 GENERATED_MODEL_NOTE = (
     "The model was trained on GENERATED demand (synthetic, from the DOMAIN.md crop parameters), "
@@ -102,5 +104,13 @@ async def forecast_one(
     return forecast
 
 
-def cache_key(crop: str, region: str, days: int, start: date, version: str) -> str:
-    return f"{crop}:{region}:{days}:{start.isoformat()}:{version}"
+async def cached_forecast(
+    state: PredictionState, rt: ModelRuntime, db: Database, crop: str, region: str, days: int
+) -> tuple[bytes, bool]:
+    """The forecast from today as JSON, from the cache when it has it, and whether it did."""
+    start = today()
+
+    async def compute() -> dict[str, Any]:
+        return await forecast_one(state, rt, db, crop, region, days, start)
+
+    return await state.cache.get_or_compute(cache_key(crop, region, days, start, rt.version), compute)

@@ -1,5 +1,6 @@
 """Tables of the prediction service (schema ``prediction_svc``): forecast jobs, ESG
 assessments, trade anomaly scores, the daily demand history, the outbox and the inbox.
+Read by Alembic; the service's statements are in ``store/``.
 
 ``daily_demand`` has exactly the columns the trainer reads (``ml/platform_data.py``):
 ``day date, crop text, region text, quantity numeric``; one row per day, crop and region."""
@@ -47,13 +48,13 @@ class ForecastJob(Base):
 
     __tablename__ = "forecast_jobs"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     owner_id: Mapped[uuid.UUID]
     request: Mapped[dict[str, Any]] = mapped_column(JSONB)  # crops, regions, days, start
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[str] = mapped_column(String(10))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -69,7 +70,7 @@ class EsgAssessment(Base):
 
     __tablename__ = "esg_assessments"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     farm_id: Mapped[uuid.UUID]
     owner_id: Mapped[uuid.UUID]
     submission_id: Mapped[uuid.UUID] = mapped_column(unique=True)

@@ -1,6 +1,8 @@
-"""The prediction service's singletons: the ONNX models (loaded in the background at start-up;
-``/readyz`` reports ``models`` until they are in), the forecasts' micro-batcher and the
-forecast cache. Trades are scored one by one in the event loop (``trade_score``)."""
+"""The prediction service's state: the ONNX models (loaded in the background at start-up;
+``/readyz`` reports ``models`` until they are in), the forecasts' micro-batcher, the
+forecast cache and the index of the daily-demand history. Trades are scored one by one in
+the event loop (``trade_score``). Built by ``build_state`` (``ServiceDefinition.build_state``);
+endpoints take it as ``State``, consumers by ``state_of(runtime)``."""
 
 from __future__ import annotations
 
@@ -13,19 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from pamtalk.cache import Cache
-from pamtalk.deps import get_runtime as runtime_of
+from pamtalk.deps import state_dependency
 from pamtalk.errors import Problem
 from pamtalk.metrics import MODEL_INFERENCE
-from pamtalk.runtime import Runtime
+from pamtalk.runtime import Runtime, service_state
 from services.prediction.batcher import MicroBatcher
-from services.prediction.demand_history import HistoryIndex
 from services.prediction.ml.card import ARTIFACTS_DIR
 from services.prediction.ml.runtime import ForecastRequest, ForecastResult, ModelRuntime, get_runtime
 from services.prediction.ml.trades import TradeRow
 from services.prediction.settings import PredictionSettings
+from services.prediction.store.forecasts import HistoryIndex, forecast_cache
 
 log = logging.getLogger("pamtalk.prediction")
 FORECAST_MODEL, ANOMALY_MODEL = "demand_forecast", "trade_iforest"
@@ -73,7 +75,7 @@ class PredictionState:
 
     def trade_score(self, row: TradeRow) -> float:
         """The isolation-forest score of one trade (the models are loaded). Called in the event
-        loop: the compact forest takes ~20 us, less than a hand-over to a worker thread."""
+        loop: the compact forest costs less than a hand-over to a worker thread."""
         started = time.perf_counter()
         try:
             return float(self.loading.result().anomaly_score([row])[0])
@@ -85,17 +87,16 @@ def model_dir(settings: PredictionSettings) -> Path:
     return Path(settings.model_dir) if settings.model_dir else ARTIFACTS_DIR
 
 
-async def build_state(runtime: Runtime) -> None:
+async def build_state(runtime: Runtime) -> PredictionState:
     settings = runtime.settings
-    assert isinstance(settings, PredictionSettings)
+    if not isinstance(settings, PredictionSettings):
+        raise TypeError(f"prediction needs PredictionSettings, got {type(settings).__name__}")
     directory = model_dir(settings)
     loading = asyncio.create_task(asyncio.to_thread(get_runtime, directory), name="prediction:load-models")
     loading.add_done_callback(_report_load)
-    state = PredictionState(
-        settings, Cache(runtime.redis, "forecast", settings.forecast_cache_seconds), loading
-    )
+    state = PredictionState(settings, forecast_cache(runtime.redis, settings.forecast_cache_seconds), loading)
     state.forecasts.start()
-    runtime.extras["prediction"] = state
+    return state
 
 
 def _report_load(task: asyncio.Task[ModelRuntime]) -> None:
@@ -125,19 +126,16 @@ async def models_loaded(runtime: Runtime) -> bool:
 
 
 def state_of(runtime: Runtime) -> PredictionState:
-    state: PredictionState = runtime.extras["prediction"]
-    return state
+    return service_state(runtime, PredictionState)
 
 
-async def prediction_state(request: Request) -> PredictionState:
-    """Dependency (``async def``: FastAPI would run a plain ``def`` in its threadpool)."""
-    return state_of(runtime_of(request))
+State = Annotated[PredictionState, Depends(state_dependency(PredictionState))]
 
 
-async def request_models(request: Request) -> ModelRuntime:
+async def request_models(state: State) -> ModelRuntime:
     """Dependency: the models, or 503 while they cannot serve."""
     try:
-        return await state_of(runtime_of(request)).models()
+        return await state.models()
     except ModelsUnavailable as exc:
         raise Problem(
             503,
@@ -146,5 +144,4 @@ async def request_models(request: Request) -> ModelRuntime:
         ) from exc
 
 
-State = Annotated[PredictionState, Depends(prediction_state)]
 Models = Annotated[ModelRuntime, Depends(request_models)]

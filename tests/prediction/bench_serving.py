@@ -29,9 +29,10 @@ import uuid
 from datetime import date
 from itertools import product
 
+import asyncpg
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from pamtalk.db.database import dsn
 from pamtalk.db.migrations import upgrade
 from services.prediction.batcher import MicroBatcher
 from services.prediction.ml.crops import CROPS, REGIONS
@@ -39,7 +40,7 @@ from services.prediction.ml.runtime import ForecastRequest, get_runtime
 from tests.live_server import free_port, wait_ready
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"
+REDIS = os.environ.get("PAMTALK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 START = date(2026, 12, 1)
 COMBOS = [(c, r, d) for d in (7, 8) for c, r in product(CROPS, REGIONS)]  # 70 distinct cache keys
 
@@ -194,11 +195,12 @@ async def bench_http(port: int, single: int, rounds: int, size: int) -> None:
 
 
 async def _database(name: str, create: bool) -> None:
-    admin = create_async_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
+    admin = await asyncpg.connect(f"{dsn(SERVER)}/postgres")
+    try:
         sql = f'CREATE DATABASE "{name}"' if create else f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        await conn.exec_driver_sql(sql)
-    await admin.dispose()
+        await admin.execute(sql)
+    finally:
+        await admin.close()
 
 
 def serve(database_url: str, port: int) -> subprocess.Popen[bytes]:

@@ -10,7 +10,7 @@ import pytest
 
 from services.prediction.app import create_app
 from tests.conftest import service_client
-from tests.prediction.support import Api
+from tests.prediction.support import Api, state
 
 
 @pytest.fixture
@@ -24,5 +24,5 @@ async def prediction_api(database_url: str, redis_url: str, tokens: Any) -> Asyn
         outbox_poll_seconds=0.05,
         batch_max_wait_ms=20.0,  # wide enough that requests of one test land in one batch
     ) as (client, app):
-        await app.state.runtime.extras["prediction"].models()
+        await state(app).models()
         yield client, app

@@ -10,18 +10,33 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import httpx
+from asyncpg import Record
 from fastapi import FastAPI
 
+from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import TransactionCreated, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
+from services.prediction.state import PredictionState, state_of
 
 Api = tuple[httpx.AsyncClient, FastAPI]
 KST = timezone(timedelta(hours=9))
 T = TypeVar("T")
 
 
-def state(app: FastAPI) -> Any:
-    return app.state.runtime.extras["prediction"]
+def state(app: FastAPI) -> PredictionState:
+    return state_of(app.state.runtime)
+
+
+async def rows(app: FastAPI, statement: str, **values: Any) -> list[Record]:
+    """What the service's database holds now (read on the primary)."""
+    async with app.state.runtime.db.read() as read:
+        return await read.fetch(sql(statement), **values)
+
+
+async def change(app: FastAPI, statement: str, **values: Any) -> None:
+    """Change the service's data behind its back (one transaction)."""
+    async with app.state.runtime.db.write() as tx:
+        await tx.execute(sql(statement), **values)
 
 
 async def publish(app: FastAPI, event: Event) -> Envelope:

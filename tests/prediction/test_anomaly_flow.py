@@ -9,21 +9,24 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from asyncpg import Record
 
 from pamtalk.events.catalogue import TransactionConfirmed, TransactionFlagged
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import analytics_data
-from services.prediction.models import DailyDemand, TradeAnomaly
-from tests.prediction.support import KST, created, eventually, publish, published, settled, trade
+from tests.prediction.support import KST, created, eventually, publish, published, rows, settled, trade
 
 pytestmark = pytest.mark.integration
 ANOMALIES = "/api/v1/anomalies"
 
 
-async def _anomaly(app, transaction_id: uuid.UUID) -> TradeAnomaly | None:
-    async with app.state.runtime.db.transaction() as session:
-        return await session.get(TradeAnomaly, transaction_id)
+async def _anomaly(app, transaction_id: uuid.UUID) -> Record | None:
+    found = await rows(
+        app,
+        "SELECT risk, reasons, signals, isolation_score FROM trade_anomalies WHERE transaction_id = :id",
+        id=transaction_id,
+    )
+    return found[0] if found else None
 
 
 async def test_abnormal_trade_is_flagged_with_reasons(prediction_api, tokens) -> None:
@@ -49,8 +52,8 @@ async def test_abnormal_trade_is_flagged_with_reasons(prediction_api, tokens) ->
         assert expected in reasons
 
     stored = await _anomaly(app, event.transaction_id)
-    assert stored is not None and stored.risk == flag.risk_band and stored.isolation_score is not None
-    assert {s["name"] for s in stored.signals} >= {"price", "quantity", "night", "delivery"}
+    assert stored is not None and stored["risk"] == flag.risk_band and stored["isolation_score"] is not None
+    assert {s["name"] for s in stored["signals"]} >= {"price", "quantity", "night", "delivery"}
 
     await analytics_data(app.state.runtime)(envelope, {})  # redelivered
     assert len(await published(app, "transaction.flagged", transaction_id=str(event.transaction_id))) == 1
@@ -67,7 +70,7 @@ async def test_normal_trade_is_scored_but_not_flagged(prediction_api, tokens) ->
     event = created(quantity="150", unit_price="3500", quality=80, delivery_hours=48)
     await analytics_data(app.state.runtime)(Envelope.wrap(event, "transaction"), {})
     stored = await _anomaly(app, event.transaction_id)
-    assert stored is not None and stored.risk == "LOW" and stored.reasons == []
+    assert stored is not None and stored["risk"] == "LOW" and stored["reasons"] == []
     assert await published(app, "transaction.flagged", transaction_id=str(event.transaction_id)) == []
 
     low = (await client.get(ANOMALIES, params={"risk": "LOW"}, headers=tokens.headers("admin"))).json()
@@ -114,17 +117,15 @@ async def test_settled_trades_add_up_in_daily_demand_once(prediction_api) -> Non
     )
     await handler(Envelope.wrap(confirmed, "transaction"), {})  # only settled trades count
 
-    async def rows() -> dict | None:
-        async with app.state.runtime.db.transaction() as session:
-            found = (
-                (await session.execute(select(DailyDemand).where(DailyDemand.crop == crop))).scalars().all()
-            )
-        table = {(r.day, r.region): r.quantity for r in found}
+    async def demand() -> dict | None:
+        query = "SELECT day, region, quantity FROM daily_demand WHERE crop = :crop"
+        found = await rows(app, query, crop=crop)
+        table = {(r["day"], r["region"]): r["quantity"] for r in found}
         return (
             table if len(table) == 3 and table[(date(2026, 11, 20), "Jeolla")] == Decimal("150.5") else None
         )
 
-    table = await eventually(rows)
+    table = await eventually(demand)
     assert table == {
         (date(2026, 11, 20), "Jeolla"): Decimal("150.5"),
         (date(2026, 11, 20), "Seoul"): Decimal("7"),

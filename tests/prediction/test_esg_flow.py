@@ -8,14 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import prediction_requests
 from services.prediction.forecasts import today
-from services.prediction.models import EsgAssessment
-from tests.prediction.support import eventually, publish, published
+from tests.prediction.support import change, eventually, publish, published, rows
 
 pytestmark = pytest.mark.integration
 ESG = {
@@ -60,9 +58,9 @@ def submitted(farm_id: uuid.UUID, owner: uuid.UUID, **overrides: Any) -> FarmEsg
 
 
 async def _count(app, farm_id: uuid.UUID) -> int:
-    async with app.state.runtime.db.transaction() as session:
-        query = select(func.count()).where(EsgAssessment.farm_id == farm_id)
-        return int(await session.scalar(query) or 0)
+    query = "SELECT count(*) AS n FROM esg_assessments WHERE farm_id = :farm_id"
+    [row] = await rows(app, query, farm_id=farm_id)
+    return int(row["n"])
 
 
 async def test_submission_is_scored_stored_and_published(prediction_api, tokens) -> None:
@@ -142,10 +140,12 @@ async def test_history_current_and_who_may_read(prediction_api, tokens) -> None:
     assert transparency == [6, 10, 3] and second["next_cursor"] is None  # newest first
     assert first["current"]["id"] == history[0]["id"]
 
-    async with app.state.runtime.db.transaction() as session:  # the newest one has expired
-        newest = await session.get(EsgAssessment, uuid.UUID(history[0]["id"]))
-        assert newest is not None
-        newest.valid_until = today() - timedelta(days=1)
+    await change(  # the newest one has expired
+        app,
+        "UPDATE esg_assessments SET valid_until = :day WHERE id = :id",
+        day=today() - timedelta(days=1),
+        id=uuid.UUID(history[0]["id"]),
+    )
     data = (await client.get(url, headers=tokens.headers("farmer", owner))).json()
     assert data["current"]["id"] == history[1]["id"] and data["history"][0]["valid"] is False
 

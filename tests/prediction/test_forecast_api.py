@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
 
+from pamtalk.db.statements import sql
 from services.prediction.app import create_app
 from services.prediction.forecasts import today
 from services.prediction.ml.runtime import ForecastRequest, get_runtime
 from tests.conftest import service_client
-from tests.prediction.support import state
+from tests.prediction.support import change, state
 
 pytestmark = pytest.mark.integration
 DEMAND = "/api/v1/predictions/demand"
@@ -89,14 +89,12 @@ async def test_platform_history_is_used_once_it_has_28_days(prediction_api) -> N
     await state(app).cache.invalidate()
     start = today()
     history = [900.0 + 10 * (i % 7) for i in range(28)]
-    async with app.state.runtime.db.transaction() as session:
-        await session.execute(text("DELETE FROM daily_demand WHERE crop = 'lettuce' AND region = 'Jeju'"))
-        for i, quantity in enumerate(history):
-            day = start - timedelta(days=28 - i)
-            await session.execute(
-                text("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, :c, :r, :q)"),
-                {"d": day, "c": "lettuce", "r": "Jeju", "q": quantity},
-            )
+    async with app.state.runtime.db.write() as tx:
+        await tx.execute(sql("DELETE FROM daily_demand WHERE crop = 'lettuce' AND region = 'Jeju'"))
+        await tx.executemany(
+            sql("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, 'lettuce', 'Jeju', :q)"),
+            [{"d": start - timedelta(days=28 - i), "q": quantity} for i, quantity in enumerate(history)],
+        )
     state(app).history_index.forget()  # a backfill: read the first days again
     body = (await client.get(DEMAND, params={"crop": "lettuce", "region": "Jeju"})).json()
     assert body["history_source"] == "platform"
@@ -104,11 +102,11 @@ async def test_platform_history_is_used_once_it_has_28_days(prediction_api) -> N
     expected = get_runtime().forecast(ForecastRequest("lettuce", "Jeju", start, 7, history))
     assert [p["demand"] for p in body["points"]] == [p.demand for p in expected.points]
 
-    async with app.state.runtime.db.transaction() as session:  # 27 days are not enough
-        await session.execute(
-            text("DELETE FROM daily_demand WHERE crop = 'lettuce' AND region = 'Jeju' AND day = :d"),
-            {"d": start - timedelta(days=28)},
-        )
+    await change(  # 27 days are not enough
+        app,
+        "DELETE FROM daily_demand WHERE crop = 'lettuce' AND region = 'Jeju' AND day = :d",
+        d=start - timedelta(days=28),
+    )
     state(app).history_index.forget()
     await state(app).cache.invalidate()
     body = (await client.get(DEMAND, params={"crop": "lettuce", "region": "Jeju"})).json()

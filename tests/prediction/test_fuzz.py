@@ -13,7 +13,6 @@ import pytest
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
-from pamtalk.db.outbox import plain_transaction
 from pamtalk.events.envelope import Envelope
 from pamtalk.runtime import Shared
 from services.prediction.app import create_app
@@ -32,7 +31,7 @@ async def test_prediction_api_holds_under_fuzzing(database_url: str, redis_url: 
     farm_id = uuid.uuid4()
     event = submitted(farm_id, uuid.uuid4())
     db = Database(database_url, "prediction_svc")
-    async with plain_transaction(db) as tx:
+    async with db.write() as tx:
         await score_submission(tx, event, Envelope.wrap(event, "test"))
     await db.close()
     shared = Shared(

@@ -14,7 +14,7 @@ from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import prediction_requests
 from services.prediction.forecasts import today
 from services.prediction.ml.crops import CROPS, REGIONS
-from services.prediction.models import ForecastJob
+from services.prediction.store import forecast_jobs
 from tests.prediction.support import eventually, published
 
 pytestmark = pytest.mark.integration
@@ -91,17 +91,9 @@ async def test_a_job_the_models_refuse_fails_and_says_so(prediction_api, tokens)
     client, app = prediction_api
     owner = uuid.uuid4()
     job_id = uuid.uuid4()
-    async with app.state.runtime.db.transaction() as session:  # e.g. a model retrained without a crop
-        session.add(
-            ForecastJob(
-                id=job_id,
-                owner_id=owner,
-                request={"crops": ["durian"], "regions": ["Seoul"], "days": 7, "start": str(today())},
-                status="queued",
-                attempts=0,
-                created_at=datetime.now(UTC),
-            )
-        )
+    async with app.state.runtime.db.write() as tx:  # e.g. a model retrained without a crop
+        request = {"crops": ["durian"], "regions": ["Seoul"], "days": 7, "start": str(today())}
+        await forecast_jobs.insert(tx, job_id, owner, request, datetime.now(UTC))
     envelope = Envelope.wrap(PredictionRequested(job_id=job_id, requested_by=owner), "test")
     await prediction_requests(app.state.runtime)(envelope, {})
     job = (await client.get(f"{JOBS}/{job_id}", headers=tokens.headers("farmer", owner))).json()

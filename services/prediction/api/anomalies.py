@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from pamtalk.deps import AdminUser, DbSession
+from pamtalk.deps import AdminUser, Db
 from pamtalk.errors import problem_responses
 from services.prediction import anomalies
 from services.prediction.schemas import AnomalyPage, Risk
@@ -24,7 +24,7 @@ Admin = AdminUser
 )
 async def list_anomalies(
     _: Admin,
-    session: DbSession,
+    db: Db,
     state: State,
     response: Response,
     risk: Annotated[list[Risk] | None, Query(description="only these risk bands")] = None,
@@ -32,6 +32,7 @@ async def list_anomalies(
     limit: Annotated[int | None, Query(ge=1, le=100, description="page size, default 20")] = None,
 ) -> AnomalyPage:
     size = min(limit or state.settings.page_size, state.settings.max_page_size)
-    items, next_cursor = await anomalies.list_anomalies(session, risk or [], cursor, size)
+    async with db.read("replica") as read:  # the review queue tolerates a little staleness
+        items, next_cursor = await anomalies.list_anomalies(read, risk or [], cursor, size)
     response.headers["Cache-Control"] = "private, no-store"
     return AnomalyPage(items=items, next_cursor=next_cursor)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, Db
 from pamtalk.errors import problem_responses
 from services.prediction import esg
 from services.prediction.schemas import FarmEsgOut
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1/esg", tags=["esg"])
 async def farm_assessments(
     farm_id: uuid.UUID,
     principal: CurrentUser,
-    session: DbSession,
+    db: Db,
     state: State,
     response: Response,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
@@ -33,4 +33,5 @@ async def farm_assessments(
 ) -> FarmEsgOut:
     size = min(limit or state.settings.page_size, state.settings.max_page_size)
     response.headers["Cache-Control"] = "private, no-cache"
-    return await esg.farm_esg(session, principal, farm_id, cursor, size)
+    async with db.read("replica") as read:  # assessment history: a little staleness is fine
+        return await esg.farm_esg(read, principal, farm_id, cursor, size)

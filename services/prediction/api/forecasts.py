@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from pamtalk.cache import cached_json
-from pamtalk.deps import RuntimeDep
+from pamtalk.deps import Db
 from pamtalk.errors import problem_responses
-from services.prediction.forecasts import cache_key, check_names, forecast_one, today
+from services.prediction.forecasts import cached_forecast, check_names
 from services.prediction.ml.runtime import MAX_DAYS
 from services.prediction.schemas import DataWindow, ForecastOut, ModelInfo
 from services.prediction.state import Models, State
@@ -26,7 +26,7 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modif
 )
 async def demand(
     request: Request,
-    runtime: RuntimeDep,
+    db: Db,
     state: State,
     rt: Models,
     crop: Annotated[str, Query(min_length=1, max_length=40, description="e.g. tomatoes")],
@@ -36,13 +36,7 @@ async def demand(
     days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="days from today (Korea), default 7")] = 7,
 ) -> Response:
     (crop_name,), (region_name,) = check_names(rt, [crop], [region])
-    start = today()
-
-    async def compute() -> dict[str, Any]:
-        return await forecast_one(state, rt, runtime.db, crop_name, region_name, days, start)
-
-    key = cache_key(crop_name, region_name, days, start, rt.version)
-    data, hit = await state.cache.get_or_compute(key, compute)
+    data, hit = await cached_forecast(state, rt, db, crop_name, region_name, days)
     return cached_json(request, data, max_age=state.settings.forecast_max_age_seconds, hit=hit)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 
-from pamtalk.deps import CurrentUser, DbSession
+from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
 from services.prediction import jobs
 from services.prediction.schemas import JobAccepted, JobIn, JobOut, JobPage
@@ -26,12 +26,12 @@ NO_STORE = "private, no-store"
 )
 async def submit_job(
     principal: CurrentUser,
-    session: DbSession,
     rt: Models,
+    tx: Write,
     response: Response,
     body: Annotated[JobIn | None, Body()] = None,
 ) -> JobAccepted:
-    accepted = await jobs.create_job(session, rt, principal, body or JobIn())
+    accepted = await jobs.create_job(tx, rt, principal, body or JobIn())
     response.headers["Location"] = accepted.url
     response.headers["Cache-Control"] = NO_STORE
     return accepted
@@ -45,14 +45,15 @@ async def submit_job(
 )
 async def my_jobs(
     principal: CurrentUser,
-    session: DbSession,
+    db: Db,
     state: State,
     response: Response,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int | None, Query(ge=1, le=100, description="page size, default 20")] = None,
 ) -> JobPage:
     size = min(limit or state.settings.page_size, state.settings.max_page_size)
-    items, next_cursor = await jobs.list_jobs(session, principal, cursor, size)
+    async with db.read("primary") as read:  # the caller sees the jobs it has just submitted
+        items, next_cursor = await jobs.list_jobs(read, principal, cursor, size)
     response.headers["Cache-Control"] = NO_STORE
     return JobPage(items=items, next_cursor=next_cursor)
 
@@ -63,8 +64,7 @@ async def my_jobs(
     summary="A forecast job: its state, and its forecasts once it has succeeded (owner or admin)",
     responses=problem_responses(401, 404, 422),
 )
-async def read_job(
-    job_id: uuid.UUID, principal: CurrentUser, session: DbSession, response: Response
-) -> JobOut:
+async def read_job(job_id: uuid.UUID, principal: CurrentUser, db: Db, response: Response) -> JobOut:
     response.headers["Cache-Control"] = NO_STORE
-    return await jobs.read_job(session, principal, job_id)
+    async with db.read("primary") as read:  # its owner polls the job it has just submitted
+        return await jobs.read_job(read, principal, job_id)
