@@ -145,18 +145,26 @@ class IntervalCalibration:
     def apply(
         self, inputs: Sequence[SeriesInput], forecasts: Sequence[SeriesForecast]
     ) -> list[SeriesForecast]:
-        """The forecasts with calibrated bounds (demand unchanged)."""
+        """The forecasts with calibrated bounds (demand unchanged); one numpy pass for all."""
         if not inputs:
             return []
+        lengths = [len(f.demand) for f in forecasts]
+        horizon = max(lengths)
         starts = np.array([i.start.toordinal() for i in inputs])
-        low, high = self.offsets([i.crop for i in inputs], starts, max(len(f.demand) for f in forecasts))
-        out = []
+        low, high = self.offsets([i.crop for i in inputs], starts, horizon)
+        demand, lower, upper = (np.zeros((len(forecasts), horizon)) for _ in range(3))
         for k, f in enumerate(forecasts):
-            days = len(f.demand)
-            lower = np.clip(np.expm1(np.log1p(f.lower) - low[k, :days]), 0.0, f.demand)
-            upper = np.maximum(np.expm1(np.log1p(f.upper) + high[k, :days]), f.demand)
-            out.append(SeriesForecast(demand=f.demand, lower=lower, upper=upper))
-        return out
+            demand[k, : lengths[k]], lower[k, : lengths[k]], upper[k, : lengths[k]] = (
+                f.demand,
+                f.lower,
+                f.upper,
+            )
+        lower = np.clip(np.expm1(np.log1p(lower) - low), 0.0, demand)
+        upper = np.maximum(np.expm1(np.log1p(upper) + high), demand)
+        return [
+            SeriesForecast(demand=f.demand, lower=lower[k, :n], upper=upper[k, :n])
+            for k, (f, n) in enumerate(zip(forecasts, lengths, strict=True))
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
