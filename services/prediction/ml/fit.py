@@ -1,5 +1,5 @@
-"""The estimators and their settings (tuned to beat seasonal-naive on every crop while each
-fit stays around ten seconds on one core and the artifacts stay small)."""
+"""The estimators and their settings (tuned to beat seasonal-naive on every crop while a fit
+on the generated data takes 10-15 s of one core and the artifacts stay small)."""
 
 from __future__ import annotations
 
