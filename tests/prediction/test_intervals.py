@@ -187,3 +187,19 @@ def test_trainer_refuses_too_little_history_for_calibration(monkeypatch, tmp_pat
     err = capsys.readouterr().err
     assert "refusing to train: calibrating the forecast intervals needs 365 days" in err
     assert "449 days in all" in err and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/prediction-model.md"])
+def test_documented_coverage_tables_are_the_cards(doc: str):
+    text = (Path(__file__).resolve().parents[2] / doc).read_text()
+    backtest = K.load_card()["backtest"]
+    expected = {**backtest["per_crop"], "all": backtest["all"], "all crops": backtest["all"]}
+    head = "| crop | 1 d | 2 d | 3 d | 4 d | 5 d | 6 d | 7 d | 1-7 d |"
+    lines = text[text.index(head) :].splitlines()[2:]
+    rows = lines[: len(CROPS) + 1]
+    assert [r.split("|")[1].strip() for r in rows] == [*CROPS, rows[-1].split("|")[1].strip()]
+    for row in rows:
+        cells = [c.strip() for c in row.split("|")[1:-1]]
+        m = expected[cells[0]]
+        figures = [*m["coverage_by_horizon"], m["coverage_80"]]
+        assert [float(c) for c in cells[1:9]] == pytest.approx([100 * f for f in figures], abs=0.051), row
