@@ -22,8 +22,8 @@ class DataWindow(BaseModel):
 class ForecastPointOut(BaseModel):
     date: date
     demand: float
-    lower: float = Field(description="10 % quantile")
-    upper: float = Field(description="90 % quantile")
+    lower: float = Field(description="calibrated 80 % interval: demand below it on about 10 % of days")
+    upper: float = Field(description="calibrated 80 % interval: demand above it on about 10 % of days")
 
 
 class ForecastOut(BaseModel):

@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from services.prediction.ml import platform_data as P
+from services.prediction.ml.fit import GBR_PARAMS
 from services.prediction.ml.generator import generate_series
 from services.prediction.ml.runtime import ForecastRequest, ModelRuntime
 from services.prediction.ml.train import main
@@ -26,7 +27,10 @@ def rows(days: int, crop: str = "rice", region: str = "Seoul") -> list[tuple[dat
 
 
 def test_short_history_is_refused_with_a_clear_message():
-    with pytest.raises(P.NotEnoughHistoryError, match=r"90 days .* 120 days needed"):
+    with pytest.raises(
+        P.NotEnoughHistoryError,
+        match=r"90 days .* 449 days needed \(28 days of history, 365 days to calibrate the forecast",
+    ):
         P.series_from_rows(rows(90))
     with pytest.raises(P.NotEnoughHistoryError, match="empty"):
         P.series_from_rows([])
@@ -36,7 +40,7 @@ def test_series_are_gap_free_summed_and_normalised():
     extra = [(START, "Rice", "seoul", 5.0), (START + timedelta(days=20), "carrots", "Jeju", 7.0)]
     data = [*rows(130), *extra]
     data = [r for r in data if r[0] != START + timedelta(days=10)]  # a day without trades
-    (series,) = P.series_from_rows(data)  # carrots/Jeju spans 110 days only: left out
+    (series,) = P.series_from_rows(data, min_days=120)  # carrots/Jeju spans 110 days only: left out
     assert (series.crop, series.region, series.start, series.source) == ("rice", "Seoul", START, "platform")
     assert len(series.quantity) == 130
     assert series.quantity[0] == 105.0 and series.quantity[10] == 0.0
@@ -91,17 +95,29 @@ async def _fill(url: str, days: int) -> None:
 
 
 @pytest.mark.integration
-async def test_train_from_platform_end_to_end(platform_db, tmp_path: Path):
-    await _fill(platform_db, 60)
+async def test_train_from_platform_end_to_end(platform_db, tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setitem(GBR_PARAMS, "n_estimators", 30)  # the data path is under test, not the models
+    await _fill(platform_db, 300)  # enough to train, too little to calibrate the intervals
     code = await asyncio.to_thread(main, ["--from-platform", platform_db, "--out", str(tmp_path)])
     assert code == 2 and not (tmp_path / "model_card.json").exists()
+    assert "449 days needed" in capsys.readouterr().err
 
-    await _fill(platform_db, 150)
+    await _fill(platform_db, 470)
     args = ["--from-platform", platform_db, "--out", str(tmp_path), "--allow-worse-than-baseline"]
-    assert await asyncio.to_thread(main, args) == 0
+    code = await asyncio.to_thread(main, [*args, "--allow-miscalibrated"])
+    assert code == 0
     card = json.loads((tmp_path / "model_card.json").read_text())
     assert card["data"]["source"] == "platform" and card["data"]["series"] == 2
-    assert card["data"]["window"] == {"start": "2026-01-01", "end": "2026-05-30"}
+    assert card["data"]["window"] == {"start": "2026-01-01", "end": "2027-04-15"}
+    # the same coverage table as `make train`: per crop, per day ahead, calibrated
+    out = capsys.readouterr().out
+    table = out.split("Calibrated 80 % interval coverage on the backtest")[1]
+    assert "| crop | 1 d | 2 d | 3 d | 4 d | 5 d | 6 d | 7 d | 1-7 d |" in table
+    backtest = {**card["backtest"]["per_crop"], "all": card["backtest"]["all"]}
+    for crop in ("rice", "lettuce", "all"):
+        row = next(line for line in table.splitlines() if line.startswith(f"| {crop} |"))
+        assert float(row.split("|")[9]) == pytest.approx(100 * backtest[crop]["coverage_80"], abs=0.05)
+    assert set(card["intervals"]["offsets"]) == {"rice", "lettuce"}
     rt = ModelRuntime(tmp_path)
     (result,) = rt.forecast_many([ForecastRequest("rice", "Seoul", date(2026, 5, 31), 7, [900.0] * 40)])
     assert result.data_source == "platform" and len(result.points) == 7

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .features import Vocabulary, training_rows
+from .features import WINDOW, Vocabulary, training_rows
 from .generator import DEFAULT_SEED, GENERATED_END, GENERATED_START, generate_demand
 
 
@@ -45,13 +45,21 @@ def vocabulary_of(series: Sequence[DailySeries]) -> Vocabulary:
 
 
 def training_matrix(
-    series: Sequence[DailySeries], vocab: Vocabulary, holdout_days: int = 0
+    series: Sequence[DailySeries],
+    vocab: Vocabulary,
+    holdout_days: int = 0,
+    exclude: tuple[date, date] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and targets of all series, leaving out each series' last ``holdout_days``."""
+    """Feature rows and targets of all series, leaving out each series' last ``holdout_days``
+    and the rows whose target day lies in ``exclude`` (first day, day after the last)."""
     xs, ys = [], []
     for s in series:
         values = s.quantity[: len(s.quantity) - holdout_days]
         x, y, _ = training_rows(values, s.start, s.crop, s.region, vocab)
+        if exclude is not None:
+            target = s.start.toordinal() + WINDOW + np.arange(len(y))
+            keep = (target < exclude[0].toordinal()) | (target >= exclude[1].toordinal())
+            x, y = x[keep], y[keep]
         xs.append(x)
         ys.append(y)
     if not xs:

@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from .generator import day_of_year
+from .generator import day_of_year, month_of
 from .holidays_kr import holiday_mask
 
 WINDOW = 28  # days of history a row needs
@@ -88,8 +88,7 @@ def feature_matrix(
     cols += [_log_ratio(np.maximum(w[:, -k:], 0.0).mean(axis=1), level) for k in ROLLING]
     cols.append(_log_ratio(np.maximum(w[:, -7:], 0.0).mean(axis=1), np.maximum(w[:, :7], 0.0).mean(axis=1)))
     doy = day_of_year(ords).astype(np.float64)
-    days = (ords - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
-    month = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    month = month_of(ords)
     angle = 2.0 * np.pi * doy / 365.25
     cols += [
         ((ords - 1) % 7).astype(np.float64),

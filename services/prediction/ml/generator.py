@@ -68,10 +68,19 @@ def seasonal_profile(crop: str, day_of_year: np.ndarray) -> np.ndarray:
     return 2.0 * best - 1.0
 
 
+def _days(ordinals: np.ndarray) -> np.ndarray:
+    return (np.asarray(ordinals) - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+
+
 def day_of_year(ordinals: np.ndarray) -> np.ndarray:
     """Day of year (1-366) of each proleptic ordinal."""
-    days = (ordinals - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+    days = _days(ordinals)
     return (days - days.astype("datetime64[Y]")).astype(np.int64) + 1
+
+
+def month_of(ordinals: np.ndarray) -> np.ndarray:
+    """Month (1-12) of each proleptic ordinal."""
+    return _days(ordinals).astype("datetime64[M]").astype(np.int64) % 12 + 1
 
 
 @dataclass(frozen=True)

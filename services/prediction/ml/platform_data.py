@@ -12,10 +12,15 @@ from datetime import date
 
 import numpy as np
 
+from .backtest import BACKTEST_WEEKS
+from .calibration import CALIBRATION_DAYS
 from .crops import normalise_crop, normalise_region
 from .dataset import DailySeries
+from .features import WINDOW
 
-MIN_HISTORY_DAYS = 120
+#: Days a crop/region needs: the 28 days a forecast starts from, a year of out-of-sample
+#: forecasts to calibrate the intervals on (every month) and the 8 backtest weeks.
+MIN_HISTORY_DAYS = WINDOW + CALIBRATION_DAYS + BACKTEST_WEEKS * 7
 QUERY = """
 SELECT day, crop, region, SUM(quantity)::float8 AS quantity
 FROM prediction_svc.daily_demand
@@ -74,9 +79,15 @@ def series_from_rows(
             result.append(DailySeries(crop, region, start, values, "platform"))
     if not result:
         span = last.toordinal() - first.toordinal() + 1
+        why = (
+            f" ({WINDOW} days of history, {CALIBRATION_DAYS} days to calibrate the forecast intervals on, "
+            f"the {BACKTEST_WEEKS * 7} days of the backtest)"
+            if min_days == MIN_HISTORY_DAYS
+            else ""
+        )
         raise NotEnoughHistoryError(
             f"refusing to train: the platform has {span} days of daily demand history "
-            f"({first} to {last}) and no crop/region has the {min_days} days needed. "
+            f"({first} to {last}) and no crop/region has the {min_days} days needed{why}. "
             "Train on generated data (run without --from-platform) until then."
         )
     return result

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 from . import card as K
+from .calibration import MAX_HORIZON, IntervalCalibration
 from .crops import normalise_crop, normalise_region
 from .features import WINDOW, Vocabulary
 from .fit import isolation_score
@@ -29,7 +30,7 @@ from .onnx_session import make_session
 from .recursive import SeriesInput, recursive_forecast
 from .trades import CropNorm, TradeRow, norms_from_json, trade_matrix
 
-MAX_DAYS = 28
+MAX_DAYS = MAX_HORIZON
 log = logging.getLogger(__name__)
 
 
@@ -53,8 +54,8 @@ class ForecastRequest:
 class ForecastPoint:
     date: date
     demand: float
-    lower: float  # 10 % quantile
-    upper: float  # 90 % quantile
+    lower: float  # calibrated 80 % interval: below it on about 10 % of days
+    upper: float  # above it on about 10 % of days
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ class ModelRuntime:
         self.data_source: str = self.card["data"]["source"]
         self.norms: dict[str, CropNorm] = norms_from_json(K.load_norms(self.directory))
         self._offset = float(self.card["anomaly"]["offset"])
+        intervals = self.card.get("intervals")
+        if intervals is None:
+            log.warning("the model card has no interval calibration: serving the quantile models' bounds")
+            self.calibration = IntervalCalibration.identity(self.vocab.crops)
+        else:
+            self.calibration = IntervalCalibration.from_json(intervals["offsets"], self.vocab.crops)
         trained_with = self.card["data"].get("holidays")
         if trained_with and not trained_with.startswith(HOLIDAY_SOURCE.split(" ")[0]):
             log.warning("model trained with holidays from %r, serving with %r", trained_with, HOLIDAY_SOURCE)
@@ -133,7 +140,9 @@ class ModelRuntime:
     def forecast_many(self, requests: Sequence[ForecastRequest]) -> list[ForecastResult]:
         """Forecast all requests; each step is ONE call per model for all requests."""
         inputs = [self.validate(r) for r in requests]
-        forecasts = recursive_forecast(inputs, self.predict_target, self.vocab)
+        forecasts = self.calibration.apply(
+            inputs, recursive_forecast(inputs, self.predict_target, self.vocab)
+        )
         results = []
         for req, inp, f in zip(requests, inputs, forecasts, strict=True):
             points = tuple(
