@@ -11,8 +11,8 @@ Deployments, each judged by its own startupProbe and readinessProbe (kube play r
 then the gateway on http://127.0.0.1:8080. A pod that exits or fails its readiness probe is
 named with its last log lines, and the command fails. The backing services come from
 ``PAMTALK_DATABASE_URL``, ``PAMTALK_REDIS_URL`` and ``PAMTALK_AMQP_URL`` (the defaults of
-``make up``). The secrets are made here: the URLs, and signing keys generated once and kept
-in ``.run/containers/keys``.
+``make up``), with ``PAMTALK_AMQP_PREFIX`` when set. The secrets are made here: the URLs,
+and signing keys generated once and kept in ``.run/containers/keys``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -56,7 +57,7 @@ class Stack:
     database_url: str = field(default_factory=lambda: backing.POSTGRES.url())
     redis_url: str = field(default_factory=lambda: backing.REDIS.url())
     amqp_url: str = field(default_factory=lambda: backing.RABBITMQ.url())
-    amqp_prefix: str = ""
+    amqp_prefix: str = field(default_factory=lambda: os.environ.get("PAMTALK_AMQP_PREFIX", ""))
     state: Path = STATE
     tag: str = field(default_factory=commit_tag)
     ready_within: float = 90.0  # seconds a started pod has to pass its readiness probe
@@ -156,14 +157,16 @@ class Runner:
         logs = self.podman.logs(pod.container, LOG_LINES)
         return ContainerError(f"{pod.name} ({pod.container}) {what}\n--- its last log lines:\n{logs}")
 
-    def remove(self, pod: PodPlan) -> None:
-        """The pod and the volumes kube play made of its ConfigMaps (it would reuse stale ones)."""
-        self.podman.run("pod", "rm", "-f", pod.pod, check=False)
-        for volume in pod.volumes:
-            self.podman.run("volume", "rm", "-f", volume, check=False)
+    def remove(self, pods: list[PodPlan]) -> None:
+        """The pods and the volumes kube play made of their ConfigMaps and emptyDirs (it
+        would reuse stale ones)."""
+        self.podman.run("pod", "rm", "-f", "--ignore", *(p.pod for p in pods), check=False)
+        volumes = [v for p in pods for v in p.volumes]
+        if volumes:
+            self.podman.run("volume", "rm", "-f", *volumes, check=False)
 
     def play(self, pod: PodPlan) -> None:
-        self.remove(pod)
+        self.remove([pod])
         text = yaml.safe_dump_all(pod.documents, sort_keys=False)
         self.podman.run("kube", "play", "-", stdin=text, timeout=300)
 
@@ -234,20 +237,20 @@ class Runner:
 
     def stop(self, pods: list[PodPlan]) -> None:
         """SIGTERM to every pod at once, SIGKILL after its grace period; then removed."""
+        graces = sorted({pod.grace for pod in pods})
         procs = [
             subprocess.Popen(
-                [self.podman.binary, "pod", "stop", "-t", str(pod.grace), pod.pod],
+                [self.podman.binary, "pod", "stop", "--ignore", "-t", str(grace)]
+                + [pod.pod for pod in pods if pod.grace == grace],
                 env=self.podman.env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            for pod in pods
-            if self.state(pod.container)[0] != "missing"
+            for grace in graces
         ]
         for proc in procs:
             proc.wait()
-        for pod in pods:
-            self.remove(pod)
+        self.remove(pods)
 
 
 def up(stack: Stack, say: Say = print) -> Plan:
@@ -279,11 +282,9 @@ def up(stack: Stack, say: Say = print) -> Plan:
 def down(stack: Stack, say: Say = print) -> None:
     runner = Runner(stack, say)
     plan_ = stack.plan()
-    runner.stop([plan_.gateway])
-    runner.stop(plan_.services)
-    runner.stop(plan_.migrations)
-    for name in stack.secrets():
-        runner.podman.run("secret", "rm", name, check=False)
+    runner.stop([plan_.gateway])  # first: no new requests reach the services
+    runner.stop([*plan_.services, *plan_.migrations])
+    runner.podman.run("secret", "rm", *stack.secrets(), check=False)
     say("PAM-TALK containers stopped and removed")
 
 

@@ -67,9 +67,8 @@ def lone(stack: Stack) -> Iterator[tuple[Stack, Runner]]:
     other = replace(stack, prefix=f"cf{uuid.uuid4().hex[:6]}-", port_offset=pick_offset(), ready_within=8)
     runner = Runner(other, say=lambda line: None)
     yield other, runner
-    runner.stop([p for p in other.plan().services])
-    for name in other.secrets():
-        runner.podman.run("secret", "rm", name, check=False)
+    runner.stop(other.plan().services)
+    runner.podman.run("secret", "rm", *other.secrets(), check=False)
 
 
 def start_alone(lone: tuple[Stack, Runner], name: str, **changes: str) -> tuple[PodPlan, Runner]:
