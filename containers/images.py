@@ -8,7 +8,7 @@ and ``gateway``; the tag is the commit (``git rev-parse --short=12 HEAD``, ``-di
 tree has changes). The bases come from a registry where one answers, else from this
 machine (``containers/bases.py``). pip in a build gets this machine's CA bundle and a
 pip.conf naming it as build secrets: mounted for that step only, never in a layer. The
-build log is ``.run/containers/build.log``; the sizes and times are printed at the end.
+build logs are ``.run/containers/build/<image>.log``; sizes and times are printed at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from gateway.routes import SERVICES
 from k8s import config as c
 
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+PARALLEL = 2  # builds at once (two cores; the first image's shared layers are built alone)
 DEFAULT_INDEX = "https://pypi.org/simple/"
 
 
@@ -149,20 +151,29 @@ def build_all(
     print(f"bases: {bases.why}")
     images = [i for i in platform_images(bases) if not only or i.name in only]
     secrets = pip_secrets()
-    log = STATE / "build.log"
-    log.write_text("")
-    seconds = {}
-    for image in images:
+    logs = STATE / "build"
+    logs.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+
+    def one(image: Image) -> None:
+        log = logs / f"{image.name}.log"
+        log.write_text("")
         seconds[image.name] = build(podman, image, tag, secrets, log)
         print(f"built {ref(image.name, tag)} in {seconds[image.name]:.0f} s")
+
+    one(images[0])  # makes the shared layers; the others reuse them, PARALLEL at a time
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        for done in [pool.submit(one, image) for image in images[1:]]:
+            done.result()
     python_refs = [ref(i.name, tag) for i in images if i.python]
     table = sizes(podman, python_refs) if len(python_refs) > 1 else {}
-    print(f"\n{'image':<62} {'size':>8} {'own layers':>11} {'build':>6}")
+    width = max(len(ref(i.name, tag)) for i in images)
+    print(f"\n{'image':<{width}} {'size':>8} {'own layers':>11} {'build':>6}")
     for image in images:
         name = ref(image.name, tag)
         total = int(podman.run("image", "inspect", "--format", "{{.Size}}", name).stdout.strip())
         own = mb(table[name][1]) if name in table else "-"
-        print(f"{name:<62} {mb(total):>8} {own:>11} {seconds[image.name]:>5.0f}s")
+        print(f"{name:<{width}} {mb(total):>8} {own:>11} {seconds[image.name]:>5.0f}s")
     print(f"all built in {time.monotonic() - started:.0f} s")
     return {image.name: ref(image.name, tag) for image in images}
 

@@ -66,10 +66,6 @@ class Stack:
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{local.gateway_port(self.port_offset)}"
 
-    def service_url(self, name: str) -> str:
-        svc = next(s for s in SERVICES if s.name == name)
-        return f"http://127.0.0.1:{local.service_port(svc, self.port_offset)}"
-
     def objects(self) -> list[dict]:
         """The local overlay, rendered (moved by ``port_offset`` when there is one)."""
         folder = c.K8S / "overlays" / local.NAME
