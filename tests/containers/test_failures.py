@@ -98,6 +98,7 @@ def start_alone(lone: tuple[Stack, Runner], name: str, **changes: str) -> tuple[
             '/readyz answered 503 {"status":"not ready","checks":{"database":"ok","redis":"failing',
         ),
     ],
+    ids=["exits", "never-ready"],
 )
 def test_a_pod_that_never_gets_ready_is_named_with_why_and_its_logs(
     lone: tuple[Stack, Runner], name: str, change: dict[str, str], verdict: str, evidence: str
