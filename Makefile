@@ -5,13 +5,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test lint fmt migrate up down status gateway train train-platform load dlq clean
+.PHONY: help venv run test lint fmt migrate up down status gateway train train-platform load dlq clean \
+	images up-containers down-containers status-containers
 
 help:
 	@echo "make run      start the whole platform in one process on http://localhost:8000 (embedded)"
 	@echo "make test     set up and run every test (lint of imports included)"
 	@echo "make lint     ruff, ruff format --check, mypy, import-linter"
 	@echo "make up/down  distributed mode: one process per service, nginx on :8080, real PostgreSQL/Redis/RabbitMQ"
+	@echo "make images   build every image with podman, tagged with the git commit (bases: registry or local)"
+	@echo "make up-containers / down-containers  the platform from those images: k8s/overlays/local"
+	@echo "               played by podman kube play, gateway on :8080, this machine's PostgreSQL/Redis/RabbitMQ"
 	@echo "make migrate  apply every service's migrations (PAMTALK_DATABASE_URL)"
 	@echo "make gateway  regenerate the nginx configurations from gateway/routes.py"
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
@@ -37,7 +41,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy pamtalk services gateway
+	$(VENV)/bin/mypy pamtalk services gateway containers
 	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP)
@@ -70,6 +74,18 @@ load: $(STAMP)
 
 dlq: $(STAMP)
 	$(PY) -m pamtalk.bus.dlq $(or $(ARGS),list)
+
+images: $(STAMP)
+	$(PY) -m containers.images
+
+up-containers: images
+	$(PY) -m containers.stack up
+
+down-containers: $(STAMP)
+	$(PY) -m containers.stack down
+
+status-containers: $(STAMP)
+	$(PY) -m containers.stack status
 
 clean:
 	rm -rf .run .data .pytest_cache .mypy_cache .ruff_cache

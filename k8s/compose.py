@@ -19,8 +19,10 @@ Obj = dict[str, Any]
 PG_URL = "postgresql+asyncpg://pamtalk:${POSTGRES_PASSWORD:-pamtalk-dev}@postgres:5432/pamtalk"
 AMQP_URL = "amqp://pamtalk:${RABBITMQ_PASSWORD:-pamtalk-dev}@rabbitmq:5672/"
 VERSION = "${PAMTALK_VERSION:-%s}"
+# The port is the image's UVICORN_PORT (8000 unless an overlay moves it).
 READY_CHECK = (
-    f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{c.APP_PORT}/readyz', timeout=2)"
+    "import os, urllib.request; urllib.request.urlopen("
+    f"'http://127.0.0.1:' + os.environ.get('UVICORN_PORT', '{c.APP_PORT}') + '/readyz', timeout=2)"
 )
 
 
@@ -70,8 +72,8 @@ def app_services() -> dict[str, Obj]:
     for svc in SERVICES:
         env = service_env(svc)
         out[f"{svc.name}-migrate"] = {
-            "build": build(svc),
-            "image": image_ref(svc.name),
+            "build": {"context": ".", "dockerfile": c.MIGRATE_DOCKERFILE},
+            "image": image_ref(c.MIGRATE),
             "command": ["python", "-m", "pamtalk.migrate", svc.name],
             "environment": env,
             "depends_on": healthy("postgres"),

@@ -21,6 +21,13 @@ UID = 10001  # the non-root user of the service images
 NGINX_UID = 101  # the unprivileged nginx user of the gateway image
 
 REGISTRY = "registry.pamtalk.example/pamtalk"
+MIGRATE = "migrate"  # the migration image: the kit and every service's migrations
+MIGRATE_DOCKERFILE = "containers/migrate/Dockerfile"
+NGINX_BASE_DOCKERFILE = "containers/nginx/Dockerfile"
+# Image names in base that every overlay maps to a repository and tag (a kustomize image
+# rule matches by name, so each needs a name of its own).
+CANARY_ALIAS = "canary/{name}"  # the canary Deployment of a service
+MIGRATE_ALIAS = "migrate/{name}"  # the migration Job of a service
 
 
 def version() -> str:

@@ -16,6 +16,9 @@ Obj = dict[str, Any]
 
 NAME = "gateway"
 CONF_KEY = "nginx.conf"
+# The ConfigMap is mounted as a folder (a subPath mount of a ConfigMap never sees an update,
+# and podman's kube play cannot mount one) and nginx is started on the file in it.
+CONF_DIR = "/etc/pamtalk-gateway"
 CONF_ANNOTATION = "pamtalk.io/nginx-conf-sha256"
 HEALTH = "/healthz"  # answered by nginx itself
 # STATUS_PORT: stub_status for the exporter, inside the pod only (served by the rendered nginx.conf)
@@ -51,6 +54,7 @@ def deployment(conf: str) -> Obj:
         "name": "nginx",
         "image": f"{c.image(NAME)}:{c.version()}",
         "imagePullPolicy": "IfNotPresent",
+        "command": ["nginx", "-c", f"{CONF_DIR}/{CONF_KEY}", "-g", "daemon off;"],
         "ports": [{"name": "http", "containerPort": GATEWAY_PORT, "protocol": "TCP"}],
         "resources": {"requests": dict(c.REQUESTS), "limits": dict(c.LIMITS)},
         "startupProbe": {
@@ -72,7 +76,7 @@ def deployment(conf: str) -> Obj:
         "lifecycle": {"preStop": {"sleep": {"seconds": PRESTOP_SECONDS}}},
         "securityContext": container_security(),
         "volumeMounts": [
-            {"name": "conf", "mountPath": "/etc/nginx/nginx.conf", "subPath": CONF_KEY, "readOnly": True},
+            {"name": "conf", "mountPath": CONF_DIR, "readOnly": True},
             # pid, temp files and the edge cache live under /tmp/nginx (see gateway/render.py)
             {"name": "tmp", "mountPath": "/tmp"},
             {"name": "nginx-tmp", "mountPath": "/tmp/nginx"},

@@ -2,7 +2,8 @@
 
 It implements only what our overlays use, faithfully: ``resources`` (files and folders),
 ``patches`` given by ``path`` (strategic merge, the target named by the patch's kind and
-name), ``replicas`` and ``images``. Anything else is refused rather than ignored. The test
+name; ``$patch: replace`` leading a list, ``$patch: delete`` on an item of a keyed list),
+``replicas`` and ``images``. Anything else is refused rather than ignored. The test
 suite checks its output against ``kubectl kustomize`` where that is installed.
 
 Usage: ``python -m k8s.kustomize k8s/overlays/prod > rendered.yaml``
@@ -31,6 +32,7 @@ MERGE_KEYS = {
 # list fields a strategic merge replaces whole (no merge key in the API types)
 ATOMIC = {"args", "command", "rules", "tls", "hosts", "paths", "metrics", "policies", "matchLabelKeys"}
 REPLACE = {"$patch": "replace"}
+DELETE = "delete"
 WORKLOADS = {"Deployment", "StatefulSet", "ReplicaSet"}
 
 
@@ -59,6 +61,9 @@ def merge(base: Any, patch: Any, field: str = "") -> Any:
     if key and isinstance(base, list) and isinstance(patch, list):
         out_list = [copy.deepcopy(item) for item in base]
         for item in patch:
+            if item.get("$patch") == DELETE:
+                out_list = [e for e in out_list if e.get(key) != item.get(key)]
+                continue
             for i, existing in enumerate(out_list):
                 if existing.get(key) == item.get(key):
                     out_list[i] = merge(existing, item)

@@ -17,7 +17,6 @@ from k8s import workloads
 
 Obj = dict[str, Any]
 OVERLAYS = c.K8S / "overlays"
-CANARY_ALIAS = "canary/{name}"  # image name of the canary Deployments in base
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,12 @@ def ingress_patch(env: Environment) -> Obj:
 
 def gateway_canary_patch(weights: dict[str, int]) -> list[Obj]:
     """The gateway configuration with canary weights; its digest rolls the gateway pods."""
-    conf = gw.nginx_conf(weights)
+    return gateway_conf_patch(gw.nginx_conf(weights))
+
+
+def gateway_conf_patch(conf: str) -> list[Obj]:
+    """The gateway's ConfigMap with ``conf``, and its digest in the pod template (a new
+    configuration rolls the gateway pods)."""
     return [
         {
             "apiVersion": "v1",
@@ -177,9 +181,17 @@ def kustomization(env: Environment, release: Obj, patch_files: list[str]) -> Obj
     for name, tag in sorted(release["stable"].items()):
         images.append({"name": c.image(name), "newTag": str(tag)})
         if name != gw.NAME:
-            canary_tag = canary.get(name, {}).get("tag", tag)
+            canary_tag = str(canary.get(name, {}).get("tag", tag))
             images.append(
-                {"name": CANARY_ALIAS.format(name=name), "newName": c.image(name), "newTag": str(canary_tag)}
+                {"name": c.CANARY_ALIAS.format(name=name), "newName": c.image(name), "newTag": canary_tag}
+            )
+            # the migration Job of a service runs the migration image of its newest version
+            images.append(
+                {
+                    "name": c.MIGRATE_ALIAS.format(name=name),
+                    "newName": c.image(c.MIGRATE),
+                    "newTag": canary_tag,
+                }
             )
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",

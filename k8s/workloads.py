@@ -99,7 +99,7 @@ def deployment(svc: Service, track: str) -> Obj:
     replicas = c.HPA_MIN if track == "stable" else 0  # the canary idles at 0 between roll-outs
     # the canary's image is an alias every overlay maps to the service's repository and the
     # canary tag (a kustomize image rule matches by name, so it needs a name of its own)
-    image = c.image(svc.name) if track == "stable" else f"canary/{svc.name}"
+    image = c.image(svc.name) if track == "stable" else c.CANARY_ALIAS.format(name=svc.name)
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -242,13 +242,15 @@ def secret_template(svc: Service) -> Obj:
 
 
 def migration_job(svc: Service) -> Obj:
-    """Runs before a new version serves (``k8s/deploy.sh``). It runs the canary image: the
-    newest version in the environment (the same as stable when no canary is out), so a
-    canary's expand-only migrations are applied before its first pod starts."""
+    """Runs before a new version serves (``k8s/deploy.sh``). It runs the migration image
+    (the kit and every service's migrations) at the service's newest version in the
+    environment: the canary's while one is out, else stable's (the overlays map the alias
+    ``migrate/<service>`` to it), so a canary's expand-only migrations are applied before
+    its first pod starts."""
     labels = c.labels(svc.name, component="migration")
     container = {
         "name": "migrate",
-        "image": f"canary/{svc.name}:{c.version()}",
+        "image": f"{c.MIGRATE_ALIAS.format(name=svc.name)}:{c.version()}",
         "imagePullPolicy": "IfNotPresent",
         "command": ["python", "-m", "pamtalk.migrate", svc.name],
         "envFrom": [

@@ -16,6 +16,16 @@ import uvicorn
 from starlette.types import ASGIApp
 
 
+def port_free(port: int) -> bool:
+    """Nobody listens on 127.0.0.1:``port`` (it can be bound)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ import httpx
 import pytest
 
 from gateway.routes import GATEWAY_PORT, SERVICES
+from tests.live_server import port_free
 from tests.services_available import require, require_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,15 +76,6 @@ def _launcher(command: str, env: Mapping[str, str], timeout: float = 180) -> sub
     return subprocess.run(cmd, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=timeout)
 
 
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def pick_ports() -> tuple[int, int]:
     """(port offset, gateway port): from the environment, else the first free pair."""
     if os.environ.get("PAMTALK_E2E_PORT_OFFSET"):
@@ -93,7 +84,7 @@ def pick_ports() -> tuple[int, int]:
     for offset in range(1000, 10000, 1000):
         gateway = int(os.environ.get("PAMTALK_E2E_GATEWAY_PORT") or GATEWAY_PORT + offset)
         ports = [gateway] + [p + offset for s in SERVICES for p in s.ports]
-        if all(_free(p) for p in ports):
+        if all(port_free(p) for p in ports):
             return offset, gateway
     raise RuntimeError("no free port range for the distributed mode (set PAMTALK_E2E_PORT_OFFSET)")
 

@@ -21,19 +21,10 @@ import pytest
 from gateway import nginx_proc
 from gateway.options import GatewayOptions
 from gateway.routes import SERVICES
-from tests.live_server import free_port
+from tests.live_server import free_port, port_free
 from tests.services_available import require_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def wait_for_port(port: int, timeout: float = 10.0) -> None:

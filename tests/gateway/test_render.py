@@ -13,7 +13,7 @@ import pytest
 from gateway import render as gw_render
 from gateway.docs_page import NGINX_TOKEN_LIMIT, docs_csp, docs_html
 from gateway.options import GatewayOptions
-from gateway.render import TARGETS, render
+from gateway.render import HOST_NETWORK, TARGETS, render
 from gateway.routes import ROUTES, SERVICES
 from tests.services_available import require_nginx
 
@@ -100,12 +100,12 @@ def test_docs_page_fits_in_the_config() -> None:
     assert 'href="#a"' in docs_html(["a", "b"])
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", [*TARGETS, HOST_NETWORK])
 def test_nginx_accepts_every_target(target: str) -> None:
     binary = require_nginx()
     run_dir = Path(tempfile.mkdtemp(prefix="pamtalk-gwt-"))
     try:
-        conf = render(target, canary_weights={"farm": 10} if target != "local" else None)
+        conf = render(target, canary_weights={"farm": 10} if target in ("compose", "k8s") else None)
         # Container host names do not resolve here: point them at this machine for the test.
         conf = re.sub(r"server [a-z0-9.-]+:8000 ", "server 127.0.0.1:8000 ", conf)
         conf = conf.replace("/tmp/", f"{run_dir}/")  # the temp folders of the container targets
@@ -117,3 +117,14 @@ def test_nginx_accepts_every_target(target: str) -> None:
         assert done.returncode == 0, done.stderr
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_host_network_target_points_at_each_service_on_the_host() -> None:
+    """The local overlay's gateway: one upstream per service at its route-table port on
+    127.0.0.1, every port (listen, status) moved by the offset; no canary there."""
+    conf = render(HOST_NETWORK, options=GatewayOptions(port_offset=1000, gateway_port=9080))
+    assert re.findall(r"server (\S+) max_fails", conf) == [f"127.0.0.1:{s.port + 1000}" for s in SERVICES]
+    assert "listen 127.0.0.1:9080 reuseport;" in conf and "listen 127.0.0.1:9081;" in conf
+    assert "pid /tmp/nginx.pid;" in conf  # the container paths, as the k8s target
+    with pytest.raises(ValueError, match="canary"):
+        render(HOST_NETWORK, canary_weights={"farm": 5})

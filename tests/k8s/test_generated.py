@@ -12,7 +12,7 @@ import yaml
 from k8s import generate
 from k8s.config import K8S
 from k8s.kustomize import build, merge
-from tests.k8s.tools import relative
+from tests.k8s.tools import FOLDERS, relative
 
 
 def test_no_drift() -> None:
@@ -21,7 +21,7 @@ def test_no_drift() -> None:
     assert not stale, f"out of date, run `python -m k8s.generate`: {stale}"
 
 
-@pytest.mark.parametrize("folder", ["base", "overlays/dev", "overlays/prod"])
+@pytest.mark.parametrize("folder", FOLDERS)
 def test_matches_kubectl_kustomize_when_installed(folder: str) -> None:
     kubectl = shutil.which("kubectl")
     if not kubectl:
@@ -51,3 +51,7 @@ def test_strategic_merge_rules() -> None:
     }
     with pytest.raises(ValueError):  # a keyed list whose merge rules we do not implement
         merge(spread, {"topologySpreadConstraints": [{"topologyKey": "h"}]})
+    two = {"containers": [{"name": "app"}, {"name": "sidecar", "image": "s:1"}]}
+    assert merge(two, {"containers": [{"name": "sidecar", "$patch": "delete"}]}) == {
+        "containers": [{"name": "app"}]
+    }

@@ -148,6 +148,7 @@ def test_migration_job_per_service() -> None:
     for name in NAMES:
         container = pod_spec(jobs[f"{name}-migrate"])["containers"][0]
         assert container["command"] == ["python", "-m", "pamtalk.migrate", name]
+        assert container["image"] == "registry.pamtalk.example/pamtalk/migrate:0.1.0"
         assert jobs[f"{name}-migrate"]["metadata"]["labels"]["app.kubernetes.io/component"] == "migration"
 
 

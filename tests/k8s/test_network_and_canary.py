@@ -79,9 +79,10 @@ def test_an_overlay_with_a_canary_moves_traffic_and_images(tmp_path, monkeypatch
     assert farm_canary["spec"]["replicas"] == 3  # 25 % of prod's 10, rounded up
     assert farm_canary["spec"]["template"]["spec"]["containers"][0]["image"].endswith("/farm:0.2.0")
     assert deployments["farm"]["spec"]["template"]["spec"]["containers"][0]["image"].endswith("/farm:0.1.0")
-    assert of_kind(objects, "Job")["farm-migrate"]["spec"]["template"]["spec"]["containers"][0][
+    migrate_image = of_kind(objects, "Job")["farm-migrate"]["spec"]["template"]["spec"]["containers"][0][
         "image"
-    ].endswith("/farm:0.2.0")
+    ]
+    assert migrate_image == "registry.pamtalk.example/pamtalk/migrate:0.2.0"  # the newest version's
     conf = of_kind(objects, "ConfigMap")["gateway-nginx"]["data"]["nginx.conf"]
     assert "25% farm-canary;" in conf and "server pamtalk-farm-canary:8000" in conf
     base_digest = of_kind(rendered("overlays/prod"), "Deployment")["gateway"]["spec"]["template"]["metadata"]

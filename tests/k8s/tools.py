@@ -15,7 +15,7 @@ from k8s.kustomize import build
 
 Obj = dict[str, Any]
 K8S_VERSION = "1.37.0"  # kubernetes-validate's newest schemas
-FOLDERS = ("base", "overlays/dev", "overlays/prod")
+FOLDERS = ("base", "overlays/dev", "overlays/prod", "overlays/local")
 
 
 def require_tool(name: str, package: str) -> str:
