@@ -122,10 +122,12 @@ async def _one(backing: Backing, url: str) -> str | None:
     return None
 
 
-def missing() -> list[str]:
-    """A sentence per backing service that cannot be used; empty when all answer."""
+def missing(urls: dict[str, str] | None = None) -> list[str]:
+    """A sentence per backing service that cannot be used; empty when all answer. ``urls``
+    (by variable name, e.g. ``PAMTALK_DATABASE_URL``) replace the settings' for this check."""
+    given = urls or {}
 
     async def run() -> list[str | None]:
-        return await asyncio.gather(*(_one(b, b.url()) for b in ALL))
+        return await asyncio.gather(*(_one(b, given.get(b.env) or b.url()) for b in ALL))
 
     return [problem for problem in asyncio.run(run()) if problem]
