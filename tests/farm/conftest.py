@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from pamtalk.db.statements import sql
 from pamtalk.runtime import service_state
 from services.farm.app import create_app
 from services.farm.state import FarmState
 from tests.conftest import service_client
-
 
 TRUNCATE = sql("TRUNCATE farms, esg_submissions")
 

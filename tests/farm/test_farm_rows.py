@@ -70,6 +70,14 @@ async def test_written_farm_and_submission_are_what_pydantic_writes(farm_api, to
     assert created.status_code == 201 and created.content == await pydantic_json(app, farm_id)
     assert created.headers["location"] == f"{FARMS}/{farm_id}" and created.headers["etag"] == '"v1"'
     assert created.headers["cache-control"] == "private, no-store"
+    url, headers = f"{FARMS}/{farm_id}", tokens.headers("farmer", owner)
+    edited = await client.patch(url, json={"size_ha": 7.25, "address": None}, headers=headers)
+    assert edited.status_code == 200 and edited.content == await pydantic_json(app, farm_id)
+    assert edited.headers["etag"] == '"v2"' and edited.headers["cache-control"] == "private, no-store"
+    unchanged = await client.patch(url, json={"size_ha": 7.25}, headers=headers)
+    assert unchanged.content == edited.content
+    deactivated = await client.post(f"{url}/deactivate", headers=headers)
+    assert deactivated.content == await pydantic_json(app, farm_id) and deactivated.headers["etag"] == '"v3"'
 
     submitted = await client.post(
         f"{FARMS}/{farm_id}/esg",

@@ -20,9 +20,7 @@ FARMS = "/api/v1/farms"
 NUL = "Haenam \x00 Farm"  # valid JSON, valid for the schema; PostgreSQL cannot store it
 
 
-EVENTS_OF = sql(
-    "SELECT routing_key FROM outbox WHERE envelope->'data'->>'owner_id' = :owner ORDER BY id"
-)
+EVENTS_OF = sql("SELECT routing_key FROM outbox WHERE envelope->'data'->>'owner_id' = :owner ORDER BY id")
 
 
 async def _events_of(app: FastAPI, owner: uuid.UUID) -> list[str]:
@@ -53,7 +51,10 @@ async def refused_events(app: FastAPI, owner: uuid.UUID) -> AsyncIterator[None]:
             )
         )
         await tx.execute(
-            sql(f"CREATE TRIGGER {name} BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION farm_svc.{name}()")
+            sql(
+                f"CREATE TRIGGER {name} BEFORE INSERT ON outbox "
+                f"FOR EACH ROW EXECUTE FUNCTION farm_svc.{name}()"
+            )
         )
     try:
         yield
