@@ -28,6 +28,7 @@ from tests.farm.test_farm_list import CITY_HALL
 Get = tuple[str, dict[str, str], dict[str, str]]  # url, headers, query
 REGIONS = ("Seoul", "Gyeonggi", "Jeonnam", "Jeju")
 CROPS = ("tomatoes", "cabbage", "rice", "lettuce", "carrots")
+NEAR = f"{CITY_HALL[0]},{CITY_HALL[1]}"
 
 
 async def get_all(client: httpx.AsyncClient, gets: list[Get], concurrency: int) -> list[httpx.Response]:
@@ -70,7 +71,7 @@ async def one_round(bench: ServiceBench, tree: Path) -> Figures:
                 [
                     (f"{FARMS}/{ids[0]}", {}, {}),
                     (FARMS, {}, {"region": "Jeju", "crop": "rice", "limit": "100"}),
-                    (FARMS, {}, {"near": f"{CITY_HALL[0]},{CITY_HALL[1]}", "radius_km": "30", "limit": "100"}),
+                    (FARMS, {}, {"near": NEAR, "radius_km": "30", "limit": "100"}),
                     (FARMS, mine[0], {"mine": "true", "limit": "100"}),
                 ],
                 1,
