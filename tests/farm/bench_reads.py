@@ -1,7 +1,7 @@
 """CPU per request of the farm service's hot reads, in its own process (not collected by
 pytest): a farm's page (``GET /api/v1/farms/{id}``), "my farms" (``mine=true``: never cached,
 always the database) and public list pages that miss the Redis cache (each query a new one:
-region and crop filters, and "near me"). Trees of the code (e.g. an export of the previous
+a region's page, and "near me"). Trees of the code (e.g. an export of the previous
 commit and the working tree) run in turn, alternated, each round on a fresh server process
 holding the same farms; each round's answers to a fixed set of reads must be the same for
 every tree, ids and times aside.
@@ -20,8 +20,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.bench_service import Figures, ServiceBench, alternate, bench_args, cpu_seconds, scratch_service
-from tests.farm.bench_writes import FARMS, shown
+from pamtalk.pagination import encode_cursor
+from tests.bench_service import Figures, ServiceBench, alternate, bench_args, cpu_seconds
+from tests.farm.bench_writes import FARMS, farm_service, shown
 from tests.farm.support import farm_body
 from tests.farm.test_farm_list import CITY_HALL
 
@@ -32,18 +33,16 @@ NEAR = f"{CITY_HALL[0]},{CITY_HALL[1]}"
 
 
 async def get_all(client: httpx.AsyncClient, gets: list[Get], concurrency: int) -> list[httpx.Response]:
-    queue = list(reversed(gets))
-    out: list[httpx.Response] = []
+    """``gets`` answered, ``concurrency`` at a time; each must be a 200."""
+    slots = asyncio.Semaphore(concurrency)
 
-    async def worker() -> None:
-        while queue:
-            url, headers, params = queue.pop()
+    async def one(url: str, headers: dict[str, str], params: dict[str, str]) -> httpx.Response:
+        async with slots:
             response = await client.get(url, headers=headers, params=params)
-            assert response.status_code == 200, response.text
-            out.append(response)
+        assert response.status_code == 200, response.text
+        return response
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return out
+    return list(await asyncio.gather(*(one(*get) for get in gets)))
 
 
 async def one_round(bench: ServiceBench, tree: Path) -> Figures:
@@ -77,17 +76,14 @@ async def one_round(bench: ServiceBench, tree: Path) -> Figures:
                 1,
             )
         ]
-        pages = [(f"{FARMS}/{ids[i % len(ids)]}", {}, {}) for i in range(n)]
-        own = [(FARMS, mine[i % 4], {"mine": "true"}) for i in range(n)]
-        misses = [  # every query a new one: a cache miss
-            (
-                FARMS,
-                {},
-                {"region": REGIONS[i % 4], "crop": CROPS[i % 5], "limit": str(1 + i % 100), "x": str(i)},
-            )
+        pages: list[Get] = [(f"{FARMS}/{ids[i % len(ids)]}", {}, {}) for i in range(n)]
+        own: list[Get] = [(FARMS, mine[i % 4], {"mine": "true"}) for i in range(n)]
+        # Every query a new one (a cursor before every farm), so a cache miss, of a full page.
+        misses: list[Get] = [
+            (FARMS, {}, {"region": REGIONS[i % 4], "cursor": encode_cursor(uuid.UUID(int=i + 1))})
             for i in range(n)
         ]
-        near = [
+        near: list[Get] = [
             (FARMS, {}, {"near": f"{CITY_HALL[0] + i * 1e-6:.7f},{CITY_HALL[1]}", "radius_km": "25"})
             for i in range(n)
         ]
@@ -102,16 +98,7 @@ async def one_round(bench: ServiceBench, tree: Path) -> Figures:
 
 async def main() -> None:
     args = bench_args(__doc__, "/tmp/farmold,.", 16680)
-    farm = scratch_service(
-        args,
-        "farm",
-        schema="farm_svc",
-        truncated=("farms", "esg_submissions", "outbox"),
-        ok=(200, 201),
-        short="farmr",
-        redis_url="redis://127.0.0.1:6379/11",
-    )
-    async with farm as bench:
+    async with farm_service(args, "farmr", (200, 201)) as bench:
         labels = ("page", "mine", "list miss", "near miss")
         await alternate(args.trees, args.rounds, labels, lambda tree: one_round(bench, tree))
 

@@ -15,10 +15,12 @@ service process, outbox drain and CPU reading are tests/bench_service.py's."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import re
 import uuid
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import asyncpg
@@ -126,18 +128,24 @@ async def one_round(bench: ServiceBench, tree: Path) -> Figures:
     return checked, (register, submit)
 
 
-async def main() -> None:
-    args = bench_args(__doc__, "/tmp/farmold,.", 16580)
-    farm = scratch_service(
+def farm_service(
+    args: argparse.Namespace, short: str, ok: tuple[int, ...]
+) -> AbstractAsyncContextManager[ServiceBench]:
+    """The farm service on a scratch database (``pamtalk_bench{short}_*``), Redis db 11."""
+    return scratch_service(
         args,
         "farm",
         schema=SCHEMA,
         truncated=("farms", "esg_submissions", "outbox"),
-        ok=(201, 202),
-        short="farm",
+        ok=ok,
+        short=short,
         redis_url="redis://127.0.0.1:6379/11",
     )
-    async with farm as bench:
+
+
+async def main() -> None:
+    args = bench_args(__doc__, "/tmp/farmold,.", 16580)
+    async with farm_service(args, "farm", (201, 202)) as bench:
         await alternate(args.trees, args.rounds, ("register", "esg"), lambda tree: one_round(bench, tree))
 
 

@@ -21,32 +21,8 @@ from pamtalk.db.statements import Sql, sql
 from pamtalk.db.tx import Read, Tx
 from services.farm.geo import EARTH_RADIUS_KM
 
-# A farm as the API shows it, in the order it is shown.
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "owner_id",
-    "name",
-    "region",
-    "latitude",
-    "longitude",
-    "address",
-    "size_ha",
-    "established",
-    "contact_phone",
-    "contact_email",
-    "certifications",
-    "crops",
-    "status",
-    "wallet_address",
-    "esg_score",
-    "esg_grade",
-    "esg_assessed_at",
-    "esg_valid_until",
-    "created_at",
-    "updated_at",
-    "version",
-)
-# What a write changes (PATCH fields, and status by the status actions); the grade is esg.py's.
+# What a write sets: the fields a client sends (registration, edits) and the status (the
+# status actions). The grade is esg.scored's (store/esg.py).
 WRITABLE: tuple[str, ...] = (
     "name",
     "region",
@@ -59,8 +35,21 @@ WRITABLE: tuple[str, ...] = (
     "contact_email",
     "certifications",
     "crops",
-    "wallet_address",
     "status",
+    "wallet_address",
+)
+# A farm as the API shows it, in the order it is shown.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "owner_id",
+    *WRITABLE,
+    "esg_score",
+    "esg_grade",
+    "esg_assessed_at",
+    "esg_valid_until",
+    "created_at",
+    "updated_at",
+    "version",
 )
 
 SHOWN = ", ".join(COLUMNS)  # the select list of a farm row (and the RETURNING of its writes)
