@@ -14,6 +14,7 @@ from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.pagination import decode_cursor, encode_cursor
+from services.farm import store
 from services.farm.access import check_owner, is_owner, not_found, visible
 from services.farm.farms import change_event
 from services.farm.ids import uuid7
@@ -24,7 +25,6 @@ from services.farm.schemas import (
     EsgSubmissionOut,
     LatestEsg,
 )
-from services.farm.store import esg, farms
 from services.farm.vocabulary import grade_rank
 
 log = logging.getLogger("pamtalk.farm.esg")
@@ -45,7 +45,7 @@ async def submit(tx: Tx, principal: Principal, farm_id: uuid.UUID, body: EsgSubm
         "data": data.model_dump(mode="json"),
         "assessment": None,
     }
-    farm = await esg.submit(tx, {**submission, "data": data.model_dump_json()})
+    farm = await store.esg.submit(tx, {**submission, "data": data.model_dump_json()})
     if farm is None:
         raise not_found()
     check_owner(principal, farm["owner_id"], farm["status"])
@@ -96,7 +96,7 @@ async def history(
 ) -> EsgHistory:
     """Submissions newest first (ids are time-ordered), with the farm's current grade; for
     the owner, admins and the ESG committee (404 if the caller cannot see the farm)."""
-    farm = visible(principal, await farms.grade(read, farm_id))
+    farm = visible(principal, await store.farms.grade(read, farm_id))
     if not (is_owner(principal, farm) or principal.role in READERS):
         raise Problem(403, "Only the owner, admins and the ESG committee see ESG data.", type_="forbidden")
     before = None
@@ -107,7 +107,7 @@ async def history(
             raise Problem(
                 422, "The cursor is not valid; use next_cursor as given.", type_="invalid-cursor"
             ) from exc
-    rows = await esg.history(read, farm_id, before, limit + 1)
+    rows = await store.esg.history(read, farm_id, before, limit + 1)
     items = [submission_out(row) for row in rows[:limit]]
     return EsgHistory(
         farm_id=farm_id,
@@ -121,7 +121,7 @@ async def record_score(tx: Tx, event: EsgScored, assessed_at: datetime) -> bool:
     """The assessment stored on its submission, the farm's grade moved and ``farm.updated``
     queued when it is the farm's newest; whether the farm changed."""
     assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
-    farm = await esg.record_score(
+    farm = await store.esg.record_score(
         tx,
         {
             "farm_id": event.farm_id,
@@ -139,7 +139,7 @@ async def record_score(tx: Tx, event: EsgScored, assessed_at: datetime) -> bool:
     if farm is not None:
         await tx.add_event(change_event(farm))
         return True
-    if not await farms.exists(tx, event.farm_id):
+    if not await store.farms.exists(tx, event.farm_id):
         log.warning("esg.scored for an unknown farm ignored", extra={"farm_id": str(event.farm_id)})
     else:
         log.info("older esg.scored does not replace the farm's grade", extra={"farm_id": str(event.farm_id)})

@@ -16,10 +16,10 @@ from pamtalk.auth.jwks import Principal
 from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
+from services.farm import store
 from services.farm.access import check_owner, is_owner, not_owner, visible
 from services.farm.ids import uuid7
 from services.farm.schemas import FarmIn, FarmPatch
-from services.farm.store import farms
 
 SNAPSHOT_FIELDS = FarmSnapshot.attributes()
 Written = tuple[Mapping[str, Any], bool]  # the farm as it now is, and whether this changed it
@@ -39,19 +39,19 @@ async def register(tx: Tx, owner_id: uuid.UUID, body: FarmIn) -> dict[str, Any]:
     now = datetime.now(UTC)
     values = body.model_dump()
     values.update(id=uuid7(), owner_id=owner_id, status="active", version=1, created_at=now, updated_at=now)
-    farm = await farms.insert(tx, values)
+    farm = await store.farms.insert(tx, values)
     await tx.add_event(change_event(farm, created=True))
     return farm
 
 
 async def shown(read: Read, principal: Principal | None, farm_id: uuid.UUID) -> Record:
     """The farm as the API shows it, if the caller may see it (else 404)."""
-    return visible(principal, await farms.by_id(read, farm_id))
+    return visible(principal, await store.farms.by_id(read, farm_id))
 
 
 async def locked(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:
     """The farm, locked for a change, if the caller may see it (else 404)."""
-    return visible(principal, await farms.locked(tx, farm_id))
+    return visible(principal, await store.farms.locked(tx, farm_id))
 
 
 async def owned(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:
@@ -63,7 +63,7 @@ async def owned(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:
 
 async def _write(tx: Tx, farm: Mapping[str, Any]) -> Written:
     """Write a changed farm (its version bumped) and queue ``farm.updated``."""
-    written = await farms.update(tx, farm, datetime.now(UTC))
+    written = await store.farms.update(tx, farm, datetime.now(UTC))
     await tx.add_event(change_event(written))
     return written, True
 

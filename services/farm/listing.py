@@ -16,8 +16,8 @@ from pamtalk.db.tx import Read
 from pamtalk.errors import Problem
 from pamtalk.json_body import dumps
 from pamtalk.pagination import decode_cursor, encode_cursor
+from services.farm import store
 from services.farm.geo import bounding_box
-from services.farm.store import farms
 from services.farm.vocabulary import grade_rank
 
 
@@ -101,7 +101,7 @@ def params_of(query: ListQuery) -> dict[str, Any]:
 
 async def list_farms(read: Read, query: ListQuery) -> bytes:
     """The page as JSON: ``{items, next_cursor}``."""
-    found = await farms.page(read, params_of(query))
+    found = await store.farms.page(read, params_of(query))
     items = [dict(row) for row in found[: query.limit]]
     next_cursor = None
     if len(found) > query.limit:  # the cursor is the last item's sort key
