@@ -7,13 +7,13 @@ can see but may not change answers 403."""
 from __future__ import annotations
 
 import uuid
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from pamtalk.auth.jwks import Principal
 from pamtalk.errors import Problem
-from services.farm.models import Farm
+
+F = TypeVar("F", bound=Mapping[str, Any])
 
 
 def owns(principal: Principal | None, owner_id: uuid.UUID) -> bool:
@@ -24,12 +24,8 @@ def may_see(principal: Principal | None, owner_id: uuid.UUID, status: str) -> bo
     return status == "active" or owns(principal, owner_id) or bool(principal and principal.is_admin)
 
 
-def is_owner(principal: Principal | None, farm: Farm) -> bool:
-    return owns(principal, farm.owner_id)
-
-
-def can_see(principal: Principal | None, farm: Farm) -> bool:
-    return may_see(principal, farm.owner_id, farm.status)
+def is_owner(principal: Principal | None, farm: Mapping[str, Any]) -> bool:
+    return owns(principal, farm["owner_id"])
 
 
 def not_found() -> Problem:
@@ -40,15 +36,9 @@ def not_owner() -> Problem:
     return Problem(403, "Only the farm's owner can do this.", type_="not-farm-owner")
 
 
-async def visible_farm(
-    session: AsyncSession, principal: Principal | None, farm_id: uuid.UUID, *, lock: bool = False
-) -> Farm:
-    """The farm if the caller may see it (locked for update when ``lock``), else 404."""
-    statement = select(Farm).where(Farm.id == farm_id)
-    if lock:
-        statement = statement.with_for_update()
-    farm = await session.scalar(statement)
-    if farm is None or not can_see(principal, farm):
+def visible(principal: Principal | None, farm: F | None) -> F:
+    """The farm (a row with its ``owner_id`` and ``status``) if the caller may see it, else 404."""
+    if farm is None or not may_see(principal, farm["owner_id"], farm["status"]):
         raise not_found()
     return farm
 
@@ -59,10 +49,3 @@ def check_owner(principal: Principal, owner_id: uuid.UUID, status: str) -> None:
         raise not_found()
     if not owns(principal, owner_id):
         raise not_owner()
-
-
-async def owned_farm(session: AsyncSession, principal: Principal, farm_id: uuid.UUID) -> Farm:
-    """The caller's own farm, locked for update; 404 if invisible, 403 if someone else's."""
-    farm = await visible_farm(session, principal, farm_id, lock=True)
-    check_owner(principal, farm.owner_id, farm.status)
-    return farm

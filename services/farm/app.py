@@ -21,8 +21,8 @@ DEFINITION = ServiceDefinition(
     settings_cls=FarmSettings,
     routers=[listing.router, farms.router, esg.router],  # listing first: /crops before /{farm_id}
     outbox=outbox,
+    build_state=build_state,
     consumers={QUEUE: esg_scored_consumer},
-    on_startup=[build_state],
     openapi_tags=[
         {"name": "farms", "description": "Register, read, edit and list farms"},
         {"name": "esg", "description": "ESG data of a farm and its grade"},

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import handle_once_legacy
+from pamtalk.db.inbox import Effects, handle_once
+from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import EsgScored
 from pamtalk.events.envelope import Envelope
-from pamtalk.runtime import Runtime
+from pamtalk.runtime import Runtime, service_state
 from services.farm import esg
-from services.farm.models import inbox
-from services.farm.state import state_of
+from services.farm.state import FarmState
 
 QUEUE = "farm_updates"
 
 
 def esg_scored_consumer(runtime: Runtime) -> Handler:
-    """Once per event id (inbox, plain SQL in the claim's transaction): record the score,
-    move the farm's grade if newer, publish ``farm.updated``; then, after the commit,
+    """Once per event id (the inbox claim in the effect's transaction): record the score,
+    move the farm's grade if newer and publish ``farm.updated``; once that has committed,
     invalidate the list cache."""
-    apply = handle_once_legacy(runtime.db, inbox, QUEUE, {EsgScored.TYPE: esg.apply_scored})
+    list_cache = service_state(runtime, FarmState).list_cache
 
-    async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
-        await apply(envelope, headers)
-        await state_of(runtime).list_cache.invalidate()
+    async def scored(tx: Tx, event: EsgScored, envelope: Envelope) -> None:
+        if await esg.record_score(tx, event, envelope.occurred_at):
+            tx.after_commit(list_cache.invalidate)
 
-    return handler
+    return handle_once(runtime.db, QUEUE, Effects().on(EsgScored, scored))

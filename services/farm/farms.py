@@ -1,7 +1,7 @@
 """Farm rules: registration, edits and status changes. Every change bumps the farm's
 version and queues ``farm.registered`` / ``farm.updated`` in the outbox, in the same
-transaction; the list cache is invalidated after the commit (registration: plain SQL in
-``state.ListedWrite``, which does it; edits: the session is marked for ``WriteSession``)."""
+transaction. A change returns the farm as written and whether it changed (the endpoint
+then invalidates the list cache once the transaction has committed)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from asyncpg import Record
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.outbox import PlainTx, add_event
-from pamtalk.db.raw import sql
+from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
-from services.farm.access import is_owner, not_owner
+from services.farm import store
+from services.farm.access import check_owner, is_owner, not_owner, visible
 from services.farm.ids import uuid7
-from services.farm.list_cache import mark_lists_changed
-from services.farm.models import Farm, outbox
-from services.farm.rows import FARMS, OUT_COLUMNS
-from services.farm.schemas import FarmIn, FarmOut, FarmPatch
+from services.farm.schemas import FarmIn, FarmPatch
 
 SNAPSHOT_FIELDS = FarmSnapshot.attributes()
-# A new farm's row: the columns the API shows (the grade's rank and assessment id start NULL).
-_INSERT = sql(f"INSERT INTO {FARMS.fullname} ({', '.join(OUT_COLUMNS)}) VALUES (:{', :'.join(OUT_COLUMNS)})")
+Written = tuple[Mapping[str, Any], bool]  # the farm as it now is, and whether this changed it
 
 
 def snapshot(farm: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,47 +34,52 @@ def change_event(farm: Mapping[str, Any], *, created: bool = False) -> FarmSnaps
     return FarmRegistered(**snapshot(farm)) if created else FarmUpdated(**snapshot(farm))
 
 
-async def publish_change(session: AsyncSession, farm: Farm) -> None:
-    """Bump the version of a loaded farm, write the row, queue ``farm.updated`` and mark the
-    session so the list cache is invalidated after the commit."""
-    farm.version += 1
-    farm.updated_at = datetime.now(UTC)
-    await session.flush()
-    await add_event(
-        session,
-        outbox,
-        change_event({name: getattr(farm, name) for name in ("id", *SNAPSHOT_FIELDS)}),
-        "farm",
-    )
-    mark_lists_changed(session)
-
-
-async def register(tx: PlainTx, owner_id: uuid.UUID, body: FarmIn) -> dict[str, Any]:
-    """Insert the farm and queue ``farm.registered`` (plain SQL in the endpoint's
-    transaction); returns the farm with the fields, in the order, of FarmOut."""
+async def register(tx: Tx, owner_id: uuid.UUID, body: FarmIn) -> dict[str, Any]:
+    """Insert the farm and queue ``farm.registered``; returns the farm as a farm row shows it."""
     now = datetime.now(UTC)
-    farm: dict[str, Any] = dict.fromkeys(FarmOut.model_fields)
-    farm.update(body.model_dump(), id=uuid7(), owner_id=owner_id, status="active", version=1)
-    farm.update(created_at=now, updated_at=now)
-    await tx.conn.execute(_INSERT.text, *_INSERT.args(farm))
-    await tx.add_event(outbox, change_event(farm, created=True), "farm")
+    values = body.model_dump()
+    values.update(id=uuid7(), owner_id=owner_id, status="active", version=1, created_at=now, updated_at=now)
+    farm = await store.farms.insert(tx, values)
+    await tx.add_event(change_event(farm, created=True))
     return farm
 
 
-async def update(session: AsyncSession, farm: Farm, patch: FarmPatch) -> bool:
-    """Apply the fields that differ; False (and no new version) when nothing changed."""
-    changes = {name: value for name, value in patch.changes().items() if getattr(farm, name) != value}
-    for name, value in changes.items():
-        setattr(farm, name, value)
-    if changes:
-        await publish_change(session, farm)
-    return bool(changes)
+async def shown(read: Read, principal: Principal | None, farm_id: uuid.UUID) -> Record:
+    """The farm as the API shows it, if the caller may see it (else 404)."""
+    return visible(principal, await store.farms.by_id(read, farm_id))
 
 
-async def set_status(session: AsyncSession, farm: Farm, status: str) -> None:
-    if farm.status != status:
-        farm.status = status
-        await publish_change(session, farm)
+async def locked(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:
+    """The farm, locked for a change, if the caller may see it (else 404)."""
+    return visible(principal, await store.farms.locked(tx, farm_id))
+
+
+async def owned(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:
+    """The caller's own farm, locked for a change; 404 if invisible, 403 if someone else's."""
+    farm = await locked(tx, principal, farm_id)
+    check_owner(principal, farm["owner_id"], farm["status"])
+    return farm
+
+
+async def _write(tx: Tx, farm: Mapping[str, Any]) -> Written:
+    """Write a changed farm (its version bumped) and queue ``farm.updated``."""
+    written = await store.farms.update(tx, farm, datetime.now(UTC))
+    await tx.add_event(change_event(written))
+    return written, True
+
+
+async def update(tx: Tx, farm: Record, patch: FarmPatch) -> Written:
+    """Apply the fields that differ; no new version when nothing changed."""
+    changes = {name: value for name, value in patch.changes().items() if farm[name] != value}
+    if not changes:
+        return farm, False
+    return await _write(tx, {**farm, **changes})
+
+
+async def set_status(tx: Tx, farm: Record, status: str) -> Written:
+    if farm["status"] == status:
+        return farm, False
+    return await _write(tx, {**farm, "status": status})
 
 
 def _suspended() -> Problem:
@@ -89,23 +90,23 @@ def _suspended() -> Problem:
     )
 
 
-async def deactivate(session: AsyncSession, principal: Principal, farm: Farm) -> None:
+async def deactivate(tx: Tx, principal: Principal, farm: Record) -> Written:
     if not is_owner(principal, farm):
         raise not_owner()
-    if farm.status == "suspended":
+    if farm["status"] == "suspended":
         raise _suspended()
-    await set_status(session, farm, "inactive")
+    return await set_status(tx, farm, "inactive")
 
 
-async def activate(session: AsyncSession, principal: Principal, farm: Farm) -> None:
+async def activate(tx: Tx, principal: Principal, farm: Record) -> Written:
     """The owner re-activates an inactive farm; an admin lifts a suspension."""
-    if farm.status == "suspended":
+    if farm["status"] == "suspended":
         if not principal.is_admin:
             raise _suspended() if is_owner(principal, farm) else not_owner()
     elif not is_owner(principal, farm):
         raise not_owner()
-    await set_status(session, farm, "active")
+    return await set_status(tx, farm, "active")
 
 
-async def suspend(session: AsyncSession, farm: Farm) -> None:
-    await set_status(session, farm, "suspended")
+async def suspend(tx: Tx, farm: Record) -> Written:
+    return await set_status(tx, farm, "suspended")

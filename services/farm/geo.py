@@ -1,12 +1,10 @@
 """ "Near me" without PostGIS: a bounding box that the (latitude, longitude) index can
-serve, then the exact great-circle (haversine) distance computed in SQL."""
+serve, then the exact great-circle (haversine) distance, computed in SQL (the list's
+statement, ``store/farms.py``) as ``haversine_py`` computes it here."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
-
-from sqlalchemy import ColumnElement, Double, func, literal_column
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius
 
@@ -30,26 +28,8 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return min_lat, max_lat, lon - half, lon + half
 
 
-def haversine_km(
-    lat_col: Any, lon_col: Any, lat: ColumnElement[float], lon: ColumnElement[float]
-) -> ColumnElement[float]:
-    """SQL: great-circle distance in km from (lat_col, lon_col) to (lat, lon), given as
-    bound parameters; the constants are written into the SQL (the same text for any point)."""
-    half: ColumnElement[float] = literal_column("0.5", Double())
-    half_dlat = func.sin(func.radians(lat_col - lat) * half)
-    half_dlon = func.sin(func.radians(lon_col - lon) * half)
-    a = (
-        half_dlat * half_dlat
-        + func.cos(func.radians(lat)) * func.cos(func.radians(lat_col)) * half_dlon * half_dlon
-    )
-    diameter: ColumnElement[float] = literal_column(repr(2 * EARTH_RADIUS_KM), Double())
-    one: ColumnElement[float] = literal_column("1.0", Double())
-    result: ColumnElement[float] = diameter * func.asin(func.least(one, func.sqrt(a)))
-    return result
-
-
 def haversine_py(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The same distance in Python (tests, and checking the SQL)."""
+    """The great-circle distance in km (tests, and checking the SQL's)."""
     dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
     a = (
         math.sin(dlat / 2) ** 2

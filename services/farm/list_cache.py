@@ -1,9 +1,9 @@
 """The Redis cache of public farm-list pages (300 s, the source plan's TTL).
 
-Writers mark their session with ``mark_lists_changed``; the cache is invalidated (its
-generation bumped) after the transaction commits, so a reader can never cache a page read
-before the commit under the new generation. Redis trouble never fails a request: reads
-fall back to the database, and a failed invalidation is logged (entries die by TTL)."""
+A change any list may show invalidates it (its generation bumped) once its transaction has
+committed (``tx.after_commit(list_cache.invalidate)``), so a reader can never cache a page
+read before the commit under the new generation. Redis trouble never fails a request:
+reads fall back to the database, and a failed invalidation is logged (entries die by TTL)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,10 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pamtalk.cache import Cache
 
 log = logging.getLogger("pamtalk.farm.cache")
-_CHANGED = "farm.lists_changed"
-
-
-def mark_lists_changed(session: AsyncSession) -> None:
-    session.info[_CHANGED] = True
-
-
-def lists_changed(session: AsyncSession) -> bool:
-    return bool(session.info.pop(_CHANGED, False))
 
 
 def cache_key(query: dict[str, Any]) -> str:

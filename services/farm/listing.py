@@ -1,4 +1,5 @@
-"""The farm list: filters, keyset pages in id order, and "near me" pages in distance order.
+"""The farm list: what a list query asks (filters, keyset pages in id order, "near me"
+pages in distance order), its values for the store's page statement, and the page as JSON.
 
 Every shape is served by an index (see models.py); the cursor is the sort key of the last
 row: ``[id]``, or ``[distance_km, id]`` for a near search. A cursor of the wrong shape is a
@@ -9,26 +10,15 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass, fields
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import BindParameter, Double, Integer, Select, any_, bindparam, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
-
-from pamtalk.db.database import Database
-from pamtalk.db.raw import reading
+from pamtalk.db.tx import Read
 from pamtalk.errors import Problem
 from pamtalk.json_body import dumps
 from pamtalk.pagination import decode_cursor, encode_cursor
-from services.farm import rows
-from services.farm.geo import bounding_box, haversine_km
-from services.farm.rows import FARMS
+from services.farm import store
+from services.farm.geo import bounding_box
 from services.farm.vocabulary import grade_rank
-
-S = TypeVar("S", bound=Select[*tuple[Any, ...]])
-DIALECT = PGDialect_asyncpg()
-DOUBLE: Double[float] = Double()
 
 
 @dataclass(frozen=True)
@@ -77,8 +67,8 @@ def _after(query: ListQuery) -> list[Any] | None:
 
 
 def params_of(query: ListQuery) -> dict[str, Any]:
-    """The values of a page's SQL by parameter name; which names are present is the shape
-    of the SQL (one statement text per shape)."""
+    """The values of a page's statement by name; which names are present is the shape of
+    the statement (``store.farms.page_statement``: one text per shape)."""
     after = _after(query)
     params: dict[str, Any] = {}
     if len(query.statuses) == 1:
@@ -109,97 +99,9 @@ def params_of(query: ListQuery) -> dict[str, Any]:
     return params
 
 
-F = FARMS.c
-# Every parameter's type is stated, so a shape's SQL text does not depend on the values.
-TYPES: dict[str, Any] = {
-    "status": F.status.type,
-    "statuses": ARRAY(F.status.type),
-    "owner_id": F.owner_id.type,
-    "region": F.region.type,
-    "crops": F.crops.type,
-    "certifications": F.certifications.type,
-    "min_rank": F.esg_grade_rank.type,
-    **dict.fromkeys(("lat", "lon", "radius", "min_lat", "max_lat", "min_lon", "max_lon"), DOUBLE),
-    "after_distance": DOUBLE,
-    "after_id": F.id.type,
-    "limit": Integer(),
-}
-
-
-def _bind(params: dict[str, Any], name: str) -> BindParameter[Any]:
-    return bindparam(name, params[name], TYPES[name])
-
-
-def _filtered(params: dict[str, Any], statement: S) -> S:
-    if "status" in params:
-        statement = statement.where(F.status == _bind(params, "status"))
-    else:
-        statement = statement.where(F.status == any_(_bind(params, "statuses")))
-    if "owner_id" in params:
-        statement = statement.where(F.owner_id == _bind(params, "owner_id"))
-    if "region" in params:
-        statement = statement.where(F.region == _bind(params, "region"))
-    if "crops" in params:
-        statement = statement.where(F.crops.contains(_bind(params, "crops")))
-    if "certifications" in params:
-        statement = statement.where(F.certifications.contains(_bind(params, "certifications")))
-    if "min_rank" in params:
-        statement = statement.where(F.esg_grade_rank >= _bind(params, "min_rank"))
-    return statement
-
-
-def _statement(params: dict[str, Any]) -> Select[*tuple[Any, ...]]:
-    limit = _bind(params, "limit")
-    if "lat" not in params:
-        statement = _filtered(params, select(*rows.out_columns(), rows.NO_DISTANCE))
-        if "after_id" in params:
-            statement = statement.where(F.id > _bind(params, "after_id"))
-        return statement.order_by(F.id).limit(limit)
-    lat, lon = _bind(params, "lat"), _bind(params, "lon")
-    distance = haversine_km(F.latitude, F.longitude, lat, lon)
-    # Rank ids by distance first (an index-only scan of the location index for the common
-    # filters), then read only the page's rows: the table is never read for the whole box.
-    ranked = (
-        _filtered(params, select(F.id.label("farm_id"), distance.label("distance_km")))
-        .where(F.latitude.between(_bind(params, "min_lat"), _bind(params, "max_lat")))
-        .where(F.longitude.between(_bind(params, "min_lon"), _bind(params, "max_lon")))
-        .where(distance <= _bind(params, "radius"))
-        .order_by(distance, F.id)
-        .limit(limit)
-    )
-    if "after_id" in params:
-        last = tuple_(_bind(params, "after_distance"), _bind(params, "after_id"))
-        ranked = ranked.where(tuple_(distance, F.id) > last)
-    page = ranked.subquery("ranked")
-    return (
-        select(*rows.out_columns(), page.c.distance_km)
-        .join_from(FARMS, page, F.id == page.c.farm_id)
-        .order_by(page.c.distance_km, page.c.farm_id)
-    )
-
-
-def statement_for(query: ListQuery) -> Select[*tuple[Any, ...]]:
-    """The SQL of one page (the columns of FarmOut, in its order) with its values bound.
-    Public so the benchmark EXPLAINs exactly what the service runs."""
-    return _statement(params_of(query))
-
-
-@lru_cache(maxsize=256)
-def compiled_sql(shape: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """The SQL text of a shape (built and compiled once) and its parameters in order."""
-    compiled = _statement(dict.fromkeys(shape)).compile(dialect=DIALECT)
-    names = tuple(compiled.positiontup or ())
-    unbound = set(names) - set(shape)
-    assert not unbound, f"parameters without a value: {unbound}"  # every value is named
-    return str(compiled), names
-
-
-async def list_farms(db: Database, query: ListQuery) -> bytes:
+async def list_farms(read: Read, query: ListQuery) -> bytes:
     """The page as JSON: ``{items, next_cursor}``."""
-    params = params_of(query)
-    sql, names = compiled_sql(tuple(params))
-    async with reading(db) as conn:
-        found = await conn.fetch(sql, *[params[name] for name in names])
+    found = await store.farms.page(read, params_of(query))
     items = [dict(row) for row in found[: query.limit]]
     next_cursor = None
     if len(found) > query.limit:  # the cursor is the last item's sort key

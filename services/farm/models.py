@@ -1,5 +1,6 @@
 """Tables of the farm service (schema ``farm_svc``): farms, ESG submissions, the outbox
-and the inbox of handled events.
+and the inbox of handled events. Read by Alembic (``migrations/``); statements are the
+store's (``store/``), never built from these tables.
 
 Indexes keep the list queries fast at a million farms (see tests/farm/bench_farm_list.py):
 region+status+id and status+id for the public pages, status+grade rank+id for ``min_grade``,
@@ -9,12 +10,9 @@ owner+id for "my farms"."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from typing import Any
-
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     Double,
@@ -23,16 +21,16 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase
 
 from pamtalk.db import schema_metadata
 from pamtalk.db.inbox import inbox_table
 from pamtalk.db.outbox import outbox_table
-from services.farm.ids import uuid7
 
 
 class Base(DeclarativeBase):
@@ -42,67 +40,62 @@ class Base(DeclarativeBase):
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
 
+farms = Table(
+    "farms",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),  # UUIDv7 (ids.py): time-ordered
+    Column("owner_id", Uuid, nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("region", String(20), nullable=False),
+    Column("latitude", Double, nullable=False),
+    Column("longitude", Double, nullable=False),
+    Column("address", String(300)),
+    Column("size_ha", Double, nullable=False),
+    Column("established", Date, nullable=False),
+    Column("contact_phone", String(20), nullable=False),
+    Column("contact_email", String(254), nullable=False),
+    Column("certifications", ARRAY(Text), nullable=False),
+    Column("crops", ARRAY(Text), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("wallet_address", String(42)),
+    Column("esg_score", Double),
+    Column("esg_grade", String(10)),
+    Column("esg_grade_rank", SmallInteger),  # 0 Candidate .. 4 Platinum
+    Column("esg_assessed_at", DateTime(timezone=True)),
+    Column("esg_valid_until", Date),
+    Column("esg_assessment_id", Uuid),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_farms_region_status_id", "region", "status", "id"),
+    Index("ix_farms_status_id", "status", "id"),
+    Index("ix_farms_status_grade_id", "status", "esg_grade_rank", "id"),
+    # farms(location): the "near me" box; the payload lets the distance ranking run as an
+    # index-only scan, and only the page's rows are read from the table.
+    Index(
+        "ix_farms_location",
+        "latitude",
+        "longitude",
+        postgresql_include=["status", "esg_grade_rank", "region", "id"],
+    ),
+    Index("ix_farms_crops", "crops", postgresql_using="gin"),
+    Index("ix_farms_certifications", "certifications", postgresql_using="gin"),
+    Index("ix_farms_owner_id_id", "owner_id", "id"),
+    CheckConstraint("status IN ('active', 'inactive', 'suspended')", name="status"),
+    CheckConstraint("size_ha > 0", name="size_positive"),
+    CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates"),
+    CheckConstraint("cardinality(crops) >= 1", name="has_crops"),
+)
 
-class Farm(Base):
-    __tablename__ = "farms"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
-    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    name: Mapped[str] = mapped_column(String(120))
-    region: Mapped[str] = mapped_column(String(20))
-    latitude: Mapped[float] = mapped_column(Double)
-    longitude: Mapped[float] = mapped_column(Double)
-    address: Mapped[str | None] = mapped_column(String(300))
-    size_ha: Mapped[float] = mapped_column(Double)
-    established: Mapped[date] = mapped_column(Date)
-    contact_phone: Mapped[str] = mapped_column(String(20))
-    contact_email: Mapped[str] = mapped_column(String(254))
-    certifications: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
-    crops: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    status: Mapped[str] = mapped_column(String(10), default="active")
-    wallet_address: Mapped[str | None] = mapped_column(String(42))
-    esg_score: Mapped[float | None] = mapped_column(Double)
-    esg_grade: Mapped[str | None] = mapped_column(String(10))
-    esg_grade_rank: Mapped[int | None] = mapped_column(SmallInteger)  # 0 Candidate .. 4 Platinum
-    esg_assessed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    esg_valid_until: Mapped[date | None] = mapped_column(Date)
-    esg_assessment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __table_args__ = (
-        Index("ix_farms_region_status_id", "region", "status", "id"),
-        Index("ix_farms_status_id", "status", "id"),
-        Index("ix_farms_status_grade_id", "status", "esg_grade_rank", "id"),
-        # farms(location): the "near me" box; the payload lets the distance ranking run as an
-        # index-only scan, and only the page's rows are read from the table.
-        Index(
-            "ix_farms_location",
-            "latitude",
-            "longitude",
-            postgresql_include=["status", "esg_grade_rank", "region", "id"],
-        ),
-        Index("ix_farms_crops", "crops", postgresql_using="gin"),
-        Index("ix_farms_certifications", "certifications", postgresql_using="gin"),
-        Index("ix_farms_owner_id_id", "owner_id", "id"),
-        CheckConstraint("status IN ('active', 'inactive', 'suspended')", name="status"),
-        CheckConstraint("size_ha > 0", name="size_positive"),
-        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates"),
-        CheckConstraint("cardinality(crops) >= 1", name="has_crops"),
-    )
-
-
-class EsgSubmission(Base):
-    """ESG data a farmer submitted, and the assessment once ``esg.scored`` arrives."""
-
-    __tablename__ = "esg_submissions"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
-    farm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("farms.id", ondelete="CASCADE"))
-    submitted_by: Mapped[uuid.UUID] = mapped_column(Uuid)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    assessment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-
-    __table_args__ = (Index("ix_esg_submissions_farm_id_id", "farm_id", "id"),)
+# ESG data a farmer submitted, and the assessment once ``esg.scored`` arrives.
+esg_submissions = Table(
+    "esg_submissions",
+    Base.metadata,
+    Column("id", Uuid, primary_key=True),  # UUIDv7
+    Column("farm_id", ForeignKey("farms.id", ondelete="CASCADE"), nullable=False),
+    Column("submitted_by", Uuid, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSONB, nullable=False),
+    Column("assessment", JSONB),  # JSON null until scored
+    Index("ix_esg_submissions_farm_id_id", "farm_id", "id"),
+)

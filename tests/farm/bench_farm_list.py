@@ -5,8 +5,9 @@
 Creates a scratch database, applies the farm migrations (so the real indexes), bulk-inserts
 farms with generate_series (statuses, regions, crops, certifications, grades and positions
 spread like a national catalogue), ANALYZEs, then for every list query shape runs the exact
-SQL the service builds (``listing.statement_for``) under EXPLAIN ANALYZE and prints the
-plan's top index and the timings (median of several runs, warm cache)."""
+statement the service runs (``store.farms.page_statement``, with the values ``listing.params_of``
+gives it) under EXPLAIN ANALYZE and prints the plan's top index and the timings (median of
+several runs, warm cache; planned for its values each time, as a literal query would be)."""
 
 from __future__ import annotations
 
@@ -17,17 +18,19 @@ import time
 import uuid
 from typing import Any
 
+import asyncpg
 import orjson
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from pamtalk.db.database import Database
 from pamtalk.db.migrations import upgrade
+from pamtalk.db.statements import Sql, sql
+from pamtalk.db.tx import Read
 from pamtalk.pagination import encode_cursor
-from services.farm.listing import ListQuery, statement_for
+from services.farm.listing import ListQuery, params_of
+from services.farm.store.farms import page, page_statement
 from services.farm.vocabulary import CROPS, REGIONS
 
-SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+SERVER = "postgresql://postgres@127.0.0.1:5432"
 DB = "farm_bench"
 RUNS = 7
 
@@ -41,8 +44,9 @@ CENTRES = {
     "Gyeongnam": (35.24, 128.26), "Jeju": (33.40, 126.55),
 }  # fmt: skip
 
-INSERT = """
-INSERT INTO farm_svc.farms (id, owner_id, name, region, latitude, longitude, size_ha, established,
+INSERT = sql(
+    """
+INSERT INTO farms (id, owner_id, name, region, latitude, longitude, size_ha, established,
     contact_phone, contact_email, certifications, crops, status, esg_score, esg_grade, esg_grade_rank,
     created_at, updated_at, version)
 SELECT gen_random_uuid(),
@@ -77,6 +81,12 @@ CROSS JOIN LATERAL (  -- "i" makes it correlated: evaluated (random) per row, no
     SELECT random() AS u, CASE WHEN random() < 0.4 OR i < 0 THEN NULL ELSE 40 + random() * 55 END AS score
 ) AS g
 """
+)
+ACTIVE = sql("SELECT count(*) FROM farms WHERE status = 'active'")
+MIDDLE = sql("SELECT id FROM farms WHERE status = 'active' ORDER BY id OFFSET :o LIMIT 1")
+AN_OWNER = sql("SELECT owner_id FROM farms LIMIT 1")
+VACUUM = sql("VACUUM ANALYZE farms")
+CUSTOM_PLANS = sql("SET plan_cache_mode = force_custom_plan")
 
 
 def shapes(middle_id: uuid.UUID, owner: uuid.UUID, near_cursor: str) -> dict[str, ListQuery]:
@@ -117,13 +127,6 @@ def shapes(middle_id: uuid.UUID, owner: uuid.UUID, near_cursor: str) -> dict[str
     }
 
 
-def sql_of(query: ListQuery) -> str:
-    compiled = statement_for(query).compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-    )
-    return str(compiled)
-
-
 def indexes_in(plan: dict[str, Any]) -> list[str]:
     found = [plan["Index Name"]] if "Index Name" in plan else []
     for child in plan.get("Plans", []):
@@ -131,11 +134,14 @@ def indexes_in(plan: dict[str, Any]) -> list[str]:
     return found
 
 
-async def explain(conn: AsyncConnection, sql: str) -> tuple[float, float, str, int]:
+async def explain(read: Read, query: ListQuery) -> tuple[float, float, str, int]:
     """Median execution time (ms) of EXPLAIN ANALYZE runs, planning time, indexes, rows."""
+    values = params_of(query)
+    statement = page_statement(frozenset(values))
+    explained = Sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.text, statement.names)
     times, planning, plan = [], [], {}
     for _ in range(RUNS):
-        raw = (await conn.execute(text("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql))).scalar_one()
+        raw = await read.fetchval(explained, **values)
         doc = (orjson.loads(raw) if isinstance(raw, str) else raw)[0]
         times.append(doc["Execution Time"])
         planning.append(doc["Planning Time"])
@@ -150,54 +156,44 @@ async def explain(conn: AsyncConnection, sql: str) -> tuple[float, float, str, i
 
 
 async def main(farms: int, keep: bool) -> None:
-    admin = create_async_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        await conn.exec_driver_sql(f'CREATE DATABASE "{DB}"')
+    admin = await asyncpg.connect(f"{SERVER}/postgres")
+    await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    await admin.execute(f'CREATE DATABASE "{DB}"')
     url = f"{SERVER}/{DB}"
     await asyncio.to_thread(upgrade, "farm", url)
-    engine = create_async_engine(url)
+    db = Database(url, "farm_svc")
     names = list(REGIONS)
     started = time.perf_counter()
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(INSERT),
-            {
-                "n": farms,
-                "crops": list(CROPS),
-                "names": names,
-                "lats": [CENTRES[r][0] for r in names],
-                "lons": [CENTRES[r][1] for r in names],
-            },
+    async with db.write() as tx:
+        await tx.execute(
+            INSERT,
+            n=farms,
+            crops=list(CROPS),
+            names=names,
+            lats=[CENTRES[r][0] for r in names],
+            lons=[CENTRES[r][1] for r in names],
         )
     inserted = time.perf_counter() - started
-    async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text("VACUUM ANALYZE farm_svc.farms"))
+    async with db.read() as read:
+        await read.execute(VACUUM)
     print(f"inserted {farms:,} farms (indexes live) in {inserted:.1f} s, then VACUUM ANALYZE")
-    async with engine.connect() as conn:
-        count = (
-            await conn.execute(text("SELECT count(*) FROM farm_svc.farms WHERE status = 'active'"))
-        ).scalar_one()
-        middle = (
-            await conn.execute(
-                text("SELECT id FROM farm_svc.farms WHERE status = 'active' ORDER BY id OFFSET :o LIMIT 1"),
-                {"o": count // 2},
-            )
-        ).scalar_one()
-        owner = (await conn.execute(text("SELECT owner_id FROM farm_svc.farms LIMIT 1"))).scalar_one()
+    async with db.read() as read:
+        await read.execute(CUSTOM_PLANS)  # each run planned for its values (a prepared statement
+        # may switch to a generic plan after five runs)
+        middle = await read.fetchval(MIDDLE, o=await read.fetchval(ACTIVE) // 2)
+        owner = await read.fetchval(AN_OWNER)
         first_near = ListQuery(statuses=("active",), near=(37.5665, 126.9780), radius_km=25)
-        rows = (await conn.execute(statement_for(first_near))).all()
-        near_cursor = encode_cursor(rows[19].distance_km, rows[19].id)
+        rows = await page(read, params_of(first_near))
+        near_cursor = encode_cursor(rows[19]["distance_km"], rows[19]["id"])
         print(f"{'query shape':40} {'exec ms':>8} {'plan ms':>8} {'rows':>5}  plan")
         for name, query in shapes(middle, owner, near_cursor).items():
-            execution, planning, plan, rows_out = await explain(conn, sql_of(query))
+            execution, planning, plan, rows_out = await explain(read, query)
             print(f"{name:40} {execution:8.2f} {planning:8.2f} {rows_out:5d}  {plan}")
-    await engine.dispose()
+        await read.execute(sql("RESET plan_cache_mode"))  # the pool's connection goes back as it came
+    await db.close()
     if not keep:
-        async with admin.connect() as conn:
-            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    await admin.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    await admin.close()
 
 
 if __name__ == "__main__":

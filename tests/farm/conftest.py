@@ -9,10 +9,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 
+from pamtalk.db.statements import sql
+from pamtalk.runtime import service_state
 from services.farm.app import create_app
+from services.farm.state import FarmState
 from tests.conftest import service_client
+
+TRUNCATE = sql("TRUNCATE farms, esg_submissions")
 
 
 @pytest.fixture
@@ -34,6 +38,7 @@ async def farm_api(
 async def clean_farms(farm_api: tuple[httpx.AsyncClient, FastAPI]) -> None:
     """An empty farm table (and a fresh list-cache generation) for tests that read whole lists."""
     _, app = farm_api
-    async with app.state.runtime.db.transaction() as session:
-        await session.execute(text("TRUNCATE farm_svc.farms, farm_svc.esg_submissions"))
-    await app.state.runtime.extras["farm"].list_cache.invalidate()
+    runtime = app.state.runtime
+    async with runtime.db.write() as tx:
+        await tx.execute(TRUNCATE)
+    await service_state(runtime, FarmState).list_cache.invalidate()

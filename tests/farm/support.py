@@ -8,12 +8,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
+from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import EsgScored
 from pamtalk.events.envelope import Envelope
 from services.farm.consumers import esg_scored_consumer
-from services.farm.models import outbox
 
 
 def farm_body(**overrides: Any) -> dict[str, Any]:
@@ -71,9 +70,12 @@ async def create_farm(
     return data
 
 
+OUTBOX_COUNT = sql("SELECT count(*) FROM outbox")
+
+
 async def outbox_count(app: FastAPI) -> int:
-    async with app.state.runtime.db.transaction() as session:
-        return int(await session.scalar(select(func.count()).select_from(outbox)) or 0)
+    async with app.state.runtime.db.read() as read:
+        return int(await read.fetchval(OUTBOX_COUNT))
 
 
 async def published(app: FastAPI, event_type: str, farm_id: str | None = None) -> list[dict[str, Any]]:

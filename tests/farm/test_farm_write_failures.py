@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from pamtalk.db.raw import reading
-from services.farm.models import outbox
+from pamtalk.db.statements import sql
 from tests.farm.support import create_farm, esg_body, farm_body, published
 
 pytestmark = pytest.mark.integration
@@ -21,13 +20,13 @@ FARMS = "/api/v1/farms"
 NUL = "Haenam \x00 Farm"  # valid JSON, valid for the schema; PostgreSQL cannot store it
 
 
+EVENTS_OF = sql("SELECT routing_key FROM outbox WHERE envelope->'data'->>'owner_id' = :owner ORDER BY id")
+
+
 async def _events_of(app: FastAPI, owner: uuid.UUID) -> list[str]:
     """Types of the outbox rows (published or not) about the owner's farms, oldest first."""
-    async with reading(app.state.runtime.db) as conn:
-        rows = await conn.fetch(
-            f"SELECT routing_key FROM {outbox.fullname} WHERE envelope->'data'->>'owner_id' = $1 ORDER BY id",
-            str(owner),
-        )
+    async with app.state.runtime.db.read() as read:
+        rows = await read.fetch(EVENTS_OF, owner=str(owner))
     return [row["routing_key"] for row in rows]
 
 
@@ -43,21 +42,26 @@ async def refused_events(app: FastAPI, owner: uuid.UUID) -> AsyncIterator[None]:
     """While open, the outbox refuses (an exception in a trigger) any event about the
     owner's farms: the write fails after its own statements have run."""
     name = f"refuse_{owner.hex}"
-    async with reading(app.state.runtime.db) as conn:
-        await conn.execute(
-            f"CREATE FUNCTION farm_svc.{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF NEW.envelope->'data'->>'owner_id' = '{owner}' THEN RAISE EXCEPTION 'refused'; END IF; "
-            "RETURN NEW; END $$"
+    async with app.state.runtime.db.write() as tx:
+        await tx.execute(
+            sql(
+                f"CREATE FUNCTION farm_svc.{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.envelope->'data'->>'owner_id' = '{owner}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                "RETURN NEW; END $$"
+            )
         )
-        await conn.execute(
-            f"CREATE TRIGGER {name} BEFORE INSERT ON {outbox.fullname} "
-            f"FOR EACH ROW EXECUTE FUNCTION farm_svc.{name}()"
+        await tx.execute(
+            sql(
+                f"CREATE TRIGGER {name} BEFORE INSERT ON outbox "
+                f"FOR EACH ROW EXECUTE FUNCTION farm_svc.{name}()"
+            )
         )
-        try:
-            yield
-        finally:
-            await conn.execute(f"DROP TRIGGER {name} ON {outbox.fullname}")
-            await conn.execute(f"DROP FUNCTION farm_svc.{name}()")
+    try:
+        yield
+    finally:
+        async with app.state.runtime.db.write() as tx:
+            await tx.execute(sql(f"DROP TRIGGER {name} ON outbox"))
+            await tx.execute(sql(f"DROP FUNCTION farm_svc.{name}()"))
 
 
 async def _list_is_cached(client: Any) -> bool:

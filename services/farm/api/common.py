@@ -9,7 +9,6 @@ from fastapi import Depends
 from pamtalk.auth.deps import require_roles
 from pamtalk.auth.jwks import Principal
 from pamtalk.deps import AdminUser
-from services.farm.models import Farm
 
 Farmer = Annotated[Principal, Depends(require_roles("farmer"))]
 Admin = AdminUser
@@ -20,7 +19,3 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modif
 def etag(version: int) -> str:
     """A farm's ETag: its version, bumped by every change."""
     return f'"v{version}"'
-
-
-def etag_of(farm: Farm) -> str:
-    return etag(farm.version)

@@ -4,23 +4,22 @@ suspend. 404 when the caller cannot see the farm, 403 when they can but may not 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 
 from pamtalk.cache import cached_json, etag_matches
-from pamtalk.db.raw import reading
-from pamtalk.deps import CurrentUser, OptionalUser
+from pamtalk.deps import CurrentUser, OptionalUser, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
-from services.farm import farms, rows
-from services.farm.access import may_see, not_found, owned_farm, visible_farm
-from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag, etag_of
-from services.farm.models import Farm
+from services.farm import farms
+from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag
 from services.farm.schemas import FarmIn, FarmOut, FarmPatch
-from services.farm.state import ListedWrite, State, WriteSession
+from services.farm.state import State
 
 router = APIRouter(prefix="/api/v1/farms", tags=["farms"])
+JSON = "application/json"
 
 
 def private_headers(version: int) -> dict[str, str]:
@@ -28,9 +27,12 @@ def private_headers(version: int) -> dict[str, str]:
     return {"ETag": etag(version), "Cache-Control": "private, no-store"}
 
 
-def _out(farm: Farm, response: Response) -> FarmOut:
-    response.headers.update(private_headers(farm.version))
-    return FarmOut.model_validate(farm)
+def written(tx: Write, state: State, farm: Mapping[str, Any], changed: bool) -> Response:
+    """The farm as the caller's write left it; every list is invalidated once a change has
+    committed."""
+    if changed:
+        tx.after_commit(state.list_cache.invalidate)
+    return Response(dumps(dict(farm)), 200, private_headers(farm["version"]), media_type=JSON)
 
 
 @router.post(
@@ -40,10 +42,11 @@ def _out(farm: Farm, response: Response) -> FarmOut:
     summary="Register a farm (farmers; you become its owner)",
     responses=problem_responses(401, 403, 422),
 )
-async def register_farm(body: FarmIn, farmer: Farmer, tx: ListedWrite) -> Response:
+async def register_farm(body: FarmIn, farmer: Farmer, tx: Write, state: State) -> Response:
     farm = await farms.register(tx, farmer.id, body)
+    tx.after_commit(state.list_cache.invalidate)
     headers = {"Location": f"/api/v1/farms/{farm['id']}", **private_headers(farm["version"])}
-    return Response(dumps(farm), 201, headers, media_type="application/json")
+    return Response(dumps(farm), 201, headers, media_type=JSON)
 
 
 @router.get(
@@ -53,10 +56,8 @@ async def register_farm(body: FarmIn, farmer: Farmer, tx: ListedWrite) -> Respon
     responses={**NOT_MODIFIED, **problem_responses(401, 404, 422)},
 )
 async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
-    async with reading(state.db) as conn:
-        farm = await conn.fetchrow(rows.BY_ID, farm_id)
-    if farm is None or not may_see(principal, farm["owner_id"], farm["status"]):
-        raise not_found()
+    async with state.db.read("replica") as read:  # a page: seconds of staleness are fine
+        farm = await farms.shown(read, principal, farm_id)
     public = farm["status"] == "active"
     max_age = state.settings.public_max_age_seconds if public else 0
     data = dumps(dict(farm))
@@ -73,20 +74,19 @@ async def edit_farm(
     farm_id: uuid.UUID,
     body: FarmPatch,
     principal: CurrentUser,
-    session: WriteSession,
-    response: Response,
+    tx: Write,
+    state: State,
     if_match: Annotated[str | None, Header(description="ETag of the version you edited")] = None,
-) -> FarmOut:
-    farm = await owned_farm(session, principal, farm_id)
-    if if_match is not None and not etag_matches(if_match, etag_of(farm)):
+) -> Response:
+    farm = await farms.owned(tx, principal, farm_id)
+    if if_match is not None and not etag_matches(if_match, etag(farm["version"])):
         raise Problem(
             412,
-            f"The farm changed since you read it (now version {farm.version}); read it again.",
+            f"The farm changed since you read it (now version {farm['version']}); read it again.",
             type_="precondition-failed",
-            headers={"ETag": etag_of(farm)},
+            headers={"ETag": etag(farm["version"])},
         )
-    await farms.update(session, farm, body)
-    return _out(farm, response)
+    return written(tx, state, *await farms.update(tx, farm, body))
 
 
 @router.post(
@@ -95,12 +95,9 @@ async def edit_farm(
     summary="Take my farm off the public list",
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-async def deactivate_farm(
-    farm_id: uuid.UUID, principal: CurrentUser, session: WriteSession, response: Response
-) -> FarmOut:
-    farm = await visible_farm(session, principal, farm_id, lock=True)
-    await farms.deactivate(session, principal, farm)
-    return _out(farm, response)
+async def deactivate_farm(farm_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
+    farm = await farms.locked(tx, principal, farm_id)
+    return written(tx, state, *await farms.deactivate(tx, principal, farm))
 
 
 @router.post(
@@ -109,12 +106,9 @@ async def deactivate_farm(
     summary="Put my inactive farm back on the list (admins: lift a suspension)",
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-async def activate_farm(
-    farm_id: uuid.UUID, principal: CurrentUser, session: WriteSession, response: Response
-) -> FarmOut:
-    farm = await visible_farm(session, principal, farm_id, lock=True)
-    await farms.activate(session, principal, farm)
-    return _out(farm, response)
+async def activate_farm(farm_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
+    farm = await farms.locked(tx, principal, farm_id)
+    return written(tx, state, *await farms.activate(tx, principal, farm))
 
 
 @router.post(
@@ -123,9 +117,6 @@ async def activate_farm(
     summary="Suspend any farm (admins)",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def suspend_farm(
-    farm_id: uuid.UUID, admin: Admin, session: WriteSession, response: Response
-) -> FarmOut:
-    farm = await visible_farm(session, admin, farm_id, lock=True)
-    await farms.suspend(session, farm)
-    return _out(farm, response)
+async def suspend_farm(farm_id: uuid.UUID, admin: Admin, tx: Write, state: State) -> Response:
+    farm = await farms.locked(tx, admin, farm_id)
+    return written(tx, state, *await farms.suspend(tx, farm))

@@ -122,11 +122,15 @@ async def list_farms(
         limit=min(limit or settings.page_size, settings.max_page_size),
     )
 
-    async def compute() -> bytes:
-        return await listing.list_farms(state.db, query)
-
     if mine or query.statuses != ("active",):  # a personal or admin view: never shared
-        return cached_json(request, await compute(), max_age=0, public=False)
+        async with state.db.read("primary") as read:  # it shows the caller's own changes
+            data = await listing.list_farms(read, query)
+        return cached_json(request, data, max_age=0, public=False)
+
+    async def compute() -> bytes:
+        async with state.db.read("replica") as read:  # the public list: cached for minutes anyway
+            return await listing.list_farms(read, query)
+
     data, hit = await state.list_cache.get_or_compute(query.normalized(), compute)
     return cached_json(request, data, max_age=settings.public_max_age_seconds, hit=hit)
 
