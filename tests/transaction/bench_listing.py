@@ -6,7 +6,7 @@ Creates a scratch database with the transaction migrations (so the real indexes)
 model of 2,000 farms of 300 farmers, the monthly partitions the service keeps (a month
 back, three ahead; older trades land in DEFAULT), and ``--trades`` trades of 700 buyers written by the
 load test's bulk path (``loadtests/bulk.py``: 180 days of history, 8 % pending), then
-ANALYZEs. Each query shape is the exact SQL the service runs (``listing._query``), prepared
+ANALYZEs. Each query shape is the exact SQL the service runs (``store.trades.page_statement``), prepared
 once as the service's driver does (so PostgreSQL may switch to a generic plan after five
 executions), executed ten times, then run ``--runs`` times under EXPLAIN ANALYZE, each time
 for another farmer or buyer: the mean execution and planning times, the rows and the
@@ -28,9 +28,9 @@ import uvloop
 
 from loadtests.bulk import bulk_trades
 from pamtalk.db.database import Database
-from services.transaction.listing import _query
-from services.transaction.partitions import ensure_partitions
 from services.transaction.settings import TransactionSettings
+from services.transaction.store.partitions import ensure_partitions
+from services.transaction.store.trades import page_statement
 from tests.conftest import scratch_database
 
 FARMS = """
@@ -78,7 +78,7 @@ async def shape(
 ) -> tuple[float, float, float, str, bool]:
     """Mean execution and planning ms, mean rows, the plan's indexes, and whether the
     prepared statement's plan is generic (its conditions hold ``$n``)."""
-    query = _query(scope, (), status)
+    query = page_statement(scope, (), status)
     args = [query.args({"user": user, "limit": 21}) for user in users]
     if await conn.fetchval("SELECT 1 FROM pg_prepared_statements WHERE name = 'page'"):
         await conn.execute("DEALLOCATE page")
