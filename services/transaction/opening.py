@@ -1,9 +1,10 @@
 """Opening a trade: who may buy, which farm and crop, what the total is.
 
 In the request's transaction: the ``Idempotency-Key`` claimed (the kit's, when one is sent),
-the farm read from the read model and judged, the trade inserted, its response stored with
-the key, and ``transaction.created`` queued in the outbox. A problem raised on the way rolls
-all of it back, the key's claim included."""
+the trade inserted in the statement that reads its farm from the read model, the farm
+judged, the response stored with the key, and ``transaction.created`` queued in the outbox.
+A problem raised on the way (a farm that takes no such trade) rolls all of it back, the
+trade and the key's claim included."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from services.transaction.events import publish
 from services.transaction.ids import new_trade_id, to_millisecond
 from services.transaction.items import item
 from services.transaction.schemas import TradeIn
-from services.transaction.store import farms, trades
+from services.transaction.store import trades
 
 BUYER_ROLES = {"consumer", "company"}
 CENT, MILLI = Decimal("0.01"), Decimal("0.001")
@@ -97,7 +98,8 @@ def _check_offer(farm: Mapping[str, Any], principal: Principal, body: TradeIn) -
         raise Problem(422, "You cannot buy from your own farm.", type_="own-farm")
 
 
-def _new_trade(farm: Mapping[str, Any], principal: Principal, body: TradeIn, now: datetime) -> TradeRow:
+def _new_trade(principal: Principal, body: TradeIn, now: datetime) -> TradeRow:
+    """The trade as asked for (its farm's values come with the insert)."""
     at = to_millisecond(now)
     quantity, unit_price = body.quantity.quantize(MILLI), body.unit_price.quantize(CENT)  # as stored
     trade: TradeRow = dict.fromkeys(trades.COLUMNS)
@@ -105,7 +107,6 @@ def _new_trade(farm: Mapping[str, Any], principal: Principal, body: TradeIn, now
         id=new_trade_id(at),
         created_at=at,
         farm_id=body.farm_id,
-        producer_id=farm["owner_id"],
         buyer_id=principal.id,
         buyer_role=principal.role,
         crop=body.crop,
@@ -115,9 +116,7 @@ def _new_trade(farm: Mapping[str, Any], principal: Principal, body: TradeIn, now
         quality_score=float(body.quality_score),  # the default is the int 80
         delivery_hours=body.delivery_hours,
         payment_method=body.payment_method,
-        location=body.location or farm["region"],
-        producer_esg_score=farm["esg_score"],
-        producer_wallet=farm["wallet_address"],
+        location=body.location,
         status="pending",
         updated_at=at,
     )
@@ -132,10 +131,15 @@ async def open_trade(
     request = IdempotentRequest.of(principal.id, key, OPERATION, body)
     if (replay := await request.claim(tx, now, key_ttl)) is not None:
         return replay
-    farm = tradable(await farms.for_trade(tx, body.farm_id))
+    trade = _new_trade(principal, body, now)
+    farm = tradable(await trades.open_at_farm(tx, trade))
     _check_offer(farm, principal, body)
-    trade = _new_trade(farm, principal, body, now)
-    await trades.insert(tx, trade)
+    trade.update(
+        producer_id=farm["owner_id"],
+        location=body.location or farm["region"],  # as the insert wrote it
+        producer_esg_score=farm["esg_score"],
+        producer_wallet=farm["wallet_address"],
+    )
     response = dumps(item(trade, principal.is_admin))
     await request.remember(tx, 201, orjson.Fragment(response))  # the JSON as answered, not again
     await publish(tx, TransactionCreated, trade, trade["created_at"])

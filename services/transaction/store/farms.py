@@ -1,12 +1,11 @@
 """The read model of farms: what the transaction service keeps of the farm service's farms
-(from ``farm.registered`` / ``farm.updated``), and what opening and listing trades read of it."""
+(from ``farm.registered`` / ``farm.updated``), and whose farm it is. Opening a trade reads
+its farm in the statement that inserts the trade (``trades.open_at_farm``)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
-
-from asyncpg import Record
 
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
@@ -14,7 +13,7 @@ from pamtalk.events.catalogue import FarmSnapshot
 
 # Insert the farm, or update it when the snapshot is newer than what is stored (an older
 # one, or a redelivery of the same, changes nothing). ``received_at`` stays the first time.
-_APPLY = sql(
+APPLY = sql(
     """INSERT INTO farms AS farm (farm_id, owner_id, name, region, latitude, longitude, size_ha, crops,
     certifications, status, wallet_address, esg_score, esg_grade, updated_at)
 VALUES (:farm_id, :owner_id, :name, :region, :latitude, :longitude, :size_ha, :crops,
@@ -25,10 +24,6 @@ ON CONFLICT (farm_id) DO UPDATE SET owner_id = excluded.owner_id, name = exclude
     status = excluded.status, wallet_address = excluded.wallet_address, esg_score = excluded.esg_score,
     esg_grade = excluded.esg_grade, updated_at = excluded.updated_at
 WHERE farm.updated_at < excluded.updated_at"""
-)
-# What opening a trade needs of its farm.
-FOR_TRADE = sql(
-    "SELECT owner_id, region, crops, status, esg_score, wallet_address FROM farms WHERE farm_id = :farm_id"
 )
 _OWNER = sql("SELECT owner_id FROM farms WHERE farm_id = :farm_id")
 
@@ -54,12 +49,7 @@ def _values(snapshot: FarmSnapshot, crops: list[str]) -> dict[str, Any]:
 
 async def apply(tx: Tx, snapshot: FarmSnapshot, crops: list[str]) -> None:
     """The farm as ``snapshot`` says (its crops as ``crops``), unless what is stored is newer."""
-    await tx.execute(_APPLY, **_values(snapshot, crops))
-
-
-async def for_trade(read: Read, farm_id: uuid.UUID) -> Record | None:
-    """The farm's ``owner_id, region, crops, status, esg_score, wallet_address``."""
-    return await read.fetchrow(FOR_TRADE, farm_id=farm_id)
+    await tx.execute(APPLY, **_values(snapshot, crops))
 
 
 async def owner_of(read: Read, farm_id: uuid.UUID) -> uuid.UUID | None:

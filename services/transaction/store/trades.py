@@ -19,55 +19,36 @@ from pamtalk.db.tx import Read, Tx
 from services.transaction.models import STATUSES
 
 # What a trade read shows: its response item's columns, then what its events need besides.
-SHOWN = (
-    "id",
-    "farm_id",
-    "producer_id",
-    "buyer_id",
-    "crop",
-    "quantity",
-    "unit_price",
-    "total_value",
-    "quality_score",
-    "delivery_hours",
-    "payment_method",
-    "location",
-    "producer_esg_score",
-    "status",
-    "cancel_reason",
-    "review",
-    "created_at",
-    "updated_at",
-    "confirmed_at",
-    "settled_at",
-    "cancelled_at",
+SHOWN = tuple(
+    "id farm_id producer_id buyer_id crop quantity unit_price total_value quality_score delivery_hours "
+    "payment_method location producer_esg_score status cancel_reason review "
+    "created_at updated_at confirmed_at settled_at cancelled_at".split()
 )
 COLUMNS = (*SHOWN, "producer_wallet")
-# What opening a trade writes (the other columns stay NULL).
-OPENED = (
-    "id",
-    "created_at",
-    "farm_id",
-    "producer_id",
-    "buyer_id",
-    "buyer_role",
-    "crop",
-    "quantity",
-    "unit_price",
-    "total_value",
-    "quality_score",
-    "delivery_hours",
-    "payment_method",
-    "location",
-    "producer_esg_score",
-    "producer_wallet",
-    "status",
-    "updated_at",
+# What opening a trade writes (the other columns stay NULL): what the buyer asked for, and
+# the producer, ESG score and wallet of the farm as it is, from the read model.
+ASKED = tuple(
+    "id created_at farm_id buyer_id buyer_role crop quantity unit_price total_value quality_score "
+    "delivery_hours payment_method status updated_at".split()
 )
+FROM_FARM = {  # trade column: its value, from the farm's row
+    "producer_id": "owner_id",
+    "location": "coalesce(:location, region)",  # where to deliver, else the farm's region
+    "producer_esg_score": "esg_score",
+    "producer_wallet": "wallet_address",
+}
+OPENED = (*ASKED, *FROM_FARM)
 
 BY_ID = sql(f"SELECT {', '.join(COLUMNS)} FROM transactions WHERE id = :id AND created_at = :created_at")
-_INSERT = sql(
-    f"INSERT INTO transactions ({', '.join(OPENED)}) VALUES ({', '.join(':' + name for name in OPENED)})"
+# The trade is inserted in the statement that reads its farm (nothing is inserted for an
+# unknown farm), and the farm is returned to be judged: a farm that takes no trade is a
+# problem, which rolls the insert back with the rest of the transaction.
+_OPEN_AT_FARM = sql(
+    "WITH farm AS (SELECT owner_id, region, crops, status, esg_score, wallet_address FROM farms "
+    "WHERE farm_id = :farm_id), "
+    f"opened AS (INSERT INTO transactions ({', '.join(OPENED)}) "
+    f"SELECT {', '.join(':' + name for name in ASKED)}, {', '.join(FROM_FARM.values())} FROM farm) "
+    "SELECT owner_id, region, crops, status, esg_score, wallet_address FROM farm"
 )
 # A flagged trade goes under review if it is still pending or confirmed; the status it had
 # is kept for an admin's "clear".
@@ -83,9 +64,12 @@ async def by_id(read: Read, trade_id: uuid.UUID, created_at: datetime) -> Record
     return await read.fetchrow(BY_ID, id=trade_id, created_at=created_at)
 
 
-async def insert(tx: Tx, trade: Mapping[str, Any]) -> None:
-    """A new trade: ``trade`` holds the ``OPENED`` columns (and may hold more)."""
-    await tx.execute(_INSERT, **trade)
+async def open_at_farm(tx: Tx, trade: Mapping[str, Any]) -> Record | None:
+    """Insert a new trade (``trade``: the ``ASKED`` columns, and the ``location`` asked for or
+    None) with its farm's producer, ESG score, wallet and region; the farm's ``owner_id,
+    region, crops, status, esg_score, wallet_address``, or None (nothing inserted) when the
+    farm is unknown."""
+    return await tx.fetchrow(_OPEN_AT_FARM, **trade)
 
 
 async def put_under_review(tx: Tx, trade_id: uuid.UUID, created_at: datetime, review: str) -> bool:

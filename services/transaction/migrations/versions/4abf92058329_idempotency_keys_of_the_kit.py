@@ -93,47 +93,37 @@ def _rehash(owner: str, before: Callable[[dict[str, Any]], str], after: Callable
                 break
 
 
+def _retype(key: tuple[int, int], status_code: tuple[type[sa.Integer], type[sa.Integer]]) -> None:
+    """The length of ``key`` and the type of ``status_code``: from the first to the second."""
+    op.alter_column(
+        "idempotency_keys",
+        "key",
+        type_=sa.String(length=key[1]),
+        existing_type=sa.String(length=key[0]),
+        existing_nullable=False,
+        schema=SCHEMA,
+    )
+    op.alter_column(
+        "idempotency_keys",
+        "status_code",
+        type_=status_code[1](),
+        existing_type=status_code[0](),
+        existing_nullable=True,
+        schema=SCHEMA,
+    )
+
+
 def upgrade() -> None:
     # Keys longer than the header allows (200) cannot be sent again.
     op.execute(f"DELETE FROM {SCHEMA}.idempotency_keys WHERE length(key) > 200")
     _rehash("user_id", _old_hash, _new_hash)
     op.alter_column("idempotency_keys", "user_id", new_column_name="owner_id", schema=SCHEMA)
     op.drop_column("idempotency_keys", "transaction_id", schema=SCHEMA)
-    op.alter_column(
-        "idempotency_keys",
-        "key",
-        type_=sa.String(length=200),
-        existing_type=sa.String(length=255),
-        existing_nullable=False,
-        schema=SCHEMA,
-    )
-    op.alter_column(
-        "idempotency_keys",
-        "status_code",
-        type_=sa.SmallInteger(),
-        existing_type=sa.Integer(),
-        existing_nullable=True,
-        schema=SCHEMA,
-    )
+    _retype((255, 200), (sa.Integer, sa.SmallInteger))
 
 
 def downgrade() -> None:
-    op.alter_column(
-        "idempotency_keys",
-        "status_code",
-        type_=sa.Integer(),
-        existing_type=sa.SmallInteger(),
-        existing_nullable=True,
-        schema=SCHEMA,
-    )
-    op.alter_column(
-        "idempotency_keys",
-        "key",
-        type_=sa.String(length=255),
-        existing_type=sa.String(length=200),
-        existing_nullable=False,
-        schema=SCHEMA,
-    )
+    _retype((200, 255), (sa.SmallInteger, sa.Integer))
     op.add_column("idempotency_keys", sa.Column("transaction_id", sa.Uuid(), nullable=True), schema=SCHEMA)
     op.execute(
         f"UPDATE {SCHEMA}.idempotency_keys SET transaction_id = CAST(response->>'id' AS uuid) "
