@@ -33,6 +33,7 @@ from services.transaction.store.partitions import ensure_partitions
 from services.transaction.store.trades import page_statement
 from tests.conftest import scratch_database
 
+SCHEMA = "transaction_svc"
 FARMS = """
 INSERT INTO transaction_svc.farms (farm_id, owner_id, name, region, latitude, longitude, size_ha, crops,
     certifications, status, wallet_address, esg_score, esg_grade, updated_at)
@@ -108,7 +109,8 @@ async def main(trades: int, runs: int, drop: list[str]) -> None:
             db, datetime.now(UTC), settings.partition_months_behind, settings.partition_months_ahead
         )
         await db.close()
-        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+        # the service's statements name tables without their schema, as its pools do
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""), server_settings={"search_path": SCHEMA})
         try:
             await conn.execute(FARMS, farmers)
             await bulk_trades(url, trades, [(str(b), "consumer") for b in buyers])

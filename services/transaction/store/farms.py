@@ -5,7 +5,6 @@ its farm in the statement that inserts the trade (``trades.open_at_farm``)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
@@ -28,28 +27,25 @@ WHERE farm.updated_at < excluded.updated_at"""
 _OWNER = sql("SELECT owner_id FROM farms WHERE farm_id = :farm_id")
 
 
-def _values(snapshot: FarmSnapshot, crops: list[str]) -> dict[str, Any]:
-    return {
-        "farm_id": snapshot.farm_id,
-        "owner_id": snapshot.owner_id,
-        "name": snapshot.name,
-        "region": snapshot.region,
-        "latitude": snapshot.latitude,
-        "longitude": snapshot.longitude,
-        "size_ha": snapshot.size_ha,
-        "crops": crops,
-        "certifications": snapshot.certifications,
-        "status": snapshot.status,
-        "wallet_address": snapshot.wallet_address,
-        "esg_score": snapshot.esg_score,
-        "esg_grade": snapshot.esg_grade,
-        "updated_at": snapshot.updated_at,
-    }
-
-
 async def apply(tx: Tx, snapshot: FarmSnapshot, crops: list[str]) -> None:
     """The farm as ``snapshot`` says (its crops as ``crops``), unless what is stored is newer."""
-    await tx.execute(APPLY, **_values(snapshot, crops))
+    await tx.execute(
+        APPLY,
+        farm_id=snapshot.farm_id,
+        owner_id=snapshot.owner_id,
+        name=snapshot.name,
+        region=snapshot.region,
+        latitude=snapshot.latitude,
+        longitude=snapshot.longitude,
+        size_ha=snapshot.size_ha,
+        crops=crops,
+        certifications=snapshot.certifications,
+        status=snapshot.status,
+        wallet_address=snapshot.wallet_address,
+        esg_score=snapshot.esg_score,
+        esg_grade=snapshot.esg_grade,
+        updated_at=snapshot.updated_at,
+    )
 
 
 async def owner_of(read: Read, farm_id: uuid.UUID) -> uuid.UUID | None:

@@ -43,12 +43,12 @@ BY_ID = sql(f"SELECT {', '.join(COLUMNS)} FROM transactions WHERE id = :id AND c
 # The trade is inserted in the statement that reads its farm (nothing is inserted for an
 # unknown farm), and the farm is returned to be judged: a farm that takes no trade is a
 # problem, which rolls the insert back with the rest of the transaction.
+_JUDGED = "owner_id, region, crops, status, esg_score, wallet_address"  # of the farm
 _OPEN_AT_FARM = sql(
-    "WITH farm AS (SELECT owner_id, region, crops, status, esg_score, wallet_address FROM farms "
-    "WHERE farm_id = :farm_id), "
+    f"WITH farm AS (SELECT {_JUDGED} FROM farms WHERE farm_id = :farm_id), "
     f"opened AS (INSERT INTO transactions ({', '.join(OPENED)}) "
     f"SELECT {', '.join(':' + name for name in ASKED)}, {', '.join(FROM_FARM.values())} FROM farm) "
-    "SELECT owner_id, region, crops, status, esg_score, wallet_address FROM farm"
+    f"SELECT {_JUDGED} FROM farm"
 )
 # A flagged trade goes under review if it is still pending or confirmed; the status it had
 # is kept for an admin's "clear".
