@@ -10,42 +10,28 @@ from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
 from pamtalk.events.catalogue import FarmSnapshot
 
+# The columns a snapshot sets, each from the snapshot's attribute of its name (``farm_id`` is
+# the key; ``received_at`` stays the time the farm was first stored).
+FROM_SNAPSHOT = tuple(
+    "owner_id name region latitude longitude size_ha crops certifications status wallet_address "
+    "esg_score esg_grade updated_at".split()
+)
 # Insert the farm, or update it when the snapshot is newer than what is stored (an older
-# one, or a redelivery of the same, changes nothing). ``received_at`` stays the first time.
+# one, or a redelivery of the same, changes nothing).
 APPLY = sql(
-    """INSERT INTO farms AS farm (farm_id, owner_id, name, region, latitude, longitude, size_ha, crops,
-    certifications, status, wallet_address, esg_score, esg_grade, updated_at)
-VALUES (:farm_id, :owner_id, :name, :region, :latitude, :longitude, :size_ha, :crops,
-    :certifications, :status, :wallet_address, :esg_score, :esg_grade, :updated_at)
-ON CONFLICT (farm_id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name,
-    region = excluded.region, latitude = excluded.latitude, longitude = excluded.longitude,
-    size_ha = excluded.size_ha, crops = excluded.crops, certifications = excluded.certifications,
-    status = excluded.status, wallet_address = excluded.wallet_address, esg_score = excluded.esg_score,
-    esg_grade = excluded.esg_grade, updated_at = excluded.updated_at
-WHERE farm.updated_at < excluded.updated_at"""
+    f"INSERT INTO farms AS farm (farm_id, {', '.join(FROM_SNAPSHOT)}) "
+    f"VALUES (:farm_id, {', '.join(':' + name for name in FROM_SNAPSHOT)}) "
+    f"ON CONFLICT (farm_id) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in FROM_SNAPSHOT)} "
+    "WHERE farm.updated_at < excluded.updated_at"
 )
 _OWNER = sql("SELECT owner_id FROM farms WHERE farm_id = :farm_id")
 
 
 async def apply(tx: Tx, snapshot: FarmSnapshot, crops: list[str]) -> None:
     """The farm as ``snapshot`` says (its crops as ``crops``), unless what is stored is newer."""
-    await tx.execute(
-        APPLY,
-        farm_id=snapshot.farm_id,
-        owner_id=snapshot.owner_id,
-        name=snapshot.name,
-        region=snapshot.region,
-        latitude=snapshot.latitude,
-        longitude=snapshot.longitude,
-        size_ha=snapshot.size_ha,
-        crops=crops,
-        certifications=snapshot.certifications,
-        status=snapshot.status,
-        wallet_address=snapshot.wallet_address,
-        esg_score=snapshot.esg_score,
-        esg_grade=snapshot.esg_grade,
-        updated_at=snapshot.updated_at,
-    )
+    values = {name: getattr(snapshot, name) for name in FROM_SNAPSHOT}
+    values.update(farm_id=snapshot.farm_id, crops=crops)
+    await tx.execute(APPLY, **values)
 
 
 async def owner_of(read: Read, farm_id: uuid.UUID) -> uuid.UUID | None:
