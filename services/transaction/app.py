@@ -9,11 +9,12 @@ from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.runtime import Shared
-from services.transaction import state
+from services.transaction import upkeep
 from services.transaction.api import dashboard, trades, transitions
 from services.transaction.consumers import QUEUE, transaction_updates
 from services.transaction.models import outbox
 from services.transaction.settings import TransactionSettings
+from services.transaction.state import build_state
 
 DEFINITION = ServiceDefinition(
     name="transaction",
@@ -22,9 +23,10 @@ DEFINITION = ServiceDefinition(
     settings_cls=TransactionSettings,
     routers=[trades.router, transitions.router, dashboard.router],
     outbox=outbox,
+    build_state=build_state,
     consumers={QUEUE: transaction_updates},
-    on_startup=[state.start],
-    on_shutdown=[state.stop],
+    on_startup=[upkeep.start],
+    on_shutdown=[upkeep.stop],
     openapi_tags=[
         {"name": "transactions", "description": "Trades and their lifecycle"},
         {"name": "dashboard", "description": "Market figures"},

@@ -10,12 +10,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pamtalk.db.outbox import PlainTx
-from pamtalk.events.catalogue import (
-    TradeEvent,
-    TransactionCancelled,
-)
-from services.transaction.models import outbox
+from pamtalk.db.tx import Tx
+from pamtalk.events.catalogue import TradeEvent, TransactionCancelled
 
 
 def trade_event(cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime, **extra: Any) -> TradeEvent:
@@ -41,8 +37,8 @@ def trade_event(cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime, *
     )
 
 
-async def publish(tx: PlainTx, cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime) -> None:
+async def publish(tx: Tx, cls: type[TradeEvent], trade: Mapping[str, Any], at: datetime) -> None:
     """Queue ``cls`` (one of the four lifecycle events) for the trade row as it is now, in
-    the endpoint's plain transaction (``pamtalk.deps.PlainWrite``)."""
+    the transaction of the change."""
     extra = {"reason": trade["cancel_reason"] or ""} if cls is TransactionCancelled else {}
-    await tx.add_event(outbox, trade_event(cls, trade, at, **extra), "transaction")
+    await tx.add_event(trade_event(cls, trade, at, **extra))

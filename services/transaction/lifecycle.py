@@ -13,9 +13,9 @@ received the goods and paid; the producer, who is rewarded with ESG-GOLD on sett
 does not certify their own reward.
 
 Each move is one conditional ``UPDATE ... WHERE id, created_at, <state and actor allowed>
-RETURNING``: of two concurrent moves of one trade the second finds the row changed and
-matches nothing. Only when nothing matched is the trade read, to say why (404, 403 or 409
-with its current status).
+RETURNING`` (``store.trades.move``): of two concurrent moves of one trade the second finds
+the row changed and matches nothing. Only when nothing matched is the trade read, to say
+why (404, 403 or 409 with its current status).
 """
 
 from __future__ import annotations
@@ -24,14 +24,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-import asyncpg
-
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.outbox import PlainTx
-from pamtalk.db.raw import Sql, sql
+from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import (
     TradeEvent,
@@ -39,59 +35,30 @@ from pamtalk.events.catalogue import (
     TransactionConfirmed,
     TransactionSettled,
 )
+from services.transaction.access import find_trade, is_party, not_found
 from services.transaction.events import publish
 from services.transaction.ids import created_at_of
-from services.transaction.rows import COLUMNS, TABLE, TradeRow, trade_row
-from services.transaction.trades import find_trade, is_party, not_found
-
-CANCELS = ("status = 'cancelled'", "cancel_reason = :cancel_reason", "cancelled_by = :cancelled_by")
+from services.transaction.store import trades
 
 
-@dataclass(frozen=True, eq=False)  # compared (and cached) as itself
+@dataclass(frozen=True)
 class Move:
     verb: str
-    sources: dict[str, tuple[str, ...]]  # actor ("buyer", "producer", "admin") -> states it may move from
-    sets: tuple[str, ...]  # SQL assignments; ``:name`` values are given to ``apply``
+    sources: trades.Allowed  # (actor: "buyer", "producer" or "admin"; the states it may move from)
+    to: str  # the status it moves to ("back": the one it had before review)
     event: type[TradeEvent] | None = None
-    timestamp: str | None = None  # column stamped with the time of the move
 
 
-CONFIRM = Move(
-    "confirm", {"producer": ("pending",)}, ("status = 'confirmed'",), TransactionConfirmed, "confirmed_at"
-)
-SETTLE = Move("settle", {"buyer": ("confirmed",)}, ("status = 'settled'",), TransactionSettled, "settled_at")
+CONFIRM = Move("confirm", (("producer", ("pending",)),), "confirmed", TransactionConfirmed)
+SETTLE = Move("settle", (("buyer", ("confirmed",)),), "settled", TransactionSettled)
 CANCEL = Move(
     "cancel",
-    {"buyer": ("pending",), "producer": ("pending", "confirmed")},
-    CANCELS,
+    (("buyer", ("pending",)), ("producer", ("pending", "confirmed"))),
+    "cancelled",
     TransactionCancelled,
-    "cancelled_at",
 )
-CLEAR = Move(
-    "clear",
-    {"admin": ("under_review",)},
-    ("status = coalesce(status_before_review, 'pending')", "status_before_review = NULL"),
-)
-REVIEW_CANCEL = Move("cancel", {"admin": ("under_review",)}, CANCELS, TransactionCancelled, "cancelled_at")
-_ACTOR_IS = {"buyer": "buyer_id = :user", "producer": "producer_id = :user"}
-
-
-def _allowed(move: Move, admin: bool) -> str:
-    """Which (actor, state) pairs may make the move, as SQL (admins are known up front)."""
-    pairs = []
-    for actor, states in move.sources.items():
-        who = _ACTOR_IS.get(actor, "true" if admin else "false")
-        pairs.append(f"({who} AND status IN ({', '.join(map(repr, states))}))")
-    return " OR ".join(pairs)
-
-
-@cache
-def _statement(move: Move, admin: bool) -> Sql:
-    sets = ", ".join(
-        (*move.sets, *((f"{move.timestamp} = :now",) if move.timestamp else ()), "updated_at = :now")
-    )
-    where = f"id = :id AND created_at = :created_at AND ({_allowed(move, admin)})"
-    return sql(f"UPDATE {TABLE} SET {sets} WHERE {where} RETURNING {', '.join(COLUMNS)}")
+CLEAR = Move("clear", (("admin", ("under_review",)),), "back")
+REVIEW_CANCEL = Move("cancel", (("admin", ("under_review",)),), "cancelled", TransactionCancelled)
 
 
 def _is_actor(actor: str, principal: Principal, trade: Mapping[str, Any]) -> bool:
@@ -103,39 +70,34 @@ def _is_actor(actor: str, principal: Principal, trade: Mapping[str, Any]) -> boo
 
 
 async def apply(
-    tx: PlainTx,
+    tx: Tx,
     move: Move,
     trade_id: uuid.UUID,
     principal: Principal,
     now: datetime,
     **values: Any,
-) -> TradeRow:
-    """Make the move in one ``UPDATE ... RETURNING`` in the endpoint's plain transaction
-    (``PlainWrite``: committed when the endpoint returns, database errors mapped by the kit);
-    the trade as it is now."""
+) -> Mapping[str, Any]:
+    """Make the move (``values``: those of a cancel: ``cancel_reason``, ``cancelled_by``) and
+    queue its event; the trade as it is now (``store.trades.COLUMNS``)."""
     created_at = created_at_of(trade_id)
     if created_at is None:
         raise not_found()
-    statement = _statement(move, principal.is_admin)
-    given = {**values, "id": trade_id, "created_at": created_at, "user": principal.id, "now": now}
-    row = await tx.conn.fetchrow(statement.text, *statement.args(given))
-    if row is None:
-        raise await _why_not(tx.conn, move, trade_id, principal)
-    trade = trade_row(row)
+    key = (trade_id, created_at)
+    trade = await trades.move(tx, move.to, move.sources, principal.is_admin, key, principal.id, now, **values)
+    if trade is None:
+        raise await _why_not(tx, move, trade_id, principal)
     if move.event is not None:
         await publish(tx, move.event, trade, now)
     return trade
 
 
-async def _why_not(
-    conn: asyncpg.Connection, move: Move, trade_id: uuid.UUID, principal: Principal
-) -> Problem:
-    trade = await find_trade(conn, trade_id)
+async def _why_not(read: Read, move: Move, trade_id: uuid.UUID, principal: Principal) -> Problem:
+    trade = await find_trade(read, trade_id)
     if trade is None or not (is_party(principal, trade) or principal.is_admin):
         return not_found()
-    mine = [states for actor, states in move.sources.items() if _is_actor(actor, principal, trade)]
+    mine = [states for actor, states in move.sources if _is_actor(actor, principal, trade)]
     if not mine:
-        who = " or ".join(_ACTOR_NAMES[actor] for actor in move.sources)
+        who = " or ".join(_ACTOR_NAMES[actor] for actor, _ in move.sources)
         return Problem(403, f"Only {who} can {move.verb} this trade.", type_="forbidden")
     allowed = sorted({state for states in mine for state in states})
     return Problem(

@@ -1,7 +1,8 @@
-"""Tables of the transaction service (schema ``transaction_svc``).
+"""Tables of the transaction service (schema ``transaction_svc``): read by Alembic, never
+used to run a statement (that is ``store/``).
 
 ``transactions`` is range-partitioned by ``created_at``, one partition a month plus a
-DEFAULT one (see ``partitions.py``); its primary key is ``(id, created_at)`` because a
+DEFAULT one (see ``store/partitions.py``); its primary key is ``(id, created_at)`` because a
 partitioned table's unique keys must hold the partition key."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from pamtalk.db import schema_metadata
 from pamtalk.db.inbox import inbox_table
 from pamtalk.db.outbox import outbox_table
+from pamtalk.idempotency import idempotency_table
 
 SCHEMA = "transaction_svc"
 STATUSES = ("pending", "confirmed", "settled", "cancelled", "under_review")
@@ -30,6 +32,8 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+# The first response to a trade opened with ``Idempotency-Key`` (kept 24 h): the kit's table.
+idempotency_keys = idempotency_table(Base.metadata)
 
 
 class Trade(Base):
@@ -40,7 +44,7 @@ class Trade(Base):
         Index("ix_transactions_producer_id_created_at", "producer_id", "created_at", "id"),
         Index("ix_transactions_farm_id_created_at", "farm_id", "created_at", "id"),
         # A party's pending trades (a farmer's to-do list): the few trades waiting, newest
-        # first, without walking past the settled ones (listing.py writes the status in).
+        # first, without walking past the settled ones (store/trades.py writes the status in).
         Index("ix_transactions_buyer_id_pending", "buyer_id", "created_at", "id", postgresql_where=PENDING),
         Index(
             "ix_transactions_producer_id_pending", "producer_id", "created_at", "id", postgresql_where=PENDING
@@ -98,17 +102,3 @@ class Farm(Base):
     esg_grade: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # as the farm service says
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class IdempotencyKey(Base):
-    """The first response to a create request sent with ``Idempotency-Key`` (kept 24 h)."""
-
-    __tablename__ = "idempotency_keys"
-
-    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    transaction_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -24,6 +24,7 @@ from typing import Any
 import uvloop
 
 from pamtalk.bus.base import Handler
+from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated, TransactionFlagged
 from pamtalk.events.envelope import Envelope
 from pamtalk.runtime import Runtime
@@ -37,19 +38,19 @@ from tests.transaction.support import farm_snapshot
 
 AppFactory = Callable[..., Any]
 Bench = Callable[[Runtime, int, int], Awaitable[None]]  # (runtime, events, rounds)
-SEED_TRADES = """
-INSERT INTO transaction_svc.transactions (id, created_at, farm_id, producer_id, buyer_id, buyer_role,
+SEED_TRADES = sql("""
+INSERT INTO transactions (id, created_at, farm_id, producer_id, buyer_id, buyer_role,
     crop, quantity, unit_price, total_value, quality_score, delivery_hours, payment_method, location,
     status, updated_at)
-SELECT id, created_at, $2, $3, $4, 'consumer', 'rice', 10, 2500, 25000, 0.9, 48, 'bank_transfer',
-    'Jeonnam', 'pending', created_at
-FROM unnest($1::uuid[], $5::timestamptz[]) AS t(id, created_at)
-"""
-CHECK = """
-SELECT (SELECT count(*) FROM transaction_svc.farms),
-       (SELECT count(*) FROM transaction_svc.farms WHERE updated_at > received_at),
-       (SELECT count(*) FROM transaction_svc.transactions WHERE status = 'under_review')
-"""
+SELECT id, created_at, :farm_id, :producer_id, :buyer_id, 'consumer', 'rice', 10, 2500, 25000, 0.9, 48,
+    'bank_transfer', 'Jeonnam', 'pending', created_at
+FROM unnest(CAST(:ids AS uuid[]), CAST(:at AS timestamptz[])) AS t(id, created_at)
+""")
+CHECK = sql("""
+SELECT (SELECT count(*) FROM farms),
+       (SELECT count(*) FROM farms WHERE updated_at > received_at),
+       (SELECT count(*) FROM transactions WHERE status = 'under_review')
+""")
 
 
 async def main(service: str, create_app: AppFactory, bench: Bench, n: int, rounds: int) -> None:
@@ -103,9 +104,9 @@ async def bench(runtime: Runtime, n: int, rounds: int) -> None:
     }
     for name, batches in steps.items():
         print(f"{name:<40} {await per_event(handler, batches):7.3f} ms CPU per event", flush=True)
-    async with runtime.db.engine.connect() as conn:  # the effects happened
-        counts = await conn.exec_driver_sql(CHECK)
-        print("farms, of them updated, trades under review:", *counts.one(), flush=True)
+    async with runtime.db.read() as read:  # the effects happened
+        counts = await read.fetchrow(CHECK)
+        print("farms, of them updated, trades under review:", *(counts or ()), flush=True)
 
 
 async def per_event(handler: Handler, batches: list[list[Envelope]]) -> float:
@@ -119,10 +120,10 @@ async def flags(runtime: Runtime, n: int, owner: uuid.UUID) -> list[Envelope]:
     now = datetime.now(UTC)
     at = [to_millisecond(now - timedelta(minutes=i % 500, microseconds=i)) for i in range(n)]
     ids = [new_trade_id(t) for t in at]
-    async with runtime.db.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        await raw.driver_connection.execute(SEED_TRADES, ids, uuid.uuid4(), owner, uuid.uuid4(), at)
-        await conn.commit()
+    async with runtime.db.write() as tx:
+        await tx.execute(
+            SEED_TRADES, ids=ids, at=at, farm_id=uuid.uuid4(), producer_id=owner, buyer_id=uuid.uuid4()
+        )
     return [Envelope.wrap(flag(trade_id, owner), "prediction") for trade_id in ids]
 
 

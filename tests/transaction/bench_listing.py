@@ -6,7 +6,7 @@ Creates a scratch database with the transaction migrations (so the real indexes)
 model of 2,000 farms of 300 farmers, the monthly partitions the service keeps (a month
 back, three ahead; older trades land in DEFAULT), and ``--trades`` trades of 700 buyers written by the
 load test's bulk path (``loadtests/bulk.py``: 180 days of history, 8 % pending), then
-ANALYZEs. Each query shape is the exact SQL the service runs (``listing._query``), prepared
+ANALYZEs. Each query shape is the exact SQL the service runs (``store.trades.page_statement``), prepared
 once as the service's driver does (so PostgreSQL may switch to a generic plan after five
 executions), executed ten times, then run ``--runs`` times under EXPLAIN ANALYZE, each time
 for another farmer or buyer: the mean execution and planning times, the rows and the
@@ -28,11 +28,12 @@ import uvloop
 
 from loadtests.bulk import bulk_trades
 from pamtalk.db.database import Database
-from services.transaction.listing import _query
-from services.transaction.partitions import ensure_partitions
 from services.transaction.settings import TransactionSettings
+from services.transaction.store.partitions import ensure_partitions
+from services.transaction.store.trades import page_statement
 from tests.conftest import scratch_database
 
+SCHEMA = "transaction_svc"
 FARMS = """
 INSERT INTO transaction_svc.farms (farm_id, owner_id, name, region, latitude, longitude, size_ha, crops,
     certifications, status, wallet_address, esg_score, esg_grade, updated_at)
@@ -78,7 +79,7 @@ async def shape(
 ) -> tuple[float, float, float, str, bool]:
     """Mean execution and planning ms, mean rows, the plan's indexes, and whether the
     prepared statement's plan is generic (its conditions hold ``$n``)."""
-    query = _query(scope, (), status)
+    query = page_statement(scope, (), status)
     args = [query.args({"user": user, "limit": 21}) for user in users]
     if await conn.fetchval("SELECT 1 FROM pg_prepared_statements WHERE name = 'page'"):
         await conn.execute("DEALLOCATE page")
@@ -108,7 +109,8 @@ async def main(trades: int, runs: int, drop: list[str]) -> None:
             db, datetime.now(UTC), settings.partition_months_behind, settings.partition_months_ahead
         )
         await db.close()
-        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+        # the service's statements name tables without their schema, as its pools do
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""), server_settings={"search_path": SCHEMA})
         try:
             await conn.execute(FARMS, farmers)
             await bulk_trades(url, trades, [(str(b), "consumer") for b in buyers])

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from asyncpg import Record
 from fastapi import FastAPI
-from sqlalchemy import select
 
 from pamtalk.bus.memory import MemoryBus
+from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
 from pamtalk.events.envelope import Envelope
-from services.transaction.models import Farm, Trade, inbox
+from pamtalk.runtime import service_state
 from services.transaction.state import TransactionState
 from tests.conftest import TokenFactory
 
@@ -45,8 +46,7 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 5.0) -
 
 
 def state_of(app: FastAPI) -> TransactionState:
-    state: TransactionState = app.state.runtime.extras["transaction"]
-    return state
+    return service_state(app.state.runtime, TransactionState)
 
 
 def set_clock(app: FastAPI, at: datetime | None) -> None:
@@ -85,9 +85,13 @@ async def publish_farm(app: FastAPI, farm_id: uuid.UUID, owner_id: uuid.UUID, **
     return envelope
 
 
-async def farm_row(app: FastAPI, farm_id: uuid.UUID) -> Farm | None:
-    async with app.state.runtime.db.transaction() as session:
-        return await session.scalar(select(Farm).where(Farm.farm_id == farm_id))
+FARM = sql("SELECT * FROM farms WHERE farm_id = :farm_id")
+
+
+async def farm_row(app: FastAPI, farm_id: uuid.UUID) -> Record | None:
+    """The farm's row in the read model, every column."""
+    async with app.state.runtime.db.read() as read:
+        return await read.fetchrow(FARM, farm_id=farm_id)
 
 
 async def add_farm(app: FastAPI, owner: User, **fields: Any) -> uuid.UUID:
@@ -122,12 +126,14 @@ async def open_trade(
     return body
 
 
-async def trade_count(app: FastAPI, **where: Any) -> int:
-    async with app.state.runtime.db.transaction() as session:
-        query = select(Trade.id)
-        for name, value in where.items():
-            query = query.where(getattr(Trade, name) == value)
-        return len((await session.scalars(query)).all())
+TRADES_OF_BUYER = sql("SELECT count(*) FROM transactions WHERE buyer_id = :buyer_id")
+
+
+async def trade_count(app: FastAPI, buyer_id: uuid.UUID) -> int:
+    """How many trades the buyer has."""
+    async with app.state.runtime.db.read() as read:
+        count: int = await read.fetchval(TRADES_OF_BUYER, buyer_id=buyer_id)
+    return count
 
 
 async def published(app: FastAPI, type_: str, trade_id: str | None = None) -> list[Envelope]:
@@ -141,8 +147,10 @@ async def published(app: FastAPI, type_: str, trade_id: str | None = None) -> li
     ]
 
 
+IN_INBOX = sql("SELECT true FROM inbox WHERE event_id = :event_id")
+
+
 async def handled(app: FastAPI, envelope: Envelope) -> bool:
     """Whether the service's consumer has recorded the event in its inbox."""
-    async with app.state.runtime.db.transaction() as session:
-        found = await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == envelope.event_id))
-        return found is not None
+    async with app.state.runtime.db.read() as read:
+        return bool(await read.fetchval(IN_INBOX, event_id=envelope.event_id))

@@ -4,8 +4,8 @@ The shared broker is not stopped (others use it): the service reaches it through
 proxy the test closes and reopens, with queues and exchange under a prefix of its own.
 Every trade opened meanwhile is accepted (201), its events wait in the outbox, and once
 the broker is reachable again the relay publishes all of them; two consumers with an inbox
-(``handle_once``, plain SQL effects) apply each event exactly once, even when some are
-delivered twice."""
+(``handle_once``: the claim and the effect in one transaction) apply each event exactly
+once, even when some are delivered twice."""
 
 from __future__ import annotations
 
@@ -16,18 +16,20 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, MetaData, Select, String, Table, Uuid, func, select, text
+from sqlalchemy import Column, MetaData, String, Table, Uuid
 
 from pamtalk.bus import AmqpBus
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
-from pamtalk.db.inbox import handle_once_legacy, inbox_table
-from pamtalk.db.outbox import PlainTx
-from pamtalk.events.envelope import Envelope, Event
+from pamtalk.db.inbox import Effects, handle_once, inbox_table
+from pamtalk.db.statements import Sql, sql
+from pamtalk.db.tx import Tx
+from pamtalk.events.catalogue import TradeEvent
+from pamtalk.events.envelope import Envelope
 from services.transaction.app import create_app
-from services.transaction.models import outbox
 from tests.conftest import TokenFactory, service_client
 from tests.kit.bus_support import delete_topology
+from tests.kit.db_support import create_tables, drop_schema
 from tests.live_server import free_port
 from tests.services_available import AMQP_URL, require
 from tests.transaction.support import API, add_farm, trade_body, user
@@ -48,13 +50,13 @@ async def proxy() -> AsyncIterator[TcpProxy]:
 
 
 @pytest.fixture
-async def consumers_db(fresh_database: str) -> AsyncIterator[tuple[Database, Table, Table]]:
+async def consumers_db(fresh_database: str) -> AsyncIterator[Database]:
     """A scratch schema with an inbox and a log of every effect applied (no unique key:
     a duplicate application would show up as a second row)."""
     schema = f"outage_{uuid.uuid4().hex[:8]}"
     metadata = MetaData(schema=schema)
-    inbox = inbox_table(metadata)
-    applied = Table(
+    inbox_table(metadata)
+    Table(
         "applied",
         metadata,
         Column("consumer", String(50)),
@@ -62,23 +64,26 @@ async def consumers_db(fresh_database: str) -> AsyncIterator[tuple[Database, Tab
         Column("transaction_id", Uuid),
     )
     db = Database(fresh_database, schema, pool_size=4)
-    async with db.engine.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await conn.run_sync(metadata.create_all)
-    yield db, inbox, applied
-    async with db.engine.begin() as conn:
-        await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    await db.close()
+    await create_tables(db, metadata)
+    yield db
+    await drop_schema(db)
+
+
+RECORD = sql("INSERT INTO applied (consumer, event_id, transaction_id) VALUES (:consumer, :event_id, :trade)")
+APPLIED = sql("SELECT consumer || ':' || event_id::text AS applied FROM applied")
+UNPUBLISHED = sql("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+EVENT_IDS = sql("SELECT event_id FROM outbox")
+ENVELOPES = sql("SELECT envelope FROM outbox WHERE event_id = ANY(:event_ids)")
 
 
 async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
     proxy: TcpProxy,
-    consumers_db: tuple[Database, Table, Table],
+    consumers_db: Database,
     fresh_database: str,
     redis_url: str,
     tokens: TokenFactory,
 ) -> None:
-    db, inbox, applied = consumers_db
+    db = consumers_db
     prefix = f"test-txn-{uuid.uuid4().hex[:8]}."
     service_bus = AmqpBus(
         f"amqp://guest:guest@127.0.0.1:{proxy.port}/",
@@ -90,14 +95,12 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
     )
     consumer_bus = AmqpBus(AMQP_URL, queue_prefix=prefix, retry_delays=DELAYS, service="test-consumers")
     deliveries: Counter[tuple[str, uuid.UUID]] = Counter()
-    record_sql = f"INSERT INTO {applied.fullname} (consumer, event_id, transaction_id) VALUES ($1, $2, $3)"
 
     def consumer(queue: str) -> Handler:
-        async def record(tx: PlainTx, _event: Event, envelope: Envelope) -> None:
-            trade = uuid.UUID(envelope.data["transaction_id"])
-            await tx.conn.execute(record_sql, queue, envelope.event_id, trade)
+        async def record(tx: Tx, event: TradeEvent, envelope: Envelope) -> None:
+            await tx.execute(RECORD, consumer=queue, event_id=envelope.event_id, trade=event.transaction_id)
 
-        apply_once = handle_once_legacy(db, inbox, queue, {"transaction.*": record})
+        apply_once = handle_once(db, queue, Effects().on(TradeEvent, record))
 
         async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
             await apply_once(envelope, headers)
@@ -133,26 +136,24 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
             await until(lambda: len(statuses) >= 8)
             await proxy.close()  # the broker is gone, mid-stream
             await until(lambda: len(statuses) >= 22, within=30)
-            assert await scalar(service_db, UNPUBLISHED) >= 10  # the outbox holds what could not go out
+            assert await value(service_db, UNPUBLISHED) >= 10  # the outbox holds what could not go out
             await proxy.open()  # and it is back
             await trading
             assert statuses == [201] * 30  # every trade was accepted
 
-            event_ids = set(await scalars(service_db, select(outbox.c.event_id)))
+            event_ids = set(await column(service_db, EVENT_IDS))
             assert len(event_ids) == 30
             expected = {(queue, event_id) for queue in CONSUMERS for event_id in event_ids}
             await until(lambda: expected <= set(deliveries), within=90)
-            assert await scalar(service_db, UNPUBLISHED) == 0
+            assert await value(service_db, UNPUBLISHED) == 0
 
             # some are delivered again: the inbox makes the second delivery a no-op
             again = sorted(event_ids)[:5]
-            for data in await scalars(
-                service_db, select(outbox.c.envelope).where(outbox.c.event_id.in_(again))
-            ):
+            for data in await column(service_db, ENVELOPES, event_ids=again):
                 await consumer_bus.publish(Envelope.model_validate(data))
             await until(lambda: all(deliveries[(q, e)] >= 2 for q in CONSUMERS for e in again), within=30)
 
-            rows = await scalars(db, select(applied.c.consumer + ":" + func.cast(applied.c.event_id, String)))
+            rows = await column(db, APPLIED)
             assert sorted(rows) == sorted(f"{q}:{e}" for q, e in expected)  # each applied exactly once
 
             metrics = (await client.get("/metrics")).text
@@ -170,17 +171,15 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
         await delete_topology(prefix)
 
 
-UNPUBLISHED = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+async def value(db: Database, statement: Sql, **values: object) -> Any:
+    async with db.read() as read:
+        return await read.fetchval(statement, **values)
 
 
-async def scalar(db: Database, query: Select[Any]) -> Any:
-    async with db.transaction() as session:
-        return await session.scalar(query)
-
-
-async def scalars(db: Database, query: Select[Any]) -> list[Any]:
-    async with db.transaction() as session:
-        return list((await session.scalars(query)).all())
+async def column(db: Database, statement: Sql, **values: object) -> list[Any]:
+    """The first column of every row."""
+    async with db.read() as read:
+        return [row[0] for row in await read.fetch(statement, **values)]
 
 
 async def until(predicate: Callable[[], bool], within: float = 10.0) -> None:

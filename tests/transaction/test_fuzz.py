@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
-from pamtalk.db.outbox import plain_transaction
 from pamtalk.runtime import Shared
 from services.transaction.app import create_app
-from services.transaction.farms import apply_snapshot
+from services.transaction.store import farms
 from tests.conftest import TokenFactory, migrate
 from tests.fuzz import CHECKS, fuzz_api
 from tests.live_server import live_server
@@ -32,9 +31,9 @@ async def test_transaction_api_holds_under_fuzzing(
     await migrate("transaction", database_url)
     db = Database(database_url, "transaction_svc")
     farmer, farm_id = uuid.uuid4(), uuid.uuid4()
-    async with plain_transaction(db) as tx:  # a farm to trade with, so creation can succeed too
+    async with db.write() as tx:  # a farm to trade with, so creation can succeed too
         crops = ["tomatoes", "rice", "cabbage", "lettuce", "carrots"]
-        await apply_snapshot(tx, farm_snapshot(farm_id, farmer, name="Fuzz farm", region="Jeju", crops=crops))
+        await farms.apply(tx, farm_snapshot(farm_id, farmer, name="Fuzz farm", region="Jeju"), crops)
     await db.close()
     shared = Shared(
         bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url

@@ -1,5 +1,7 @@
-"""``Idempotency-Key`` on trade creation: a retry returns the first response and creates
-nothing; the same key with another body is a 422; concurrent duplicates make one trade."""
+"""``Idempotency-Key`` on trade creation, as docs/conventions.md ("Retried writes") says: a
+retry returns the first response and creates nothing; the same key with another body is a
+422; a retry sent while the first runs waits for it; concurrent duplicates make one trade;
+a failed request keeps nothing; keys are the caller's and last 24 hours."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi import FastAPI
 
+from pamtalk.db.statements import sql
+from services.transaction import upkeep
 from tests.transaction.conftest import Api
 from tests.transaction.support import (
     API,
@@ -19,6 +24,7 @@ from tests.transaction.support import (
     publish_farm,
     published,
     set_clock,
+    state_of,
     trade_body,
     trade_count,
 )
@@ -123,3 +129,59 @@ async def test_another_farm_id_is_another_body(trade_api: Api, farm: str, farmer
     headers = {**buyer.headers, **key()}
     assert (await client.post(API, json=trade_body(farm), headers=headers)).status_code == 201
     assert (await client.post(API, json=trade_body(second_farm), headers=headers)).status_code == 422
+
+
+WAITING = sql(
+    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE NOT l.granted AND a.datname = current_database() AND l.locktype = :locktype"
+)
+
+
+async def waiting(app: FastAPI, locktype: str) -> bool:
+    """Whether a session of this database waits for a lock of ``locktype``."""
+    async with app.state.runtime.db.read() as read:
+        return bool(await read.fetchval(WAITING, locktype=locktype))
+
+
+async def test_a_retry_sent_while_the_first_request_runs_waits_for_it_then_replays(
+    trade_api: Api, farm: str, buyer: User
+) -> None:
+    client, app = trade_api
+    headers = {**buyer.headers, **key()}
+    async with app.state.runtime.db.write() as tx:
+        await tx.execute(sql("LOCK TABLE transactions IN SHARE MODE"))  # trades wait to be inserted
+        first = asyncio.create_task(client.post(API, json=trade_body(farm), headers=headers))
+        await eventually(lambda: waiting(app, "relation"))  # the first has claimed its key
+        retry = asyncio.create_task(client.post(API, json=trade_body(farm), headers=headers))
+        await eventually(lambda: waiting(app, "transactionid"))  # the retry waits for the first
+        await asyncio.sleep(0.2)
+        assert not first.done() and not retry.done()
+    answered, replayed = await first, await retry
+    assert answered.status_code == 201 and "idempotent-replayed" not in answered.headers
+    assert replayed.status_code == 201 and replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.json() == answered.json() and replayed.headers["location"] == answered.headers["location"]
+    assert await trade_count(app, buyer_id=buyer.id) == 1
+
+
+KEYS_OF = sql("SELECT count(*) FROM idempotency_keys WHERE owner_id = :owner_id")
+
+
+async def keys_of(app: FastAPI, owner: User) -> int:
+    async with app.state.runtime.db.read() as read:
+        count: int = await read.fetchval(KEYS_OF, owner_id=owner.id)
+    return count
+
+
+async def test_the_upkeep_forgets_keys_after_24_hours(trade_api: Api, farm: str, buyer: User) -> None:
+    client, app = trade_api
+    first = await client.post(API, json=trade_body(farm), headers={**buyer.headers, **key()})
+    assert first.status_code == 201
+    state = state_of(app)
+    await upkeep.maintain(app.state.runtime.db, state)
+    assert await keys_of(app, buyer) == 1  # kept while a retry may come
+    set_clock(app, datetime.now(UTC) + timedelta(hours=24, minutes=1))
+    try:
+        await upkeep.maintain(app.state.runtime.db, state)
+    finally:
+        set_clock(app, None)
+    assert await keys_of(app, buyer) == 0

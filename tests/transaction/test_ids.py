@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.transaction.ids import created_at_of, new_trade_id, to_millisecond
-from services.transaction.partitions import add_months, month_of, partition_name
-from services.transaction.trades import total_value
+from services.transaction.opening import total_value
+from services.transaction.store.partitions import add_months, month_of, partition_name
 
 times = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC))
 

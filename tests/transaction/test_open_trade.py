@@ -1,5 +1,6 @@
 """Opening a trade: the total is computed, the farm must be known, active and offer the
-crop, only buyers buy, and bad input is a 422 that writes nothing."""
+crop, only buyers buy, and bad input is a 422 that writes nothing (the trade is inserted in
+the statement that reads its farm: a farm that takes no such trade rolls it back)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ async def test_inactive_farm_takes_no_trade(trade_api: Api, farmer: User, buyer:
     response = await client.post(API, json=trade_body(farm_id), headers=buyer.headers)
     assert response.status_code == 422 and response.json()["type"].endswith("/farm-inactive")
     assert status in response.json()["detail"]
+    assert await trade_count(app, buyer_id=buyer.id) == 0
 
 
 async def test_crop_must_be_one_the_farm_offers(trade_api: Api, farm: str, buyer: User) -> None:
@@ -110,6 +112,7 @@ async def test_company_buys_but_not_from_its_own_farm(trade_api: Api, tokens) ->
     own_farm = await add_farm(app, company)  # the read model says this buyer owns it
     response = await client.post(API, json=trade_body(own_farm), headers=company.headers)
     assert response.status_code == 422 and response.json()["type"].endswith("/own-farm")
+    assert await trade_count(app, buyer_id=company.id) == 1  # the first one only
 
 
 async def test_no_token_is_401(trade_api: Api, farm: str) -> None:

@@ -11,30 +11,30 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 
+from pamtalk.db.statements import sql
 from services.transaction.ids import created_at_of, new_trade_id, to_millisecond
-from services.transaction.partitions import add_months, ensure_partitions, month_of, partition_name
+from services.transaction.store.partitions import add_months, ensure_partitions, month_of, partition_name
 from tests.transaction.conftest import Api
 from tests.transaction.support import API, User, open_trade, set_clock
 
 pytestmark = pytest.mark.integration
 
 
-async def sql(app: FastAPI, statement: str, **params: object) -> list:
-    async with app.state.runtime.db.transaction() as session:
-        return list((await session.execute(text(statement), params)).all())
+async def rows(app: FastAPI, statement: str, **params: object) -> list:
+    async with app.state.runtime.db.read() as read:
+        return [tuple(row) for row in await read.fetch(sql(statement), **params)]
 
 
 async def partition_of(app: FastAPI, trade_id: str) -> str:
-    [(name,)] = await sql(
+    [(name,)] = await rows(
         app, "SELECT tableoid::regclass::text FROM transactions WHERE id = :id", id=uuid.UUID(trade_id)
     )
     return str(name).rsplit(".", 1)[-1]
 
 
 async def scanned(app: FastAPI, query: str, **params: object) -> set[str]:
-    plan = "\n".join(row[0] for row in await sql(app, "EXPLAIN " + query, **params))
+    plan = "\n".join(row[0] for row in await rows(app, "EXPLAIN " + query, **params))
     return set(re.findall(r"\bon (transactions_\w+)", plan))
 
 
@@ -96,7 +96,7 @@ async def test_partitions_are_kept_ahead_and_the_created_at_index_is_on_each(tra
     wanted = {partition_name(add_months(this_month, n)) for n in range(-1, 4)}
     children = {
         row[0]
-        for row in await sql(
+        for row in await rows(
             app,
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             "WHERE i.inhparent = 'transactions'::regclass",
@@ -105,7 +105,7 @@ async def test_partitions_are_kept_ahead_and_the_created_at_index_is_on_each(tra
     assert wanted | {"transactions_default"} <= children
     indexed = {
         row[0]
-        for row in await sql(
+        for row in await rows(
             app, "SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%USING btree (created_at)'"
         )
     }
@@ -128,7 +128,7 @@ async def test_a_trade_outside_the_partitions_waits_in_default_then_moves_to_its
     assert await partition_of(app, trade["id"]) == partition_name(far)
     index_count = "SELECT count(*) FROM pg_indexes WHERE tablename = :t"
     this_month = partition_name(month_of(datetime.now(UTC)))
-    assert await sql(app, index_count, t=partition_name(far)) == await sql(app, index_count, t=this_month)
+    assert await rows(app, index_count, t=partition_name(far)) == await rows(app, index_count, t=this_month)
     response = await client.get(f"{API}/{trade['id']}", headers=buyer.headers)
     assert response.status_code == 200 and response.json()["id"] == trade["id"]
     assert await ensure_partitions(app.state.runtime.db, datetime.now(UTC), 1, 3) == []

@@ -9,9 +9,7 @@ import uuid
 import pytest
 from fastapi import FastAPI
 
-from pamtalk.db.raw import reading
-from services.transaction.idempotency import KEYS
-from services.transaction.models import outbox
+from pamtalk.db.statements import sql
 from tests.transaction.conftest import Api
 from tests.transaction.support import API, User, open_trade, trade_body, trade_count
 
@@ -20,19 +18,22 @@ pytestmark = pytest.mark.integration
 NUL = "Jeju \x00 market"  # valid JSON, valid for the schema; PostgreSQL cannot store it
 
 
+EVENTS_OF_BUYER = sql(
+    "SELECT routing_key FROM outbox WHERE envelope->'data'->>'buyer_id' = :buyer_id ORDER BY id"
+)
+KEYS_OF = sql("SELECT count(*) FROM idempotency_keys WHERE owner_id = :owner_id")
+
+
 async def _events_of(app: FastAPI, buyer: User) -> list[str]:
     """Types of the outbox rows (published or not) of the buyer's trades, oldest first."""
-    async with reading(app.state.runtime.db) as conn:
-        rows = await conn.fetch(
-            f"SELECT routing_key FROM {outbox.fullname} WHERE envelope->'data'->>'buyer_id' = $1 ORDER BY id",
-            str(buyer.id),
-        )
+    async with app.state.runtime.db.read() as read:
+        rows = await read.fetch(EVENTS_OF_BUYER, buyer_id=str(buyer.id))
     return [row["routing_key"] for row in rows]
 
 
 async def _keys_of(app: FastAPI, buyer: User) -> int:
-    async with reading(app.state.runtime.db) as conn:
-        count: int = await conn.fetchval(f"SELECT count(*) FROM {KEYS} WHERE user_id = $1", buyer.id)
+    async with app.state.runtime.db.read() as read:
+        count: int = await read.fetchval(KEYS_OF, owner_id=buyer.id)
     return count
 
 

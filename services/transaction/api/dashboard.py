@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from pamtalk.cache import cached_json
-from pamtalk.deps import RuntimeDep
+from pamtalk.deps import Db
 from services.transaction import dashboard
 from services.transaction.schemas import DashboardOut
-from services.transaction.state import TransactionState, transaction_state
+from services.transaction.state import State
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
-State = Annotated[TransactionState, Depends(transaction_state)]
 
 
 @router.get(
@@ -23,10 +20,10 @@ State = Annotated[TransactionState, Depends(transaction_state)]
     summary="Market figures: trades overall, by crop and over 7 days, ESG of settled trades, farms by size",
     responses={304: {"description": "Not modified (If-None-Match matched the ETag)"}},
 )
-async def get_dashboard(request: Request, runtime: RuntimeDep, state: State) -> Response:
+async def get_dashboard(request: Request, db: Db, state: State) -> Response:
     async def compute() -> dict[str, object]:
-        async with runtime.db.transaction() as session:
-            return await dashboard.compute(session, state.clock())
+        async with db.read("replica", consistent=True) as read:  # one snapshot: the figures agree
+            return await dashboard.compute(read, state.clock())
 
     data, hit = await state.dashboard.get_or_compute("v1", compute)
     return cached_json(request, data, max_age=state.settings.dashboard_ttl_seconds, hit=hit)

@@ -6,24 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from pamtalk.db.raw import reading
-from pamtalk.deps import CurrentUser, PlainWrite
+from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
-from pamtalk.idempotency import REPLAYED, IdempotencyKeyHeader
+from pamtalk.idempotency import IdempotencyKeyHeader, Replay
 from pamtalk.json_body import json_response
-from services.transaction import idempotency, trades
+from services.transaction import access, opening
+from services.transaction.items import item
 from services.transaction.listing import TradeFilter, list_trades
-from services.transaction.rows import item
 from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
-from services.transaction.state import TransactionState, transaction_state
+from services.transaction.state import State
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
-State = Annotated[TransactionState, Depends(transaction_state)]
-IdempotencyKey = IdempotencyKeyHeader
 
 
 @router.post(
@@ -36,20 +32,18 @@ IdempotencyKey = IdempotencyKeyHeader
 async def create_trade(
     body: TradeIn,
     principal: CurrentUser,
-    tx: PlainWrite,
+    tx: Write,
     state: State,
-    idempotency_key: IdempotencyKey = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    trades.require_buyer(principal)
-    now = state.clock()
-    claim = None
-    if idempotency_key is not None:
-        digest = idempotency.request_hash(body)
-        claim = idempotency.claim_values(principal.id, idempotency_key, digest, now, state.idempotency_ttl)
-    opened = await trades.open_trade(tx, principal, body, now, claim)
-    if isinstance(opened, idempotency.Replay):
-        headers = {**REPLAYED, "Location": f"{router.prefix}/{opened.body['id']}"}
-        return JSONResponse(opened.body, status_code=opened.status_code, headers=headers)
+    opening.require_buyer(principal)
+    opened = await opening.open_trade(
+        tx, principal, body, state.clock(), idempotency_key, state.idempotency_ttl
+    )
+    if isinstance(opened, Replay):
+        replayed = opened.response()
+        replayed.headers["Location"] = f"{router.prefix}/{opened.body['id']}"
+        return replayed
     location = {"Location": f"{router.prefix}/{opened.trade['id']}"}
     return Response(opened.body, status_code=201, headers=location, media_type="application/json")
 
@@ -61,7 +55,7 @@ async def create_trade(
     responses=problem_responses(401, 422),
 )
 async def get_trades(
-    request: Request,
+    db: Db,
     principal: CurrentUser,
     crop: Crop | None = None,
     status: TradeStatus | None = None,
@@ -74,8 +68,8 @@ async def get_trades(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     where = TradeFilter(crop=crop, status=status, since=since, until=until, farm_id=farm_id)
-    async with reading(request.app.state.runtime.db) as conn:
-        items, next_cursor = await list_trades(conn, principal, where, cursor, limit)
+    async with db.read("primary") as read:  # a party sees the trade it has just opened or moved
+        items, next_cursor = await list_trades(read, principal, where, cursor, limit)
     return json_response({"items": items, "next_cursor": next_cursor})
 
 
@@ -85,7 +79,7 @@ async def get_trades(
     summary="One trade (its buyer, its producer, or an admin)",
     responses=problem_responses(401, 404, 422),
 )
-async def get_trade(trade_id: uuid.UUID, request: Request, principal: CurrentUser) -> Response:
-    async with reading(request.app.state.runtime.db) as conn:
-        trade = await trades.readable_trade(conn, principal, trade_id)
+async def get_trade(trade_id: uuid.UUID, db: Db, principal: CurrentUser) -> Response:
+    async with db.read("primary") as read:  # a party sees the move it has just made
+        trade = await access.readable_trade(read, principal, trade_id)
     return json_response(item(trade, principal.is_admin))

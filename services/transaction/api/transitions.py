@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.deps import AdminUser, CurrentUser, PlainWrite
+from pamtalk.deps import AdminUser, CurrentUser, Write
 from pamtalk.errors import problem_responses
 from pamtalk.json_body import json_response
 from services.transaction import lifecycle
-from services.transaction.rows import TradeRow, item
+from services.transaction.items import item
 from services.transaction.schemas import CancelIn, ReviewIn, TradeOut
-from services.transaction.state import TransactionState, transaction_state
+from services.transaction.state import State
 
 
-def trade_out(trade: TradeRow, principal: Principal) -> Response:
+def trade_out(trade: Mapping[str, Any], principal: Principal) -> Response:
     return json_response(item(trade, principal.is_admin))
 
 
 router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
-State = Annotated[TransactionState, Depends(transaction_state)]
 Admin = AdminUser
 MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
@@ -34,7 +34,7 @@ MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     summary="Confirm a pending trade (the farm's owner)",
     responses=MOVE_PROBLEMS,
 )
-async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, state: State) -> Response:
+async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
     trade = await lifecycle.apply(tx, lifecycle.CONFIRM, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -45,7 +45,7 @@ async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, s
     summary="Settle a confirmed trade: payment and delivery are done (the buyer)",
     responses=MOVE_PROBLEMS,
 )
-async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, state: State) -> Response:
+async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
     trade = await lifecycle.apply(tx, lifecycle.SETTLE, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -57,7 +57,7 @@ async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: PlainWrite, st
     responses=MOVE_PROBLEMS,
 )
 async def cancel(
-    trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, tx: PlainWrite, state: State
+    trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, tx: Write, state: State
 ) -> Response:
     trade = await lifecycle.apply(
         tx,
@@ -77,7 +77,7 @@ async def cancel(
     summary="Decide on a trade under review: clear it or cancel it (admins)",
     responses=MOVE_PROBLEMS,
 )
-async def review(trade_id: uuid.UUID, body: ReviewIn, admin: Admin, tx: PlainWrite, state: State) -> Response:
+async def review(trade_id: uuid.UUID, body: ReviewIn, admin: Admin, tx: Write, state: State) -> Response:
     now = state.clock()
     if body.decision == "clear":
         trade = await lifecycle.apply(tx, lifecycle.CLEAR, trade_id, admin, now)

@@ -1,4 +1,4 @@
-"""Trades written straight from rows (``services/transaction/rows.py``) are the bytes
+"""Trades written straight from rows (``services/transaction/items.py``) are the bytes
 pydantic's ``TradeOut`` would write, and the list's SQL numbers its parameters right (and
 writes in only a known status)."""
 
@@ -15,10 +15,10 @@ import pytest
 from asyncpg.pgproto.pgproto import UUID as DriverUUID
 
 from pamtalk.json_body import dumps
-from services.transaction.listing import FILTERS, _query
+from services.transaction.items import FIELDS, item
 from services.transaction.models import STATUSES
-from services.transaction.rows import COLUMNS, FIELDS, item, trade_row
 from services.transaction.schemas import TradeOut, TradePage
+from services.transaction.store.trades import COLUMNS, FILTERS, SCOPES, page_statement
 
 FLAG = {"score": 0.93, "risk_band": "high", "reasons": ["price"], "flagged_at": "2026-03-01T10:00:00+00:00"}
 
@@ -48,7 +48,9 @@ def row(**overrides: Any) -> dict[str, Any]:
         "cancelled_at": None,
         "producer_wallet": "0x" + "ab" * 20,
     }
-    return trade_row({**values, **overrides}[name] for name in COLUMNS)
+    values.update(overrides)
+    assert set(values) == set(COLUMNS)
+    return values
 
 
 def as_pydantic(trade: dict[str, Any], admin: bool) -> bytes:
@@ -83,10 +85,10 @@ def test_a_page_is_the_bytes_of_trade_page() -> None:
 
 
 def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
-    for scope, status in itertools.product(("mine", "farm", "farm_mine", "all"), (None, *STATUSES)):
+    for scope, status in itertools.product(SCOPES, (None, *STATUSES)):
         for mask in range(1 << len(FILTERS)):
             given = tuple(name for i, name in enumerate(FILTERS) if mask >> i & 1)
-            query = _query(scope, given, status)
+            query = page_statement(scope, given, status)
             assert (f"status = '{status}'" in query.text) == (status is not None)
             assert len(set(query.names)) == len(query.names)
             for number in range(1, len(query.names) + 1):
@@ -97,4 +99,4 @@ def test_each_parameter_has_one_number_and_every_number_a_value() -> None:
 
 def test_only_known_statuses_are_written_into_a_statement() -> None:
     with pytest.raises(ValueError):
-        _query("all", (), "pending' OR true --")
+        page_statement("all", (), "pending' OR true --")
