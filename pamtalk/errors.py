@@ -12,7 +12,6 @@ import orjson
 import redis.exceptions
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -191,13 +190,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
             return problem_response(unavailable_problem(), request.url.path)
 
-    @app.exception_handler(DBAPIError)  # through SQLAlchemy (a session)
-    @app.exception_handler(asyncpg.PostgresError)  # plain SQL on the driver (``PlainWrite``)
+    @app.exception_handler(asyncpg.PostgresError)
     async def _database(request: Request, exc: Exception) -> Response:
         # Text PostgreSQL cannot store (a NUL character, say) is bad input, not our failure;
         # the transaction was rolled back, so nothing was written.
-        error = exc.orig if isinstance(exc, DBAPIError) else exc
-        if getattr(error, "sqlstate", None) in _UNSTORABLE_TEXT:
+        if getattr(exc, "sqlstate", None) in _UNSTORABLE_TEXT:
             return problem_response(
                 Problem(
                     422,

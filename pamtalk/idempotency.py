@@ -141,8 +141,11 @@ class Replay:
     status_code: int
     body: Any
 
-    def response(self) -> Response:
-        return Response(_json(self.body), self.status_code, REPLAYED, media_type="application/json")
+    def response(self, headers: dict[str, str] | None = None) -> Response:
+        """The first response again, marked replayed (``headers``: more of the first's)."""
+        return Response(
+            _json(self.body), self.status_code, {**(headers or {}), **REPLAYED}, media_type="application/json"
+        )
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,9 @@ class IdempotentRequest:
         return Replay(row["status_code"], row["response"])
 
     async def remember(self, tx: Tx, status_code: int, body: Any) -> None:
-        """Store the response of the claimed key (in the write's transaction)."""
+        """Store the response of the claimed key (in the write's transaction). ``body``: the
+        response's values, or its JSON bytes as sent (``orjson.Fragment``), so a replay is
+        the same text."""
         if self.key is None:
             return
         await tx.execute(

@@ -5,7 +5,7 @@ JWKS) can be handed in by the embedded mode, which runs all services in one proc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from redis.asyncio import Redis
 from sqlalchemy import Table
@@ -46,7 +46,6 @@ class Runtime:
     owns_redis: bool = True
     ready: bool = False
     state: object = None  # the service's own state (ServiceDefinition.build_state)
-    extras: dict[str, Any] = field(default_factory=dict)  # LEGACY: untyped; use ``state``
 
 
 S = TypeVar("S")

@@ -26,7 +26,6 @@ from typing import Any, Literal
 
 import asyncpg
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
@@ -46,11 +45,6 @@ def dsn(url: str) -> str:
 
 
 SELECT_ONE = sql("SELECT 1")
-
-
-def normalise_url(url: str) -> str:
-    """LEGACY: the SQLAlchemy URL (``postgresql+asyncpg://``) of any of ours."""
-    return "postgresql+asyncpg://" + dsn(url).removeprefix("postgresql://")
 
 
 def _text(value: str) -> str:
@@ -104,30 +98,6 @@ class Database:
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
         self.wake_relay: Any = None  # set by the outbox relay: called once events committed
-        # LEGACY, until every service is on write()/read(): SQLAlchemy sessions.
-        self.engine = create_async_engine(
-            normalise_url(url),
-            pool_size=pool_size,
-            max_overflow=max_overflow,
-            pool_recycle=1800,
-            connect_args={"server_settings": {"search_path": f"{schema},public"}},
-        )
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.read_sessions = async_sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """LEGACY: a session inside one transaction."""
-        async with self.sessions() as session, session.begin():
-            yield session
-
-    @asynccontextmanager
-    async def reads(self) -> AsyncIterator[AsyncSession]:
-        """LEGACY: a session for reads only (autocommit)."""
-        async with self.read_sessions() as session:
-            yield session
 
     async def _primary(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -222,4 +192,3 @@ class Database:
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
-        await self.engine.dispose()  # LEGACY

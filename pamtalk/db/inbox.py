@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from functools import cache, lru_cache
 from typing import Any, TypeVar
 
-import asyncpg
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, func
 
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
-from pamtalk.db.outbox import PlainTx, plain_transaction
-from pamtalk.db.raw import reading
-from pamtalk.db.raw import sql as legacy_sql
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
 from pamtalk.events.catalogue import CATALOGUE, parse
@@ -99,48 +94,3 @@ def handle_once(db: Database, consumer: str, effects: Effects) -> Handler:
             log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
 
     return handler
-
-
-# ---- LEGACY, removed once every consumer is on handle_once ----
-EffectFn = Callable[[PlainTx, Event, Envelope], Awaitable[None]]
-
-
-@cache
-def _claim(table: Table) -> str:
-    """The claim of ``table`` (asyncpg's text), built once."""
-    return legacy_sql(
-        f"INSERT INTO {table.fullname} (consumer, event_id) VALUES (:consumer, :event_id) "
-        "ON CONFLICT DO NOTHING RETURNING event_id"
-    ).text
-
-
-def handle_once_legacy(db: Database, table: Table, consumer: str, effects: Mapping[str, EffectFn]) -> Handler:
-    """LEGACY (until every consumer is on ``handle_once``): the same with effects by
-    routing key (an exact key, else ``prefix.*``) getting a ``PlainTx``."""
-
-    @lru_cache(maxsize=256)  # event type -> its effect
-    def effect_for(event_type: str) -> EffectFn | None:
-        return next((fn for key, fn in effects.items() if _type_matches(key, event_type)), None)
-
-    async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
-        effect = effect_for(envelope.type)
-        if effect is None:
-            async with reading(db) as conn:  # one statement: it commits on its own
-                claimed = await _claim_on(conn, table, consumer, envelope)
-        else:
-            async with plain_transaction(db) as tx:
-                if claimed := await _claim_on(tx.conn, table, consumer, envelope):
-                    await effect(tx, parse(envelope), envelope)
-        if not claimed:
-            log.info("duplicate event ignored", extra={"event_id": str(envelope.event_id)})
-
-    return handler
-
-
-async def _claim_on(conn: asyncpg.Connection, table: Table, consumer: str, envelope: Envelope) -> bool:
-    """Record the event as handled; False when it was handled before."""
-    return await conn.fetchval(_claim(table), consumer, envelope.event_id) is not None
-
-
-def _type_matches(key: str, event_type: str) -> bool:
-    return key == event_type or (key.endswith(".*") and event_type.startswith(key[:-1]))

@@ -16,15 +16,20 @@ from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from pamtalk.db.database import normalise_url
+from pamtalk.db.database import dsn
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_url(url: str) -> str:
+    """The SQLAlchemy URL Alembic runs on (asyncpg) for any of ours."""
+    return "postgresql+asyncpg://" + dsn(url).removeprefix("postgresql://")
 
 
 def alembic_config(service: str, url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "services" / service / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", alembic_url(url).replace("%", "%%"))
     cfg.set_main_option("schema", f"{service}_svc")
     return cfg
 

@@ -1,46 +1,24 @@
-"""Transactional outbox: events are written in the same transaction as the change, and a
-relay publishes them afterwards with publisher confirms. If the broker is down when the
-change commits, nothing is lost: the relay keeps the rows and publishes them later."""
+"""Transactional outbox: events are written in the same transaction as the change
+(``Tx.add_event``), and a relay publishes them afterwards with publisher confirms. If the
+broker is down when the change commits, nothing is lost: the relay keeps the rows and
+publishes them later."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
-import asyncpg
-import orjson
-from opentelemetry import propagate
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Identity,
-    Index,
-    MetaData,
-    String,
-    Table,
-    Uuid,
-    event,
-)
+from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from pamtalk.bus.base import Bus, BusUnavailable
-from pamtalk.context import request_id_var
 from pamtalk.db.database import Database
-from pamtalk.db.raw import reading
-from pamtalk.db.raw import sql as legacy_sql
 from pamtalk.db.statements import sql
-from pamtalk.events.envelope import Envelope, Event
+from pamtalk.events.envelope import Envelope
 
 log = logging.getLogger("pamtalk.outbox")
-_NUDGE_KEY = "pamtalk.outbox.nudge"
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -57,90 +35,6 @@ def outbox_table(metadata: MetaData) -> Table:
     )
     Index("ix_outbox_unpublished", table.c.id, postgresql_where=table.c.published_at.is_(None))
     return table
-
-
-_relays: dict[str, OutboxRelay] = {}  # LEGACY: by schema
-
-
-@cache
-def _insert(table: Table) -> str:
-    """The outbox insert of ``table``, written once for both kinds of transaction (a session's
-    connection, ``PlainTx``). The JSON columns take text (written by pydantic and orjson),
-    cast by the database."""
-    return legacy_sql(
-        f"INSERT INTO {table.fullname} (event_id, routing_key, envelope, headers, created_at) "
-        "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb), CAST(:headers AS jsonb), :created_at)"
-    ).text
-
-
-def _row(envelope: Envelope, headers: dict[str, str]) -> tuple[object, ...]:
-    """The insert's values, in its order."""
-    return (
-        envelope.event_id,
-        envelope.type,
-        envelope.model_dump_json(),
-        orjson.dumps(headers).decode(),
-        envelope.occurred_at,
-    )
-
-
-def _wrap(event_body: Event, producer: str) -> tuple[Envelope, dict[str, str]]:
-    """The envelope of an event and the headers it travels with (trace context, request id)."""
-    envelope = Envelope.wrap(event_body, producer)
-    headers: dict[str, str] = {}
-    propagate.inject(headers)
-    if rid := request_id_var.get():
-        headers["x-request-id"] = rid
-    return envelope, headers
-
-
-async def add_event(session: AsyncSession, table: Table, event_body: Event, producer: str) -> Envelope:
-    """Queue an event in the current transaction; the relay publishes it after the commit."""
-    envelope, headers = _wrap(event_body, producer)
-    # On the session's connection (same transaction, the kit's error mapping): no ORM work.
-    connection = await session.connection()
-    await connection.exec_driver_sql(_insert(table), _row(envelope, headers))
-    session.sync_session.info.setdefault(_NUDGE_KEY, set()).add(table)
-    return envelope
-
-
-@event.listens_for(Session, "after_commit")
-def _nudge_relays(session: Session) -> None:
-    _wake_relays(session.info.pop(_NUDGE_KEY, ()))
-
-
-def _wake_relays(tables: Iterable[Table]) -> None:
-    for table in tables:
-        relay = _relays.get(str(table.schema))
-        if relay is not None:
-            relay.nudge()
-
-
-class PlainTx:
-    """A transaction on a pooled asyncpg connection, without a SQLAlchemy session (see
-    ``plain_transaction``): ``conn`` for plain SQL, ``add_event`` for the outbox."""
-
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-        self.outboxes: set[Table] = set()
-
-    async def add_event(self, table: Table, event_body: Event, producer: str) -> Envelope:
-        """``add_event`` of this transaction: the relay is woken once it has committed."""
-        envelope, headers = _wrap(event_body, producer)
-        await self.conn.execute(_insert(table), *_row(envelope, headers))
-        self.outboxes.add(table)
-        return envelope
-
-
-@asynccontextmanager
-async def plain_transaction(db: Database) -> AsyncIterator[PlainTx]:
-    """A transaction of plain SQL on a connection of the pool: committed when the block
-    ends, rolled back if it raises; a fraction of the CPU of a session (tests/kit/bench_events.py)."""
-    async with reading(db) as conn:
-        tx = PlainTx(conn)
-        async with conn.transaction():
-            yield tx
-    _wake_relays(tx.outboxes)
 
 
 class OutboxRelay:
@@ -178,13 +72,11 @@ class OutboxRelay:
 
     def start(self) -> None:
         self.db.wake_relay = self.nudge
-        _relays[self.db.schema] = self  # LEGACY: woken by sessions and PlainTx
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self.db.schema}")
 
     async def stop(self) -> None:
         self._stopping = True
         self.db.wake_relay = None
-        _relays.pop(self.db.schema, None)
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):

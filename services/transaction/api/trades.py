@@ -41,9 +41,7 @@ async def create_trade(
         tx, principal, body, state.clock(), idempotency_key, state.idempotency_ttl
     )
     if isinstance(opened, Replay):
-        replayed = opened.response()
-        replayed.headers["Location"] = f"{router.prefix}/{opened.body['id']}"
-        return replayed
+        return opened.response({"Location": f"{router.prefix}/{opened.body['id']}"})
     location = {"Location": f"{router.prefix}/{opened.trade['id']}"}
     return Response(opened.body, status_code=201, headers=location, media_type="application/json")
 
