@@ -107,15 +107,19 @@ class RevocationListener:
     def __init__(self, redis: Redis, revocations: Revocations, *, reload_seconds: float = 60.0) -> None:
         self.redis, self.revocations, self.reload_seconds = redis, revocations, reload_seconds
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="auth:revocations")
 
     async def stop(self) -> None:
+        """Stop listening. The loop also checks a flag every second: a cancellation that a
+        Redis client call swallows must not keep the service from shutting down."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=5)
 
     async def load(self) -> None:
         now = time.time()
@@ -135,14 +139,14 @@ class RevocationListener:
 
     async def _run(self) -> None:
         backoff = 0.5
-        while True:
+        while not self._stopping:
             try:
                 async with self.redis.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     await self.load()  # after subscribing: nothing announced meanwhile is missed
                     backoff = 0.5
                     reload_at = time.monotonic() + self.reload_seconds
-                    while True:
+                    while not self._stopping:
                         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                         if message is not None and message["type"] == "message":
                             data = message["data"]
