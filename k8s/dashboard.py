@@ -1,6 +1,7 @@
 """The Grafana dashboard (``monitoring/grafana/dashboards/pamtalk.json``), provisioned by
 ``monitoring/grafana/provisioning``: traffic, errors and latency per service and route,
-active users, database pool use, queue lengths, model latency and the SLO error budget."""
+active users, database pool use, queue lengths, model latency, the SLO error budget and the
+demand forecasts' live quality (interval coverage and MAPE per crop over 14 days)."""
 
 from __future__ import annotations
 
@@ -157,8 +158,8 @@ def panels() -> list[Obj]:
             "Database pool use",
             [
                 (
-                    'max by (service) (database_connection_pool{service=~"$service", state="checked_out"}'
-                    ' / ignoring(state) database_connection_pool{service=~"$service", state="size"})',
+                    'max by (service) (database_connection_pool{service=~"$service", state="in_use"}'
+                    ' / ignoring(state) database_connection_pool{service=~"$service", state="capacity"})',
                     "{{service}}",
                 )
             ],
@@ -217,6 +218,28 @@ def panels() -> list[Obj]:
             "1 = spending the budget exactly over 30 days; 14.4 for an hour burns 2 % of it.",
         ),
         8,
+    )
+    g.row("Forecast quality (served forecasts against settled demand, last 14 days)")
+    g.add(
+        timeseries(
+            "Forecast interval coverage by crop (14 d)",
+            [("max by (crop) (forecast_interval_coverage_ratio)", "{{crop}}")],
+            "percentunit",
+            [0.7, 0.9],
+            "Share of served forecast days whose settled demand fell inside the 80 % interval; "
+            "ForecastCoverageOutOfRange fires outside 70-90 % (docs/prediction-model.md).",
+        ),
+        12,
+    )
+    g.add(
+        timeseries(
+            "Forecast MAPE by crop (14 d)",
+            [("max by (crop) (forecast_mape_ratio)", "{{crop}}")],
+            "percentunit",
+            description="Mean absolute percentage error of the served point forecasts, days with demand "
+            "(the backtest's figures are in the model card).",
+        ),
+        12,
     )
     return g.panels
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.runtime import Shared
+from services.prediction import forecast_quality
 from services.prediction.api import anomalies, esg, forecasts, jobs
 from services.prediction.consumers import ANALYTICS, REQUESTS, analytics_data, prediction_requests
 from services.prediction.models import outbox
@@ -29,6 +30,7 @@ DEFINITION = ServiceDefinition(
     consumers={REQUESTS: prediction_requests, ANALYTICS: analytics_data},
     on_shutdown=[stop_state],
     readiness_checks={"models": models_loaded},
+    metrics_refresh=forecast_quality.refresh_metrics,
     openapi_tags=[
         {"name": "forecasts", "description": "Demand forecasts (public)"},
         {"name": "forecast jobs", "description": "Many forecasts at once, in the background"},

@@ -1,11 +1,13 @@
 """Demand forecasts for the API and the background jobs: names checked against the model's
 vocabulary, history from the platform's ``daily_demand`` when it reaches 28 days back (else
 the generated history of that crop/region), every request through the micro-batcher, and
-the API's answers cached in Redis (``store/forecasts.py``)."""
+the API's answers cached in Redis (``store/forecasts.py``); forecasts started from the
+platform's history are recorded for the live quality watch (``forecast_quality.py``)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,9 +19,11 @@ from services.prediction.ml.runtime import ForecastInputError, ForecastRequest, 
 from services.prediction.ml.trades import KST
 from services.prediction.regions import model_region
 from services.prediction.state import PredictionState
+from services.prediction.store import served_forecasts
 from services.prediction.store.daily_demand import Pair
 from services.prediction.store.forecasts import cache_key, load_histories
 
+log = logging.getLogger("pamtalk.prediction.forecasts")
 GENERATED_MODEL_NOTE = (
     "The model was trained on GENERATED demand (synthetic, from the DOMAIN.md crop parameters), "
     "not on real market data."
@@ -88,10 +92,41 @@ async def forecast_pairs(
     for request in requests:
         rt.validate(request)  # admission: a bad request never reaches a shared batch
     results = await asyncio.gather(*(state.forecasts.submit(r) for r in requests))
+    await record_served(
+        db, [res for req, res in zip(requests, results, strict=True) if req.history is not None]
+    )
     return [
         forecast_out(result, start, days, "generated" if request.history is None else "platform")
         for request, result in zip(requests, results, strict=True)
     ]
+
+
+def served_rows(results: Sequence[ForecastResult]) -> list[dict[str, Any]]:
+    """The rows of ``store.served_forecasts`` of these forecasts."""
+    return [
+        {
+            "start": r.points[0].date,
+            "crop": r.crop,
+            "region": r.region,
+            "demand": [p.demand for p in r.points],
+            "lower": [p.lower for p in r.points],
+            "upper": [p.upper for p in r.points],
+        }
+        for r in results
+    ]
+
+
+async def record_served(db: Database, results: Sequence[ForecastResult]) -> None:
+    """Record forecasts started from the platform's own history (one round trip). The others
+    forecast the generated series (their notes say so) and are not recorded: the platform has
+    no demand of theirs to judge them by. A failure is logged: the forecast is still served."""
+    if not results:
+        return
+    try:
+        async with db.write() as tx:
+            await served_forecasts.record(tx, served_rows(results))
+    except Exception:
+        log.exception("served forecasts not recorded", extra={"forecasts": len(results)})
 
 
 async def forecast_one(

@@ -1,5 +1,6 @@
 """Tables of the prediction service (schema ``prediction_svc``): forecast jobs, ESG
-assessments, trade anomaly scores, the daily demand history, the outbox and the inbox.
+assessments, trade anomaly scores, the daily demand history, the forecasts served (for the
+live quality watch), the outbox and the inbox.
 Read by Alembic; the service's statements are in ``store/``.
 
 ``daily_demand`` has exactly the columns the trainer reads (``ml/platform_data.py``):
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    REAL,
     BigInteger,
     CheckConstraint,
     Date,
@@ -24,7 +26,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pamtalk.db import schema_metadata
@@ -124,3 +126,28 @@ class DailyDemand(Base):
     region: Mapped[str] = mapped_column(Text, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     quantity: Mapped[Decimal] = mapped_column(Numeric)
+
+
+class ServedForecast(Base):
+    """A forecast served from the platform's own history, compactly: crop, model region, its
+    first day, and per day ahead (index 0 = the first day) the point forecast and the 80 %
+    interval, as 4-byte floats. ``forecast_quality.py`` compares each day with ``daily_demand``.
+    One row per (first day, crop, region): a longer forecast of the same start replaces a
+    shorter one (the same model and history give the same first days)."""
+
+    __tablename__ = "served_forecasts"
+
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
+    crop: Mapped[str] = mapped_column(Text, primary_key=True)
+    region: Mapped[str] = mapped_column(Text, primary_key=True)
+    demand: Mapped[list[float]] = mapped_column(ARRAY(REAL))
+    lower: Mapped[list[float]] = mapped_column(ARRAY(REAL))
+    upper: Mapped[list[float]] = mapped_column(ARRAY(REAL))
+
+    __table_args__ = (
+        CheckConstraint(
+            "cardinality(demand) BETWEEN 1 AND 28 AND cardinality(lower) = cardinality(demand) "
+            "AND cardinality(upper) = cardinality(demand)",
+            name="days",
+        ),
+    )

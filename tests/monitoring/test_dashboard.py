@@ -56,3 +56,12 @@ def test_dashboard_and_datasource_are_provisioned() -> None:
     assert {s["uid"] for s in sources} >= {"prometheus"}
     compose = (ROOT / "compose.yaml").read_text()
     assert "./monitoring/grafana/dashboards:/etc/grafana/dashboards:ro" in compose
+
+
+def test_dashboard_shows_the_forecast_quality_with_the_alert_lines() -> None:
+    dashboard = json.loads(DASHBOARD.read_text())
+    [coverage] = [p for p in dashboard["panels"] if p["title"].startswith("Forecast interval coverage")]
+    assert "forecast_interval_coverage_ratio" in exprs({"panels": [coverage]})
+    steps = coverage["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert [s["value"] for s in steps if s["value"] is not None] == [0.7, 0.9]  # ForecastCoverageOutOfRange
+    assert "forecast_mape_ratio" in exprs(dashboard)

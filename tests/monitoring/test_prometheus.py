@@ -26,6 +26,8 @@ ALERTS = {
     "DeadLetterQueueNotEmpty": ("> 0", "1m"),
     "ServiceNotReady": (None, "2m"),
     "DependencyDown": ("== 0", "1m"),
+    # issue 18: the served forecasts' 80 % interval over 14 days
+    "ForecastCoverageOutOfRange": ("< 0.7", "1h"),
 }
 
 
