@@ -2,7 +2,8 @@
 (``forecasts.record_served``) against the settled demand of the days they forecast
 (``daily_demand``, filled from ``transaction.settled``), over the last 14 complete Korean days.
 
-Refreshed at every scrape of ``/metrics`` from the database, per crop:
+Read from the database by a scrape of ``/metrics`` (at most every ``quality_refresh_seconds``
+per process), per crop:
 
 - ``forecast_interval_coverage_ratio``: share of forecast days whose demand fell inside the
   served 80 % interval (the alert ``ForecastCoverageOutOfRange`` watches 70-90 %);
@@ -12,13 +13,15 @@ Refreshed at every scrape of ``/metrics`` from the database, per crop:
 
 Every worker process computes the same figures from the same tables; in multiprocess mode
 (``PROMETHEUS_MULTIPROC_DIR``) the gauges report the value set last by any worker
-(``mostrecent``), so a scrape shows what the scraped worker has just read. Each refresh sets
+(``mostrecent``), so a scrape shows the latest figures any worker has read (a worker that did
+not read again sets nothing, so its older figures cannot win). Each refresh sets
 every crop of the model (NaN coverage and MAPE, 0 points for a crop with nothing to compare;
 no alert fires on NaN), so no worker's older figure can outlive a crop's last compared day."""
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -80,10 +83,15 @@ async def quality(read: Read, on: date, days: int = WINDOW_DAYS) -> dict[str, Cr
 
 
 async def refresh_metrics(runtime: Runtime) -> None:
-    """Set the gauges from the database (``ServiceDefinition.metrics_refresh``)."""
+    """Set the gauges from the database (``ServiceDefinition.metrics_refresh``), unless this
+    process read them less than ``quality_refresh_seconds`` ago."""
+    state = state_of(runtime)
+    if time.monotonic() - state.quality_read_at < state.settings.quality_refresh_seconds:
+        return
     async with runtime.db.read("replica") as read:
         figures = await quality(read, today())
-    models = state_of(runtime).loaded
+    state.quality_read_at = time.monotonic()
+    models = state.loaded
     for crop in sorted(figures.keys() | set(models.vocab.crops if models else ())):
         q = figures.get(crop)
         COVERAGE.labels(crop).set(math.nan if q is None else q.coverage)

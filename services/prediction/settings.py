@@ -21,5 +21,8 @@ class PredictionSettings(ServiceSettings):
     # How often the first day of each crop/region's daily demand is read again (a forecast
     # reads the database only for pairs with 28 days of history).
     history_index_seconds: float = 300.0
+    # A scrape of /metrics reads the live forecast quality again at most this often per process
+    # (the 14-day figures change when a day's trades settle; one read costs tens of ms).
+    quality_refresh_seconds: float = 60.0
     page_size: int = 20
     max_page_size: int = 100

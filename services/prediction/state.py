@@ -42,6 +42,7 @@ class PredictionState:
     settings: PredictionSettings
     cache: Cache
     loading: asyncio.Task[ModelRuntime]
+    quality_read_at: float = float("-inf")  # when this process last read the forecast quality
     history_index: HistoryIndex = field(init=False)
     forecasts: MicroBatcher[ForecastRequest, ForecastResult] = field(init=False)
 
