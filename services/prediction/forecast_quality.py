@@ -20,6 +20,7 @@ no alert fires on NaN), so no worker's older figure can outlive a crop's last co
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from services.prediction.forecasts import today
 from services.prediction.state import state_of
 from services.prediction.store import served_forecasts
 
+log = logging.getLogger("pamtalk.prediction.quality")
 WINDOW_DAYS = 14
 _WHAT = f"over the forecast days of the last {WINDOW_DAYS} complete days (Korean time)"
 COVERAGE = Gauge(
@@ -84,12 +86,17 @@ async def quality(read: Read, on: date, days: int = WINDOW_DAYS) -> dict[str, Cr
 
 async def refresh_metrics(runtime: Runtime) -> None:
     """Set the gauges from the database (``ServiceDefinition.metrics_refresh``), unless this
-    process read them less than ``quality_refresh_seconds`` ago."""
+    process read them less than ``quality_refresh_seconds`` ago. When the database cannot
+    answer, the gauges keep their figures and the scrape still answers (with ``dependency_up``)."""
     state = state_of(runtime)
     if time.monotonic() - state.quality_read_at < state.settings.quality_refresh_seconds:
         return
-    async with runtime.db.read("replica") as read:
-        figures = await quality(read, today())
+    try:
+        async with runtime.db.read("replica") as read:
+            figures = await quality(read, today())
+    except Exception:
+        log.warning("forecast quality not read", exc_info=True)
+        return
     state.quality_read_at = time.monotonic()
     models = state.loaded
     for crop in sorted(figures.keys() | set(models.vocab.crops if models else ())):

@@ -155,3 +155,14 @@ def test_gauges_show_the_latest_figure_of_any_worker(tmp_path) -> None:
     assert scraped() == pytest.approx(0.62)
     run(WORKER, "0.75")
     assert scraped() == pytest.approx(0.75)
+
+
+async def test_metrics_still_answer_when_the_quality_cannot_be_read(prediction_api: Api, monkeypatch) -> None:
+    client, _ = prediction_api
+
+    async def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("the replica is down")
+
+    monkeypatch.setattr("services.prediction.store.served_forecasts.quality", unreachable)
+    response = await client.get("/metrics")
+    assert response.status_code == 200 and "dependency_up" in response.text
