@@ -95,6 +95,8 @@ async def test_duplicate_email_is_409_case_insensitive(user_api) -> None:
         ({"role": "farmer-king"}, "role"),
         ({"display_name": "   "}, "display_name"),
         ({"unexpected": 1}, "unexpected"),
+        ({"display_name": 7}, "display_name"),
+        ({"phone": 1012345678}, "phone"),
     ],
 )
 async def test_bad_signup_is_422_with_field_and_creates_nothing(user_api, patch, field) -> None:
