@@ -118,4 +118,3 @@ async def test_the_chain_endpoint_only_reads(database_url: str, redis_url: str, 
             "rpc_path": None,
         }
         assert (await client.get(f"{LEDGER}/anchors")).status_code == 200
-
