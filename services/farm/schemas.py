@@ -74,9 +74,12 @@ class FarmPatch(RequestBody):
         return self.model_dump(exclude_unset=True)
 
 
+_SIGNED_IN = "null for callers without a token (personal data)"
+
+
 class FarmOut(BaseModel):
     id: uuid.UUID
-    owner_id: uuid.UUID
+    owner_id: uuid.UUID | None = Field(description=_SIGNED_IN)
     name: str
     region: Region
     latitude: float
@@ -84,8 +87,8 @@ class FarmOut(BaseModel):
     address: str | None = None
     size_ha: float
     established: date
-    contact_phone: str
-    contact_email: str
+    contact_phone: str | None = Field(description=_SIGNED_IN)
+    contact_email: str | None = Field(description=_SIGNED_IN)
     certifications: list[Certification]
     crops: list[Crop]
     status: Status
