@@ -103,20 +103,16 @@ def cached_json(
     public: bool = True,
     hit: bool | None = None,
     etag: str | None = None,
-    by_caller: bool = False,
 ) -> Response:
     """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it.
     The ETag is a hash of ``data`` unless the caller gives one (e.g. from a row version).
 
     ``public=True`` promises that ``data`` is the same for every caller: the gateway's edge
     cache then stores it and serves it to anyone, token or not (no ``Vary: Authorization``).
-    Anything that depends on who asks must pass ``public=False``: never stored by the gateway.
-    ``by_caller=True`` marks a public answer given to callers without a token that differs
-    from what a caller with one gets (``Vary: Authorization``): shared caches, the gateway's
-    included, keep it for anonymous callers only."""
+    Anything that depends on who asks must pass ``public=False``: never stored by the gateway."""
     tag = etag or etag_for(data)
     headers = {"ETag": tag, "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}"}
-    if not public or by_caller:
+    if not public:
         headers["Vary"] = "Authorization"
     if hit is not None:
         headers["X-Cache"] = "HIT" if hit else "MISS"

@@ -2,8 +2,12 @@
 
 Rule: a farm is *visible* to everyone while active, and always to its owner and to admins.
 A farm the caller cannot see answers 404 (its existence is not leaked); a farm the caller
-can see but may not change answers 403. Who runs a farm and how to reach them (``PERSONAL``:
-personal data) is shown to signed-in users only: anonymous callers get ``null``."""
+can see but may not change answers 403.
+
+Who runs a farm and how to reach them (``PERSONAL``: personal data) is never in a public
+answer (an active farm's page, the public list), which the gateway caches and serves to
+anyone: those say ``null``. Signed-in users ask ``GET /farms/{id}/contact`` (private); the
+owner's and admins' own views (``mine=true``, a farm not active) carry everything."""
 
 from __future__ import annotations
 
@@ -18,13 +22,9 @@ F = TypeVar("F", bound=Mapping[str, Any])
 PERSONAL: tuple[str, ...] = ("owner_id", "contact_phone", "contact_email")
 
 
-def sees_contacts(principal: Principal | None) -> bool:
-    return principal is not None
-
-
-def as_shown(farm: Mapping[str, Any], contacts: bool) -> dict[str, Any]:
-    """The farm's row as a caller sees it: without ``PERSONAL`` unless ``contacts``."""
-    return dict(farm) if contacts else {**farm, **dict.fromkeys(PERSONAL)}
+def as_shown(farm: Mapping[str, Any], public: bool) -> dict[str, Any]:
+    """The farm's row as an answer shows it: a ``public`` one without ``PERSONAL``."""
+    return {**farm, **dict.fromkeys(PERSONAL)} if public else dict(farm)
 
 
 def owns(principal: Principal | None, owner_id: uuid.UUID) -> bool:

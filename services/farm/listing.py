@@ -34,13 +34,11 @@ class ListQuery:
     radius_km: float | None = None
     cursor: str | None = None
     limit: int = 20
-    anonymous: bool = False  # a caller without a token: no personal data (access.PERSONAL)
+    public: bool = True  # the public list: no personal data (access.PERSONAL)
 
     def normalized(self) -> dict[str, Any]:
         """The query as a canonical dict (the cache key of a public page)."""
         data = {name: getattr(self, name) for name in _QUERY_FIELDS}  # asdict's result, cheaper
-        if not self.anonymous:  # the signed-in view keeps the key pages had before the views
-            del data["anonymous"]
         data["statuses"] = sorted(self.statuses)
         data["crops"], data["certifications"] = sorted(self.crops), sorted(self.certifications)
         return data
@@ -106,7 +104,7 @@ def params_of(query: ListQuery) -> dict[str, Any]:
 async def list_farms(read: Read, query: ListQuery) -> bytes:
     """The page as JSON: ``{items, next_cursor}``."""
     found = await store.farms.page(read, params_of(query))
-    items = [as_shown(row, contacts=not query.anonymous) for row in found[: query.limit]]
+    items = [as_shown(row, query.public) for row in found[: query.limit]]
     next_cursor = None
     if len(found) > query.limit:  # the cursor is the last item's sort key
         last = items[-1]

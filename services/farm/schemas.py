@@ -74,12 +74,21 @@ class FarmPatch(RequestBody):
         return self.model_dump(exclude_unset=True)
 
 
-_SIGNED_IN = "null for callers without a token (personal data)"
+_PERSONAL = "personal data: null in public answers (GET /farms/{id}/contact for signed-in users)"
+
+
+class FarmContact(BaseModel):
+    """Who runs a farm and how to reach them: for signed-in users only."""
+
+    farm_id: uuid.UUID
+    owner_id: uuid.UUID
+    contact_phone: str
+    contact_email: str
 
 
 class FarmOut(BaseModel):
     id: uuid.UUID
-    owner_id: uuid.UUID | None = Field(description=_SIGNED_IN)
+    owner_id: uuid.UUID | None = Field(description=_PERSONAL)
     name: str
     region: Region
     latitude: float
@@ -87,8 +96,8 @@ class FarmOut(BaseModel):
     address: str | None = None
     size_ha: float
     established: date
-    contact_phone: str | None = Field(description=_SIGNED_IN)
-    contact_email: str | None = Field(description=_SIGNED_IN)
+    contact_phone: str | None = Field(description=_PERSONAL)
+    contact_email: str | None = Field(description=_PERSONAL)
     certifications: list[Certification]
     crops: list[Crop]
     status: Status

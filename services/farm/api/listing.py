@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,7 +13,6 @@ from pamtalk.deps import OptionalUser
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page
 from services.farm import listing
-from services.farm.access import sees_contacts
 from services.farm.api.common import NOT_MODIFIED
 from services.farm.listing import ListQuery
 from services.farm.schemas import CertificationTerm, FarmOut, Term
@@ -121,10 +121,10 @@ async def list_farms(
         radius_km=radius,
         cursor=cursor,
         limit=min(limit or settings.page_size, settings.max_page_size),
-        anonymous=not sees_contacts(principal),
     )
 
     if mine or query.statuses != ("active",):  # a personal or admin view: never shared
+        query = replace(query, public=False)  # with the owners' contacts
         async with state.db.read("primary") as read:  # it shows the caller's own changes
             data = await listing.list_farms(read, query)
         return cached_json(request, data, max_age=0, public=False)
@@ -133,11 +133,8 @@ async def list_farms(
         async with state.db.read("replica") as read:  # the public list: cached for minutes anyway
             return await listing.list_farms(read, query)
 
-    # One cached page per view (the query says which); the anonymous view is public, the
-    # signed-in one private (it shows contacts): no shared cache hands either to the other.
     data, hit = await state.list_cache.get_or_compute(query.normalized(), compute)
-    max_age = settings.public_max_age_seconds
-    return cached_json(request, data, max_age=max_age, hit=hit, public=query.anonymous, by_caller=True)
+    return cached_json(request, data, max_age=settings.public_max_age_seconds, hit=hit)
 
 
 VOCABULARY_CACHE = "public, max-age=86400"
