@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-Crop = Literal["tomatoes", "cabbage", "rice", "lettuce", "carrots"]
-TradeStatus = Literal["pending", "confirmed", "settled", "cancelled", "under_review"]
+from pamtalk.vocabulary import Crop, TradeStatus
+
 PaymentMethod = Literal["bank_transfer", "card", "mobile_pay", "cash_on_delivery"]
 
 MAX_QUANTITY = Decimal(1_000_000)

@@ -26,7 +26,7 @@ JSON = "application/json"
 
 
 @router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
-async def list_mine(
+async def list_notifications(
     principal: CurrentUser,
     db: Db,
     cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
@@ -49,14 +49,14 @@ async def list_mine(
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
-async def unread_count(principal: CurrentUser, db: Db) -> Response:
+async def count_unread_notifications(principal: CurrentUser, db: Db) -> Response:
     async with db.read("primary") as read:
         body = dumps({"unread": await notifications.unread_count(read, principal.id)})
     return Response(body, media_type=JSON, headers=NO_STORE)
 
 
 @router.post("/read-all", response_model=ReadAll, summary="Mark all of mine read")
-async def read_all(
+async def mark_all_notifications_read(
     principal: CurrentUser,
     tx: Write,
     up_to_id: int | None = Query(
@@ -72,7 +72,7 @@ async def read_all(
     summary="Mark one of mine read",
     responses=problem_responses(404),
 )
-async def read_one(
+async def mark_notification_read(
     principal: CurrentUser, tx: Write, notification_id: int = Path(ge=1, le=MAX_ID)
 ) -> Response:
     item = await notifications.mark_read(tx, principal.id, notification_id, datetime.now(UTC))
