@@ -110,7 +110,7 @@ def _errors(op: dict[str, Any]) -> None:
         statuses.add(401)
     if any(p.get("in") == "path" for p in params):
         statuses.add(404)
-    if any(p.get("in") == "header" and p.get("name") == "If-Match" for p in params):
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in params):
         statuses.add(412)
     for status in sorted(statuses):
         responses.setdefault(str(status), problem_response(status))
@@ -134,10 +134,10 @@ def _own_description(response: dict[str, Any]) -> dict[str, Any]:
 
 def _headers(op: dict[str, Any], method: str) -> None:
     params: list[dict[str, Any]] = op.setdefault("parameters", [])
-    names = {p["name"] for p in params if p.get("in") == "header"}
+    names = {p["name"].lower() for p in params if p.get("in") == "header"}
     responses: dict[str, Any] = op["responses"]
     cacheable = method == "get" and "304" in responses
-    if cacheable and "If-None-Match" not in names:
+    if cacheable and "if-none-match" not in names:
         params.append(
             {
                 "name": "If-None-Match",
@@ -156,7 +156,7 @@ def _headers(op: dict[str, Any], method: str) -> None:
             headers.update(header_refs("ETag"))
         if method == "get" and status in ("200", "304"):
             headers.update(header_refs("Cache-Control"))
-        if status.startswith("2") and "Idempotency-Key" in names:
+        if status.startswith("2") and "idempotency-key" in names:
             headers.update(header_refs("Idempotent-Replayed"))
 
 
@@ -165,7 +165,7 @@ def name_enums(node: Any) -> None:
     wanted = {frozenset(values): name for name, values in NAMED.items()}
     if isinstance(node, dict):
         values = node.get("enum")
-        if isinstance(values, list) and frozenset(values) in wanted and node.get("title") not in NAMED:
+        if isinstance(values, list) and frozenset(values) in wanted:
             node.clear()  # the description stays with the property or parameter
             node["$ref"] = REF + wanted[frozenset(values)]
             return

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
+from pamtalk.openapi.components import with_location
 from services.prediction import jobs
 from services.prediction.schemas import JobAccepted, JobIn, JobOut, JobPage
 from services.prediction.state import Models, State
@@ -22,7 +23,7 @@ NO_STORE = "private, no-store"
     status_code=202,
     response_model=JobAccepted,
     summary="Forecast several crops x regions in the background (all x all by default)",
-    responses=problem_responses(401, 422, 503),
+    responses={**with_location(202), **problem_responses(401, 422, 503)},
 )
 async def submit_forecast_job(
     principal: CurrentUser,

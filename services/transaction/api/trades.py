@@ -13,6 +13,7 @@ from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
 from pamtalk.idempotency import IdempotencyKeyHeader, Replay
 from pamtalk.json_body import json_response
+from pamtalk.openapi.components import with_location
 from services.transaction import access, listing, opening
 from services.transaction.items import item
 from services.transaction.listing import TradeFilter
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api/v1/transactions", tags=["trades"])
     status_code=201,
     response_model=TradeOut,
     summary="Open a trade with a farm (consumers and companies)",
-    responses=problem_responses(401, 403, 409, 422),
+    responses={**with_location(201), **problem_responses(401, 403, 409, 422)},
 )
 async def create_trade(
     body: TradeIn,

@@ -24,8 +24,6 @@ from .entry_with_proof_out import EntryWithProofOut
 from .esg_assessment import EsgAssessment
 from .esg_assessment_detail import EsgAssessmentDetail
 from .esg_assessment_detail_breakdown import EsgAssessmentDetailBreakdown
-from .esg_assessment_detail_grade import EsgAssessmentDetailGrade
-from .esg_assessment_grade import EsgAssessmentGrade
 from .esg_data import EsgData
 from .esg_history import EsgHistory
 from .esg_item_out import EsgItemOut
@@ -35,11 +33,8 @@ from .esg_submission_out import EsgSubmissionOut
 from .esg_submission_out_status import EsgSubmissionOutStatus
 from .farm_esg_out import FarmEsgOut
 from .farm_in import FarmIn
-from .farm_in_region import FarmInRegion
 from .farm_out import FarmOut
-from .farm_out_region import FarmOutRegion
 from .farm_patch import FarmPatch
-from .farm_patch_region import FarmPatchRegion
 from .farm_sizes import FarmSizes
 from .farm_status import FarmStatus
 from .field_error import FieldError
@@ -60,7 +55,6 @@ from .job_result import JobResult
 from .job_summary import JobSummary
 from .job_summary_status import JobSummaryStatus
 from .latest_esg import LatestEsg
-from .latest_esg_grade import LatestEsgGrade
 from .ledger_key_out import LedgerKeyOut
 from .login_in import LoginIn
 from .model_info import ModelInfo
@@ -90,21 +84,19 @@ from .review_flag import ReviewFlag
 from .review_in import ReviewIn
 from .review_in_decision import ReviewInDecision
 from .risk_band import RiskBand
+from .role import Role
 from .role_grant import RoleGrant
-from .role_grant_role import RoleGrantRole
 from .rpc_request import RpcRequest
 from .rpc_response import RpcResponse
 from .rpc_response_error_type_0 import RpcResponseErrorType0
 from .signal_out import SignalOut
 from .signup_in import SignupIn
 from .signup_in_language import SignupInLanguage
-from .signup_in_role import SignupInRole
 from .supply_out import SupplyOut
 from .term import Term
 from .token_pair import TokenPair
 from .totals import Totals
 from .trade_in import TradeIn
-from .trade_in_crop import TradeInCrop
 from .trade_in_payment_method import TradeInPaymentMethod
 from .trade_out import TradeOut
 from .trade_page import TradePage
@@ -115,7 +107,6 @@ from .tree_head_out import TreeHeadOut
 from .unread_count import UnreadCount
 from .user_out import UserOut
 from .user_out_language import UserOutLanguage
-from .user_out_role import UserOutRole
 from .wallet_link import WalletLink
 from .wallet_out import WalletOut
 
@@ -144,8 +135,6 @@ __all__ = (
     "EsgAssessment",
     "EsgAssessmentDetail",
     "EsgAssessmentDetailBreakdown",
-    "EsgAssessmentDetailGrade",
-    "EsgAssessmentGrade",
     "EsgData",
     "EsgHistory",
     "EsgItemOut",
@@ -155,11 +144,8 @@ __all__ = (
     "EsgSubmissionOutStatus",
     "FarmEsgOut",
     "FarmIn",
-    "FarmInRegion",
     "FarmOut",
-    "FarmOutRegion",
     "FarmPatch",
-    "FarmPatchRegion",
     "FarmSizes",
     "FarmStatus",
     "FieldError",
@@ -180,7 +166,6 @@ __all__ = (
     "JobSummary",
     "JobSummaryStatus",
     "LatestEsg",
-    "LatestEsgGrade",
     "LedgerKeyOut",
     "LoginIn",
     "ModelInfo",
@@ -210,21 +195,19 @@ __all__ = (
     "ReviewIn",
     "ReviewInDecision",
     "RiskBand",
+    "Role",
     "RoleGrant",
-    "RoleGrantRole",
     "RpcRequest",
     "RpcResponse",
     "RpcResponseErrorType0",
     "SignalOut",
     "SignupIn",
     "SignupInLanguage",
-    "SignupInRole",
     "SupplyOut",
     "Term",
     "TokenPair",
     "Totals",
     "TradeIn",
-    "TradeInCrop",
     "TradeInPaymentMethod",
     "TradeOut",
     "TradePage",
@@ -235,7 +218,6 @@ __all__ = (
     "UnreadCount",
     "UserOut",
     "UserOutLanguage",
-    "UserOutRole",
     "WalletLink",
     "WalletOut",
 )

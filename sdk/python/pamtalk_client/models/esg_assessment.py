@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.esg_assessment_grade import EsgAssessmentGrade
+from ..models.grade import Grade
 
 T = TypeVar("T", bound="EsgAssessment")
 
@@ -24,7 +24,7 @@ class EsgAssessment:
         social (float): S, 0-100
         governance (float): G, 0-100
         overall (float): 0.40 E + 0.35 S + 0.25 G
-        grade (EsgAssessmentGrade):
+        grade (Grade):
         token_estimate (int): ESG-GOLD (DC) estimate
         assessed_at (datetime.datetime):
         valid_until (datetime.date): an assessment is valid for 365 days
@@ -37,7 +37,7 @@ class EsgAssessment:
     social: float
     governance: float
     overall: float
-    grade: EsgAssessmentGrade
+    grade: Grade
     token_estimate: int
     assessed_at: datetime.datetime
     valid_until: datetime.date
@@ -103,7 +103,7 @@ class EsgAssessment:
 
         overall = d.pop("overall")
 
-        grade = EsgAssessmentGrade(d.pop("grade"))
+        grade = Grade(d.pop("grade"))
 
         token_estimate = d.pop("token_estimate")
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.esg_assessment_detail_grade import EsgAssessmentDetailGrade
+from ..models.grade import Grade
 
 if TYPE_CHECKING:
     from ..models.esg_assessment_detail_breakdown import EsgAssessmentDetailBreakdown
@@ -29,7 +29,7 @@ class EsgAssessmentDetail:
         social (float): S, 0-100
         governance (float): G, 0-100
         overall (float): 0.40 E + 0.35 S + 0.25 G
-        grade (EsgAssessmentDetailGrade):
+        grade (Grade):
         token_estimate (int): ESG-GOLD (DC) estimate
         assessed_at (datetime.datetime):
         valid_until (datetime.date): an assessment is valid for 365 days
@@ -47,7 +47,7 @@ class EsgAssessmentDetail:
     social: float
     governance: float
     overall: float
-    grade: EsgAssessmentDetailGrade
+    grade: Grade
     token_estimate: int
     assessed_at: datetime.datetime
     valid_until: datetime.date
@@ -135,7 +135,7 @@ class EsgAssessmentDetail:
 
         overall = d.pop("overall")
 
-        grade = EsgAssessmentDetailGrade(d.pop("grade"))
+        grade = Grade(d.pop("grade"))
 
         token_estimate = d.pop("token_estimate")
 

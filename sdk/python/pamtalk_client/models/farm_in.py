@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 
 from ..models.certification import Certification
 from ..models.crop import Crop
-from ..models.farm_in_region import FarmInRegion
+from ..models.region import Region
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FarmIn")
@@ -20,7 +20,7 @@ class FarmIn:
 
     Attributes:
         name (str):
-        region (FarmInRegion):
+        region (Region):
         latitude (float): WGS84 degrees north, within South Korea
         longitude (float): WGS84 degrees east, within South Korea
         size_ha (float): hectares, more than 0
@@ -34,7 +34,7 @@ class FarmIn:
     """
 
     name: str
-    region: FarmInRegion
+    region: Region
     latitude: float
     longitude: float
     size_ha: float
@@ -116,7 +116,7 @@ class FarmIn:
         d = dict(src_dict)
         name = d.pop("name")
 
-        region = FarmInRegion(d.pop("region"))
+        region = Region(d.pop("region"))
 
         latitude = d.pop("latitude")
 

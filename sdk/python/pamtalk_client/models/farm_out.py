@@ -10,9 +10,9 @@ from attrs import field as _attrs_field
 
 from ..models.certification import Certification
 from ..models.crop import Crop
-from ..models.farm_out_region import FarmOutRegion
 from ..models.farm_status import FarmStatus
 from ..models.grade import Grade
+from ..models.region import Region
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FarmOut")
@@ -25,7 +25,7 @@ class FarmOut:
         id (UUID):
         owner_id (UUID):
         name (str):
-        region (FarmOutRegion):
+        region (Region):
         latitude (float):
         longitude (float):
         size_ha (float):
@@ -50,7 +50,7 @@ class FarmOut:
     id: UUID
     owner_id: UUID
     name: str
-    region: FarmOutRegion
+    region: Region
     latitude: float
     longitude: float
     size_ha: float
@@ -207,7 +207,7 @@ class FarmOut:
 
         name = d.pop("name")
 
-        region = FarmOutRegion(d.pop("region"))
+        region = Region(d.pop("region"))
 
         latitude = d.pop("latitude")
 

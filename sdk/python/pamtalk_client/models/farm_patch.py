@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 
 from ..models.certification import Certification
 from ..models.crop import Crop
-from ..models.farm_patch_region import FarmPatchRegion
+from ..models.region import Region
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FarmPatch")
@@ -21,7 +21,7 @@ class FarmPatch:
 
         Attributes:
             name (str | Unset):
-            region (FarmPatchRegion | Unset):
+            region (Region | Unset):
             latitude (float | Unset): WGS84 degrees north, within South Korea
             longitude (float | Unset): WGS84 degrees east, within South Korea
             address (None | str | Unset):
@@ -35,7 +35,7 @@ class FarmPatch:
     """
 
     name: str | Unset = UNSET
-    region: FarmPatchRegion | Unset = UNSET
+    region: Region | Unset = UNSET
     latitude: float | Unset = UNSET
     longitude: float | Unset = UNSET
     address: None | str | Unset = UNSET
@@ -130,11 +130,11 @@ class FarmPatch:
         name = d.pop("name", UNSET)
 
         _region = d.pop("region", UNSET)
-        region: FarmPatchRegion | Unset
+        region: Region | Unset
         if isinstance(_region, Unset):
             region = UNSET
         else:
-            region = FarmPatchRegion(_region)
+            region = Region(_region)
 
         latitude = d.pop("latitude", UNSET)
 

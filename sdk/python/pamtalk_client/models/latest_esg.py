@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.latest_esg_grade import LatestEsgGrade
+from ..models.grade import Grade
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LatestEsg")
@@ -21,14 +21,14 @@ class LatestEsg:
     Attributes:
         assessment_id (UUID):
         score (float):
-        grade (LatestEsgGrade):
+        grade (Grade):
         assessed_at (datetime.datetime):
         valid_until (datetime.date | None | Unset):
     """
 
     assessment_id: UUID
     score: float
-    grade: LatestEsgGrade
+    grade: Grade
     assessed_at: datetime.datetime
     valid_until: datetime.date | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -72,7 +72,7 @@ class LatestEsg:
 
         score = d.pop("score")
 
-        grade = LatestEsgGrade(d.pop("grade"))
+        grade = Grade(d.pop("grade"))
 
         assessed_at = datetime.datetime.fromisoformat(d.pop("assessed_at"))
 

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.role_grant_role import RoleGrantRole
+from ..models.role import Role
 
 T = TypeVar("T", bound="RoleGrant")
 
@@ -14,10 +14,10 @@ T = TypeVar("T", bound="RoleGrant")
 class RoleGrant:
     """
     Attributes:
-        role (RoleGrantRole):
+        role (Role):
     """
 
-    role: RoleGrantRole
+    role: Role
 
     def to_dict(self) -> dict[str, Any]:
         role = self.role.value
@@ -35,7 +35,7 @@ class RoleGrant:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        role = RoleGrantRole(d.pop("role"))
+        role = Role(d.pop("role"))
 
         role_grant = cls(
             role=role,

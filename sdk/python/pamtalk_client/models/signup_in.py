@@ -5,8 +5,8 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.role import Role
 from ..models.signup_in_language import SignupInLanguage
-from ..models.signup_in_role import SignupInRole
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignupIn")
@@ -19,7 +19,7 @@ class SignupIn:
         email (str):
         password (str): 10 to 128 characters
         display_name (str):
-        role (SignupInRole): farmer, consumer or company; committee and admin are granted by an admin
+        role (Role):
         language (SignupInLanguage | Unset):  Default: SignupInLanguage.KO.
         phone (None | str | Unset):
     """
@@ -27,7 +27,7 @@ class SignupIn:
     email: str
     password: str
     display_name: str
-    role: SignupInRole
+    role: Role
     language: SignupInLanguage | Unset = SignupInLanguage.KO
     phone: None | str | Unset = UNSET
 
@@ -76,7 +76,7 @@ class SignupIn:
 
         display_name = d.pop("display_name")
 
-        role = SignupInRole(d.pop("role"))
+        role = Role(d.pop("role"))
 
         _language = d.pop("language", UNSET)
         language: SignupInLanguage | Unset

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
-from ..models.trade_in_crop import TradeInCrop
+from ..models.crop import Crop
 from ..models.trade_in_payment_method import TradeInPaymentMethod
 from ..types import UNSET, Unset
 
@@ -19,7 +19,7 @@ class TradeIn:
 
     Attributes:
         farm_id (UUID):
-        crop (TradeInCrop): one of the crops the farm offers
+        crop (Crop):
         quantity (float | str): units, > 0, at most 3 decimals
         unit_price (float | str): KRW per unit, > 0, at most 2 decimals
         quality_score (float | Unset):  Default: 80.0.
@@ -29,7 +29,7 @@ class TradeIn:
     """
 
     farm_id: UUID
-    crop: TradeInCrop
+    crop: Crop
     quantity: float | str
     unit_price: float | str
     quality_score: float | Unset = 80.0
@@ -88,7 +88,7 @@ class TradeIn:
         d = dict(src_dict)
         farm_id = UUID(d.pop("farm_id"))
 
-        crop = TradeInCrop(d.pop("crop"))
+        crop = Crop(d.pop("crop"))
 
         def _parse_quantity(data: object) -> float | str:
             return cast(float | str, data)

@@ -8,8 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.role import Role
 from ..models.user_out_language import UserOutLanguage
-from ..models.user_out_role import UserOutRole
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UserOut")
@@ -22,7 +22,7 @@ class UserOut:
         id (UUID):
         email (str):
         display_name (str):
-        role (UserOutRole):
+        role (Role):
         language (UserOutLanguage):
         created_at (datetime.datetime):
         phone (None | str | Unset):
@@ -32,7 +32,7 @@ class UserOut:
     id: UUID
     email: str
     display_name: str
-    role: UserOutRole
+    role: Role
     language: UserOutLanguage
     created_at: datetime.datetime
     phone: None | str | Unset = UNSET
@@ -92,7 +92,7 @@ class UserOut:
 
         display_name = d.pop("display_name")
 
-        role = UserOutRole(d.pop("role"))
+        role = Role(d.pop("role"))
 
         language = UserOutLanguage(d.pop("language"))
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class SignupInRole(StrEnum):
+class Role(StrEnum):
     ADMIN = "admin"
     COMMITTEE = "committee"
     COMPANY = "company"
