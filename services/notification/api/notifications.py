@@ -13,8 +13,8 @@ from fastapi import APIRouter, Path, Query, Response
 from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
-from pamtalk.pagination import Page, decode_cursor, encode_cursor
-from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
+from pamtalk.pagination import decode_cursor, encode_cursor
+from services.notification.schemas import Notification, NotificationPage, ReadAll, UnreadCount
 from services.notification.store import notifications
 
 router = APIRouter(
@@ -25,7 +25,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 JSON = "application/json"
 
 
-@router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
+@router.get("", response_model=NotificationPage, summary="My notifications, newest first")
 async def list_notifications(
     principal: CurrentUser,
     db: Db,
@@ -68,7 +68,7 @@ async def mark_all_notifications_read(
 
 @router.post(
     "/{notification_id}/read",
-    response_model=NotificationOut,
+    response_model=Notification,
     summary="Mark one of mine read",
     responses=problem_responses(404),
 )

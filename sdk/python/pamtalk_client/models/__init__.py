@@ -28,6 +28,8 @@ from .esg_data import EsgData
 from .esg_history import EsgHistory
 from .esg_item_out import EsgItemOut
 from .esg_reward_out import EsgRewardOut
+from .esg_scored_data import EsgScoredData
+from .esg_scored_notification import EsgScoredNotification
 from .esg_submission_in import EsgSubmissionIn
 from .esg_submission_out import EsgSubmissionOut
 from .esg_submission_out_status import EsgSubmissionOutStatus
@@ -38,6 +40,9 @@ from .farm_patch import FarmPatch
 from .farm_sizes import FarmSizes
 from .farm_status import FarmStatus
 from .field_error import FieldError
+from .forecast_finished_data import ForecastFinishedData
+from .forecast_finished_data_status import ForecastFinishedDataStatus
+from .forecast_finished_notification import ForecastFinishedNotification
 from .forecast_out import ForecastOut
 from .forecast_out_history_source import ForecastOutHistorySource
 from .forecast_point_out import ForecastPointOut
@@ -61,13 +66,11 @@ from .model_info import ModelInfo
 from .model_info_backtest import ModelInfoBacktest
 from .movement_out import MovementOut
 from .my_wallets_out import MyWalletsOut
-from .notification_out import NotificationOut
-from .notification_out_data import NotificationOutData
+from .notification_page import NotificationPage
 from .page_anchor_out import PageAnchorOut
 from .page_entry_out import PageEntryOut
 from .page_farm_out import PageFarmOut
 from .page_movement_out import PageMovementOut
-from .page_notification_out import PageNotificationOut
 from .page_tree_head_out import PageTreeHeadOut
 from .password_change import PasswordChange
 from .problem import Problem
@@ -95,9 +98,18 @@ from .signup_in_language import SignupInLanguage
 from .supply_out import SupplyOut
 from .term import Term
 from .token_pair import TokenPair
+from .tokens_received_data import TokensReceivedData
+from .tokens_received_notification import TokensReceivedNotification
 from .totals import Totals
+from .trade_data import TradeData
+from .trade_data_role import TradeDataRole
+from .trade_flagged_data import TradeFlaggedData
+from .trade_flagged_data_role import TradeFlaggedDataRole
+from .trade_flagged_notification import TradeFlaggedNotification
 from .trade_in import TradeIn
 from .trade_in_payment_method import TradeInPaymentMethod
+from .trade_notification import TradeNotification
+from .trade_notification_kind import TradeNotificationKind
 from .trade_out import TradeOut
 from .trade_page import TradePage
 from .trade_status import TradeStatus
@@ -109,6 +121,8 @@ from .user_out import UserOut
 from .user_out_language import UserOutLanguage
 from .wallet_link import WalletLink
 from .wallet_out import WalletOut
+from .welcome_data import WelcomeData
+from .welcome_notification import WelcomeNotification
 
 __all__ = (
     "AnchorInBundle",
@@ -139,6 +153,8 @@ __all__ = (
     "EsgHistory",
     "EsgItemOut",
     "EsgRewardOut",
+    "EsgScoredData",
+    "EsgScoredNotification",
     "EsgSubmissionIn",
     "EsgSubmissionOut",
     "EsgSubmissionOutStatus",
@@ -149,6 +165,9 @@ __all__ = (
     "FarmSizes",
     "FarmStatus",
     "FieldError",
+    "ForecastFinishedData",
+    "ForecastFinishedDataStatus",
+    "ForecastFinishedNotification",
     "ForecastOut",
     "ForecastOutHistorySource",
     "ForecastPointOut",
@@ -172,13 +191,11 @@ __all__ = (
     "ModelInfoBacktest",
     "MovementOut",
     "MyWalletsOut",
-    "NotificationOut",
-    "NotificationOutData",
+    "NotificationPage",
     "PageAnchorOut",
     "PageEntryOut",
     "PageFarmOut",
     "PageMovementOut",
-    "PageNotificationOut",
     "PageTreeHeadOut",
     "PasswordChange",
     "Problem",
@@ -206,9 +223,18 @@ __all__ = (
     "SupplyOut",
     "Term",
     "TokenPair",
+    "TokensReceivedData",
+    "TokensReceivedNotification",
     "Totals",
+    "TradeData",
+    "TradeDataRole",
+    "TradeFlaggedData",
+    "TradeFlaggedDataRole",
+    "TradeFlaggedNotification",
     "TradeIn",
     "TradeInPaymentMethod",
+    "TradeNotification",
+    "TradeNotificationKind",
     "TradeOut",
     "TradePage",
     "TradeStatus",
@@ -220,4 +246,6 @@ __all__ = (
     "UserOutLanguage",
     "WalletLink",
     "WalletOut",
+    "WelcomeData",
+    "WelcomeNotification",
 )

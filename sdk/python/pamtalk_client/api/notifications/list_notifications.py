@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.page_notification_out import PageNotificationOut
+from ...models.notification_page import NotificationPage
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -43,9 +43,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PageNotificationOut | Problem | None:
+) -> NotificationPage | Problem | None:
     if response.status_code == 200:
-        response_200 = PageNotificationOut.from_dict(response.json())
+        response_200 = NotificationPage.from_dict(response.json())
 
         return response_200
 
@@ -92,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PageNotificationOut | Problem]:
+) -> Response[NotificationPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -107,7 +107,7 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     unread_only: bool | Unset = False,
-) -> Response[PageNotificationOut | Problem]:
+) -> Response[NotificationPage | Problem]:
     """My notifications, newest first
 
     Args:
@@ -120,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageNotificationOut | Problem]
+        Response[NotificationPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -142,7 +142,7 @@ def sync(
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     unread_only: bool | Unset = False,
-) -> PageNotificationOut | Problem | None:
+) -> NotificationPage | Problem | None:
     """My notifications, newest first
 
     Args:
@@ -155,7 +155,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageNotificationOut | Problem
+        NotificationPage | Problem
     """
 
     return sync_detailed(
@@ -172,7 +172,7 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     unread_only: bool | Unset = False,
-) -> Response[PageNotificationOut | Problem]:
+) -> Response[NotificationPage | Problem]:
     """My notifications, newest first
 
     Args:
@@ -185,7 +185,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageNotificationOut | Problem]
+        Response[NotificationPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +205,7 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     unread_only: bool | Unset = False,
-) -> PageNotificationOut | Problem | None:
+) -> NotificationPage | Problem | None:
     """My notifications, newest first
 
     Args:
@@ -218,7 +218,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageNotificationOut | Problem
+        NotificationPage | Problem
     """
 
     return (

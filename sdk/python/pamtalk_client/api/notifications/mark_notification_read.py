@@ -6,8 +6,13 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.notification_out import NotificationOut
+from ...models.esg_scored_notification import EsgScoredNotification
+from ...models.forecast_finished_notification import ForecastFinishedNotification
 from ...models.problem import Problem
+from ...models.tokens_received_notification import TokensReceivedNotification
+from ...models.trade_flagged_notification import TradeFlaggedNotification
+from ...models.trade_notification import TradeNotification
+from ...models.welcome_notification import WelcomeNotification
 from ...types import Response
 
 
@@ -27,9 +32,75 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> NotificationOut | Problem | None:
+) -> (
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+    | None
+):
     if response.status_code == 200:
-        response_200 = NotificationOut.from_dict(response.json())
+
+        def _parse_response_200(
+            data: object,
+        ) -> (
+            EsgScoredNotification
+            | ForecastFinishedNotification
+            | TokensReceivedNotification
+            | TradeFlaggedNotification
+            | TradeNotification
+            | WelcomeNotification
+        ):
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = WelcomeNotification.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_1 = TradeNotification.from_dict(data)
+
+                return response_200_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_2 = TradeFlaggedNotification.from_dict(data)
+
+                return response_200_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_3 = EsgScoredNotification.from_dict(data)
+
+                return response_200_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_4 = TokensReceivedNotification.from_dict(data)
+
+                return response_200_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_5 = ForecastFinishedNotification.from_dict(data)
+
+            return response_200_type_5
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -81,7 +152,15 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[NotificationOut | Problem]:
+) -> Response[
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +173,15 @@ def sync_detailed(
     notification_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[NotificationOut | Problem]:
+) -> Response[
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+]:
     """Mark one of mine read
 
     Args:
@@ -105,7 +192,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotificationOut | Problem]
+        Response[EsgScoredNotification | ForecastFinishedNotification | TokensReceivedNotification | TradeFlaggedNotification | TradeNotification | WelcomeNotification | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +210,16 @@ def sync(
     notification_id: int,
     *,
     client: AuthenticatedClient,
-) -> NotificationOut | Problem | None:
+) -> (
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+    | None
+):
     """Mark one of mine read
 
     Args:
@@ -134,7 +230,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotificationOut | Problem
+        EsgScoredNotification | ForecastFinishedNotification | TokensReceivedNotification | TradeFlaggedNotification | TradeNotification | WelcomeNotification | Problem
     """
 
     return sync_detailed(
@@ -147,7 +243,15 @@ async def asyncio_detailed(
     notification_id: int,
     *,
     client: AuthenticatedClient,
-) -> Response[NotificationOut | Problem]:
+) -> Response[
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+]:
     """Mark one of mine read
 
     Args:
@@ -158,7 +262,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotificationOut | Problem]
+        Response[EsgScoredNotification | ForecastFinishedNotification | TokensReceivedNotification | TradeFlaggedNotification | TradeNotification | WelcomeNotification | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +278,16 @@ async def asyncio(
     notification_id: int,
     *,
     client: AuthenticatedClient,
-) -> NotificationOut | Problem | None:
+) -> (
+    EsgScoredNotification
+    | ForecastFinishedNotification
+    | TokensReceivedNotification
+    | TradeFlaggedNotification
+    | TradeNotification
+    | WelcomeNotification
+    | Problem
+    | None
+):
     """Mark one of mine read
 
     Args:
@@ -185,7 +298,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotificationOut | Problem
+        EsgScoredNotification | ForecastFinishedNotification | TokensReceivedNotification | TradeFlaggedNotification | TradeNotification | WelcomeNotification | Problem
     """
 
     return (

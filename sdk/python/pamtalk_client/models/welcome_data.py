@@ -6,29 +6,45 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="NotificationOutData")
+from ..models.role import Role
+
+T = TypeVar("T", bound="WelcomeData")
 
 
 @_attrs_define
-class NotificationOutData:
-    """Ids and values for the app to link to (trade, farm, job)"""
+class WelcomeData:
+    """
+    Attributes:
+        role (Role):
+    """
 
+    role: Role
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        role = self.role.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "role": role,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        notification_out_data = cls()
+        role = Role(d.pop("role"))
 
-        notification_out_data.additional_properties = d
-        return notification_out_data
+        welcome_data = cls(
+            role=role,
+        )
+
+        welcome_data.additional_properties = d
+        return welcome_data
 
     @property
     def additional_keys(self) -> list[str]:

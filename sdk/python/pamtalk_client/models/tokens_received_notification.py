@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,31 +10,30 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.notification_out_data import NotificationOutData
+    from ..models.tokens_received_data import TokensReceivedData
 
 
-T = TypeVar("T", bound="NotificationOut")
+T = TypeVar("T", bound="TokensReceivedNotification")
 
 
 @_attrs_define
-class NotificationOut:
+class TokensReceivedNotification:
     """
     Attributes:
         id (int): Grows with every notification; also the SSE event id
-        kind (str): welcome, trade.created, trade.confirmed, trade.settled, trade.cancelled, trade.flagged, esg.scored,
-            tokens.received or forecast.finished
+        kind (Literal['tokens.received']):
         title (str):
         body (str):
-        data (NotificationOutData): Ids and values for the app to link to (trade, farm, job)
+        data (TokensReceivedData):
         created_at (datetime.datetime):
         read_at (datetime.datetime | None | Unset):
     """
 
     id: int
-    kind: str
+    kind: Literal["tokens.received"]
     title: str
     body: str
-    data: NotificationOutData
+    data: TokensReceivedData
     created_at: datetime.datetime
     read_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -79,18 +78,20 @@ class NotificationOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.notification_out_data import NotificationOutData  # noqa: PLC0415
+        from ..models.tokens_received_data import TokensReceivedData  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
 
-        kind = d.pop("kind")
+        kind = cast(Literal["tokens.received"], d.pop("kind"))
+        if kind != "tokens.received":
+            raise ValueError(f"kind must match const 'tokens.received', got '{kind}'")
 
         title = d.pop("title")
 
         body = d.pop("body")
 
-        data = NotificationOutData.from_dict(d.pop("data"))
+        data = TokensReceivedData.from_dict(d.pop("data"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -111,7 +112,7 @@ class NotificationOut:
 
         read_at = _parse_read_at(d.pop("read_at", UNSET))
 
-        notification_out = cls(
+        tokens_received_notification = cls(
             id=id,
             kind=kind,
             title=title,
@@ -121,8 +122,8 @@ class NotificationOut:
             read_at=read_at,
         )
 
-        notification_out.additional_properties = d
-        return notification_out
+        tokens_received_notification.additional_properties = d
+        return tokens_received_notification
 
     @property
     def additional_keys(self) -> list[str]:
