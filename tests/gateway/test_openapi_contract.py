@@ -158,3 +158,18 @@ def test_a_breaking_change_passes_with_a_new_major_version(doc: dict[str, Any]) 
 
 def test_sdk_is_generated_without_warnings_and_is_current() -> None:
     assert sdk.main(["--check"]) == 0, "run `make sdk` (or the generator warned: see the output)"
+
+
+async def test_the_embedded_platform_serves_the_same_document() -> None:
+    import httpx
+
+    from gateway.embedded.host import EmbeddedPlatform
+    from pamtalk.cache import make_redis
+
+    # nothing is started: the host builds the document from the service apps
+    platform = EmbeddedPlatform("postgresql+asyncpg://nobody@127.0.0.1:9/none", make_redis("fake"))
+    transport = httpx.ASGITransport(app=platform)
+    async with httpx.AsyncClient(transport=transport, base_url="http://embedded") as client:
+        served = await client.get("/openapi.json")
+    assert served.status_code == 200
+    assert served.json() == json.loads(openapi.CURRENT.read_text())
