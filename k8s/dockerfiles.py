@@ -19,6 +19,7 @@ Build context is the repository root, e.g.
 
 from __future__ import annotations
 
+from gateway.render import CONTAINER_OPENAPI
 from gateway.routes import GATEWAY_PORT, Service
 from k8s import config as c
 from k8s.compose import READY_CHECK
@@ -123,6 +124,8 @@ RUN python -c "import sys; from gateway.render import render; sys.stdout.write(r
 FROM ${{NGINX_IMAGE}} AS runtime
 RUN mkdir -p /tmp/nginx && chown {nginx_uid}:{nginx_uid} /tmp/nginx
 COPY --from=render /nginx.conf /etc/nginx/nginx.conf
+# the platform's one OpenAPI document, served at /openapi.json (python -m gateway.openapi)
+COPY openapi/pamtalk.json {openapi}
 USER {nginx_uid}:{nginx_uid}
 EXPOSE {port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \\
@@ -176,7 +179,11 @@ def migrate_dockerfile() -> str:
 def gateway_dockerfile() -> str:
     header = HEADER.format(what="The nginx gateway", path="gateway/Dockerfile", image=c.image("gateway"))
     body = GATEWAY.format(
-        python=c.PYTHON_IMAGE, nginx=c.NGINX_IMAGE, nginx_uid=c.NGINX_UID, port=GATEWAY_PORT
+        python=c.PYTHON_IMAGE,
+        nginx=c.NGINX_IMAGE,
+        nginx_uid=c.NGINX_UID,
+        port=GATEWAY_PORT,
+        openapi=CONTAINER_OPENAPI,
     )
     return header.replace("podman build", "podman build --build-arg TARGET=k8s") + "\n" + body
 

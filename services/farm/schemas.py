@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pamtalk.bodies import RequestBody
+from pamtalk.esg_assessment import EsgAssessment, Score
 from pamtalk.events.catalogue import EsgData
 from services.farm.fields import (
     Address,
@@ -128,20 +129,6 @@ class EsgSubmissionIn(RequestBody, EsgData):
     model_config = ConfigDict(allow_inf_nan=False)
 
 
-class EsgAssessmentOut(BaseModel):
-    """The prediction service's score of one submission (from ``esg.scored``)."""
-
-    assessment_id: uuid.UUID
-    environmental: float
-    social: float
-    governance: float
-    overall: float
-    grade: Grade
-    token_estimate: int
-    valid_until: date
-    assessed_at: datetime
-
-
 class EsgSubmissionOut(BaseModel):
     id: uuid.UUID
     farm_id: uuid.UUID
@@ -149,14 +136,14 @@ class EsgSubmissionOut(BaseModel):
     submitted_at: datetime
     status: Literal["pending", "scored"]
     data: EsgData
-    assessment: EsgAssessmentOut | None = None
+    assessment: EsgAssessment | None = None
 
 
 class LatestEsg(BaseModel):
     """The farm's current grade: the newest assessment received."""
 
     assessment_id: uuid.UUID
-    score: float
+    score: Score
     grade: Grade
     assessed_at: datetime
     valid_until: date | None = None

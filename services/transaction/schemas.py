@@ -10,9 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from pamtalk.bodies import JsonDecimal, JsonUUID, RequestBody
+from pamtalk.vocabulary import Crop, TradeStatus
 
-Crop = Literal["tomatoes", "cabbage", "rice", "lettuce", "carrots"]
-TradeStatus = Literal["pending", "confirmed", "settled", "cancelled", "under_review"]
 PaymentMethod = Literal["bank_transfer", "card", "mobile_pay", "cash_on_delivery"]
 
 MAX_QUANTITY = Decimal(1_000_000)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gateway import nginx_proc
 from gateway.routes import ROUTES
 from tests.gateway.conftest import Backends, Gateway, free_port
 from tests.raw_http import FORBIDDEN_IN_HEADERS, assert_unreadable, idempotent_post, send_raw
@@ -165,6 +166,14 @@ def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
     assert too_big.json()["type"].endswith("payload-too-large")
 
 
+def test_a_url_over_the_limit_is_a_414_problem(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        too_long = client.get("/api/v1/farms?near=" + "1" * 20_000)
+    assert too_long.status_code == 414  # declared on every operation of /openapi.json
+    assert too_long.headers["content-type"] == "application/problem+json"
+    assert too_long.json()["type"].endswith("uri-too-long") and too_long.json()["request_id"]
+
+
 def test_edge_cache_stores_public_answers_only(gateway: Gateway) -> None:
     public = {"q": "cache", "cc": "public, max-age=60"}
     with gateway.client() as client:
@@ -244,6 +253,9 @@ def test_docs_page_and_openapi_documents(gateway: Gateway) -> None:
         assert "sha256-" in page.headers["content-security-policy"]
         doc = client.get("/openapi/farm.json")
         assert doc.status_code == 200 and doc.json()["info"]["title"] == "farm service"
+        platform = client.get("/openapi.json")  # the committed one document, served as a file
+        assert platform.status_code == 200 and platform.headers["content-type"] == "application/json"
+        assert platform.json() == json.loads(nginx_proc.OPENAPI_DOCUMENT.read_text())
         asset = client.get("/docs/assets/swagger-ui-bundle.js")
         assert asset.status_code in (200, 404)  # 404: fastapi-offline absent, the page uses the CDN
 

@@ -51,7 +51,7 @@ async def list_anchors(
 
 
 @router.get("/chain", response_model=ChainOut, summary="Where the ledger is anchored")
-async def chain(state: State) -> ChainOut:
+async def get_chain_info(state: State) -> ChainOut:
     client = state.anchor_client
     if client is None:
         return ChainOut(anchoring=False, mode="off")
@@ -75,7 +75,7 @@ async def chain(state: State) -> ChainOut:
     summary="Read-only JSON-RPC of the in-process chain (embedded mode only)",
     responses={200: {"model": RpcResponse}, **problem_responses(404)},
 )
-async def chain_rpc(body: RpcRequest, state: State) -> Response:
+async def call_chain_rpc(body: RpcRequest, state: State) -> Response:
     if state.anchor_client is None or not state.in_process_chain:
         raise Problem(
             404,

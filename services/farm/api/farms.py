@@ -71,7 +71,7 @@ async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser
     summary="Who runs a farm and how to reach them (signed-in users)",
     responses=problem_responses(401, 404, 422),
 )
-async def farm_contact(farm_id: uuid.UUID, principal: CurrentUser, state: State) -> Response:
+async def get_farm_contact(farm_id: uuid.UUID, principal: CurrentUser, state: State) -> Response:
     async with state.db.read("replica") as read:
         farm = await farms.shown(read, principal, farm_id)
     contact = {"farm_id": farm["id"], **{name: farm[name] for name in PERSONAL}}

@@ -30,7 +30,7 @@ def client_address(request: Request, state: UserState) -> str:
     summary="Create an account",
     responses=problem_responses(403, 409, 422),
 )
-async def signup(body: SignupIn, tx: Write, state: State) -> UserOut:
+async def sign_up(body: SignupIn, tx: Write, state: State) -> UserOut:
     return await accounts.sign_up(tx, body, state.passwords)
 
 
@@ -52,7 +52,7 @@ def _tokens(state: UserState, user: UserOut, session_id: str, refresh: str) -> T
     summary="Log in with email and password",
     responses=problem_responses(401, 422, 429),
 )
-async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
+async def log_in(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
     account, address = body.email.lower(), client_address(request, state)
     # Counted before the password is checked: concurrent guesses cannot race the count.
     if (wait := await state.logins.attempt(account, address)) is not None:
@@ -76,7 +76,7 @@ async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenP
     summary="Swap a refresh token for new tokens",
     responses=problem_responses(401, 422),
 )
-async def refresh(body: RefreshIn, db: Db, state: State) -> TokenPair:
+async def refresh_session(body: RefreshIn, db: Db, state: State) -> TokenPair:
     outcome, login_session = await state.sessions.rotate(body.refresh_token)
     if outcome is RefreshOutcome.REUSED:
         raise Problem(
@@ -99,13 +99,13 @@ async def refresh(body: RefreshIn, db: Db, state: State) -> TokenPair:
     summary="End this session (its refresh token stops working)",
     responses=problem_responses(401),
 )
-async def logout(principal: CurrentUser, state: State) -> Response:
+async def log_out(principal: CurrentUser, state: State) -> Response:
     await state.sessions.revoke(principal.session_id)
     return Response(status_code=204)
 
 
 @jwks_router.get("/.well-known/jwks.json", summary="Public keys that verify access tokens")
-async def jwks(state: State) -> Response:
+async def get_jwks(state: State) -> Response:
     return Response(
         orjson.dumps(state.keys.jwks()),
         media_type="application/json",

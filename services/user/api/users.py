@@ -20,7 +20,7 @@ Admin = AdminUser
 
 
 @router.get("/me", response_model=UserOut, summary="My account")
-async def me(principal: CurrentUser, db: Db) -> UserOut:
+async def get_me(principal: CurrentUser, db: Db) -> UserOut:
     async with db.read("primary") as read:
         return await accounts.get_user(read, principal.id)
 
