@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from pamtalk.settings import ServiceSettings
 
 
@@ -22,6 +24,8 @@ class UserSettings(ServiceSettings):
     trust_proxy_headers: bool = True  # take the client address from X-Real-IP (set by the gateway)
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456
+    # argon2id hashes one process runs at once (each holds argon2_memory_kib): docs/performance.md
+    argon2_concurrency: int = Field(default=2, ge=1)
 
     def secret_values(self) -> dict[str, Any]:
         return {"jwt_private_key": self.jwt_private_key}

@@ -41,7 +41,9 @@ async def build_state(runtime: Runtime) -> UserState:
     return UserState(
         settings=settings,
         keys=keys,
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        passwords=Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_concurrency
+        ),
         sessions=SessionStore(
             runtime.redis, settings.session_idle_seconds, settings.session_absolute_seconds
         ),
