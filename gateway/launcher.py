@@ -37,7 +37,7 @@ import httpx
 from gateway import backing, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
-from gateway.routes import SERVICES
+from gateway.routes import ALLOCATOR_ENV, SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,6 +117,8 @@ def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> 
     env.setdefault("PAMTALK_JWKS_URL", f"{gateway}/.well-known/jwks.json")
     env.setdefault("PAMTALK_PUBLIC_BASE_URL", gateway)
     env.update(pool_env(service_processes()))
+    for key, value in ALLOCATOR_ENV.items():
+        env.setdefault(key, value)
     env.update(
         {
             "PAMTALK_BUS": "amqp",
