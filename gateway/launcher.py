@@ -106,7 +106,9 @@ def pool_env(processes: int, environ: dict[str, str] | None = None) -> dict[str,
 
 
 def service_processes() -> int:
-    return sum(s.replicas for s in SERVICES)
+    """Processes holding a pool: each replica runs ``WEB_CONCURRENCY`` uvicorn workers (1 unset)."""
+    workers = os.environ.get("WEB_CONCURRENCY", "")
+    return sum(s.replicas for s in SERVICES) * (int(workers) if workers.isdigit() and int(workers) > 0 else 1)
 
 
 def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> dict[str, str]:

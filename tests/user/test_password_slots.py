@@ -29,7 +29,8 @@ async def test_beyond_the_bound_a_request_is_503_with_retry_after_and_writes_not
         database_url=database_url,
         redis_url=redis_url,
         tokens=tokens,
-        argon2_concurrency=1,  # the setting sizes the bound
+        argon2_concurrency=1,  # the settings size the bound and the wait
+        argon2_wait_seconds=1,
     ) as (client, app):
         passwords = app.state.runtime.state.passwords
         assert isinstance(app.state.runtime.state, UserState)
