@@ -6,7 +6,9 @@ the supervising process and its N spawned workers (whose command lines do not na
 app). In ``make up`` each replica is one; under podman each container is one (its
 processes are visible to the host). Memory is the proportional set size (PSS: pages shared
 with other processes split among them), summed over the container's processes; the RSS sum
-is given too (an upper bound: it counts shared library pages whole in every process).
+is given too (an upper bound: it counts shared library pages whole in every process), and,
+for a process in a memory cgroup of its own (a container), the cgroup's working set (usage
+less inactive file pages: what Kubernetes compares with the limit).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -50,6 +53,32 @@ def _port(proc: psutil.Process, cmd: str) -> int | None:
     except (psutil.Error, OSError):
         return None
     return int(value) if value and value.isdigit() else None
+
+
+def _memory_cgroup(pid: int | str) -> str | None:
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            return path
+    return None
+
+
+def working_set_mb(pid: int) -> float | None:
+    """The working set of ``pid``'s memory cgroup (cgroup v1) when it is not this tool's own."""
+    path = _memory_cgroup(pid)
+    if path is None or path == _memory_cgroup("self"):
+        return None
+    folder = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
+    try:
+        usage = int((folder / "memory.usage_in_bytes").read_text())
+        stat = dict(line.split() for line in (folder / "memory.stat").read_text().splitlines())
+    except (OSError, ValueError):
+        return None
+    return round((usage - int(stat.get("total_inactive_file", 0))) / MB, 1)
 
 
 def discover(ports: set[int] | None = None) -> list[Container]:
@@ -106,6 +135,7 @@ def measure(container: Container) -> dict[str, Any]:
         "workers": sum(1 for r in rows if r["role"] == "worker"),
         "pss_mb": round(sum(r["pss_mb"] for r in rows), 1),
         "rss_mb": round(sum(r["rss_mb"] for r in rows), 1),
+        "cgroup_mb": working_set_mb(container.root.pid),
     }
 
 
@@ -134,8 +164,12 @@ class PeakSampler(threading.Thread):
     def run(self) -> None:
         while not self._halt.is_set():
             for name, now in snapshot(self.containers).items():
-                peak = self.peaks.setdefault(name, {"pss_mb": 0.0, "largest_process_pss_mb": 0.0})
-                peak["pss_mb"] = max(peak["pss_mb"], now["pss_mb"])
+                peak = self.peaks.setdefault(
+                    name, {"pss_mb": 0.0, "rss_mb": 0.0, "largest_process_pss_mb": 0.0}
+                )
+                for key in ("pss_mb", "rss_mb", "cgroup_mb"):
+                    if now.get(key) is not None:
+                        peak[key] = max(peak.get(key) or 0.0, now[key])
                 largest = max((p["pss_mb"] for p in now["processes"]), default=0.0)
                 peak["largest_process_pss_mb"] = max(peak["largest_process_pss_mb"], largest)
             self.samples += 1

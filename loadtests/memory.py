@@ -121,14 +121,16 @@ def phase(containers: list[footprint.Container], action: Any) -> tuple[Any, dict
 
 
 def table(figures: dict[str, dict[str, Any]]) -> str:
-    head = "| container | processes | " + " | ".join(f"{p} MB" for p in PHASES) + " | largest process MB |"
-    lines = [head, "| --- | ---: | " + " | ".join("---:" for _ in PHASES) + " | ---: |"]
+    """PSS per phase (MB), then the largest process's PSS, the RSS sum's and the cgroup's peaks."""
+    columns = [*PHASES, "largest process", "peak RSS", "cgroup peak"]
+    head = "| container | processes | " + " | ".join(f"{p} MB" for p in columns) + " |"
+    lines = [head, "| --- | ---: | " + " | ".join("---:" for _ in columns) + " |"]
     for name, row in figures.items():
-        cells = [row.get(p) for p in PHASES]
+        cells = [row.get(p) for p in columns]
         lines.append(
             f"| {name} | {row['processes']} | "
             + " | ".join("-" if c is None else f"{c:g}" for c in cells)
-            + f" | {row.get('largest process', '-')} |"
+            + " |"
         )
     return "\n".join(lines)
 
@@ -162,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         for key, row in figures.items():
             row[f"{name} peak"] = peaks.get(key, {}).get("pss_mb")
             row[f"after {name}"] = after.get(key, {}).get("pss_mb")
-            largest = peaks.get(key, {}).get("largest_process_pss_mb") or 0.0
-            row["largest process"] = max(row.get("largest process", 0.0), largest)
+            for column, field in (("largest process", "largest_process_pss_mb"), ("peak RSS", "rss_mb")):
+                row[column] = max(row.get(column) or 0.0, peaks.get(key, {}).get(field) or 0.0)
+            if peaks.get(key, {}).get("cgroup_mb") is not None:
+                row["cgroup peak"] = max(row.get("cgroup peak") or 0.0, peaks[key]["cgroup_mb"])
 
     if not args.no_spike:
         measured("spike", lambda: run_spike(args, extra, out))
