@@ -30,7 +30,7 @@ def busy_problem() -> Problem:
 
 class Passwords:
     def __init__(
-        self, time_cost: int, memory_kib: int, concurrency: int = 2, wait_seconds: float = 20.0
+        self, time_cost: int, memory_kib: int, concurrency: int = 2, wait_seconds: float = 10.0
     ) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
         self._slots = asyncio.Semaphore(concurrency)
