@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,7 +31,18 @@ def make_redis(url: str) -> Redis:
             _fake_server = fakeredis.FakeServer()
         client: Redis = fakeredis.FakeAsyncRedis(server=_fake_server)
         return client
-    return Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30)
+    # A request that finds every connection busy waits for one (up to 5 s) instead of
+    # failing: redis-py's default pool raises at its 100th concurrent command, which turned
+    # a burst of logins into 503s.
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=100,
+        timeout=5,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+    )
+    return Redis.from_pool(pool)
 
 
 class Cache:
