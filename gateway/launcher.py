@@ -37,7 +37,7 @@ import httpx
 from gateway import backing, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
-from gateway.routes import SERVICES
+from gateway.routes import ALLOCATOR_ENV, SERVICES
 from pamtalk.server import HTTP_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,9 @@ def pool_env(processes: int, environ: dict[str, str] | None = None) -> dict[str,
 
 
 def service_processes() -> int:
-    return sum(s.replicas for s in SERVICES)
+    """Processes holding a pool: each replica runs ``WEB_CONCURRENCY`` uvicorn workers (1 unset)."""
+    workers = os.environ.get("WEB_CONCURRENCY", "")
+    return sum(s.replicas for s in SERVICES) * (int(workers) if workers.isdigit() and int(workers) > 0 else 1)
 
 
 def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> dict[str, str]:
@@ -118,6 +120,8 @@ def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> 
     env.setdefault("PAMTALK_JWKS_URL", f"{gateway}/.well-known/jwks.json")
     env.setdefault("PAMTALK_PUBLIC_BASE_URL", gateway)
     env.update(pool_env(service_processes()))
+    for key, value in ALLOCATOR_ENV.items():
+        env.setdefault(key, value)
     env.update(
         {
             "PAMTALK_BUS": "amqp",

@@ -20,7 +20,7 @@ Build context is the repository root, e.g.
 from __future__ import annotations
 
 from gateway.render import CONTAINER_OPENAPI
-from gateway.routes import GATEWAY_PORT, Service
+from gateway.routes import ALLOCATOR_ENV, GATEWAY_PORT, Service
 from k8s import config as c
 from k8s.compose import READY_CHECK
 
@@ -75,9 +75,10 @@ LABEL org.opencontainers.image.title="pamtalk-{name}" \\
       org.opencontainers.image.source="https://github.com/pamtalk/pamtalk"
 # Kubernetes sets WEB_CONCURRENCY=1 (one process per pod); UVICORN_HOST/PORT move the
 # listener (the local overlay runs every pod on the host's network, each on its own port).
+# MALLOC_*: glibc's allocator returns large freed buffers (gateway/routes.py ALLOCATOR_ENV).
 ENV PAMTALK_ENV=production \\
     WEB_CONCURRENCY=2 \\
-    UVICORN_HOST=0.0.0.0 \\
+{allocator}    UVICORN_HOST=0.0.0.0 \\
     UVICORN_PORT={port}
 USER {uid}:{uid}
 EXPOSE {port}
@@ -167,6 +168,7 @@ def service_dockerfile(svc: Service) -> str:
         module=svc.module,
         start=c.SLOW_START.get(svc.name, 30),
         ready_check=READY_CHECK,
+        allocator="".join(f"    {key}={value} \\\n" for key, value in ALLOCATOR_ENV.items()),
     )
 
 

@@ -112,13 +112,14 @@ def problem_response(problem: Problem, instance: str = "") -> Response:
     )
 
 
-def unavailable_problem() -> Problem:
-    return Problem(
-        503,
-        "A service this request needs is briefly unavailable; nothing was changed. Try again shortly.",
-        type_="unavailable",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+UNAVAILABLE_DETAIL = (
+    "A service this request needs is briefly unavailable; nothing was changed. Try again shortly."
+)
+
+
+def unavailable_problem(detail: str = UNAVAILABLE_DETAIL, type_: str = "unavailable") -> Problem:
+    """A 503 the client may retry after ``Retry-After`` seconds; nothing was changed."""
+    return Problem(503, detail, type_=type_, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -40,7 +40,12 @@ async def build_state(runtime: Runtime) -> UserState:
     return UserState(
         settings=settings,
         keys=keys,
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        passwords=Passwords(
+            settings.argon2_time_cost,
+            settings.argon2_memory_kib,
+            settings.argon2_concurrency,
+            settings.argon2_wait_seconds,
+        ),
         sessions=SessionStore(
             runtime.redis,
             settings.session_idle_seconds,

@@ -27,6 +27,10 @@ import asyncio, json, re, sys, uuid
 import httpx
 from gateway.embedded.host import EmbeddedPlatform
 from pamtalk.cache import make_redis
+from services.blockchain.settings import BlockchainSettings
+
+# The chain libraries load where anchoring runs (py_ecc raises the recursion limit on import).
+BlockchainSettings().anchor_client()
 
 # No database is reached: bodies are refused before any dependency runs.
 platform = EmbeddedPlatform("postgresql+asyncpg://nobody@127.0.0.1:9/none", make_redis("fake"))

@@ -12,8 +12,7 @@ from starlette.responses import JSONResponse
 from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain.anchoring.chain import ChainUnavailable
-from services.blockchain.anchoring.chain_rpc import RpcRefused, client_rpc
+from services.blockchain.anchoring.outcomes import ChainUnavailable
 from services.blockchain.api.views import SHORT, cache, int_cursor
 from services.blockchain.schemas import AnchorOut, ChainOut, RpcRequest, RpcResponse
 from services.blockchain.state import State
@@ -82,6 +81,9 @@ async def call_chain_rpc(body: RpcRequest, state: State) -> Response:
             "This service anchors on an external chain: ask a node of your own choosing.",
             type_="no-in-process-chain",
         )
+    # the bridge needs web3, loaded already: this service anchors on its in-process chain
+    from services.blockchain.anchoring.chain_rpc import RpcRefused, client_rpc
+
     rpc = client_rpc(state.anchor_client)
     reply: dict[str, Any] = {"jsonrpc": "2.0", "id": body.id}
     try:
