@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from pamtalk.bodies import RequestBody
-
 from pamtalk.esg_assessment import EsgAssessment
 from pamtalk.vocabulary import RiskBand as Risk
 
