@@ -6,6 +6,10 @@ start-up."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.blockchain.conftest import Starter
-from tests.blockchain.support import LEDGER, User, eventually, serve, settle, settled, state_of, verify
+from tests.blockchain.support import LEDGER, ROOT, User, eventually, serve, settle, settled, state_of, verify
+from tests.embedded_process import embedded_platform
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -73,3 +78,34 @@ async def test_the_service_starts_on_an_unusable_chain_file_with_a_new_chain(
         assert (await anchored_past(client, farmer, app, 1_234_000))["anchor"]["contract_address"] == new
         anchorer = state_of(app).anchorer
         assert anchorer is not None and await anchorer.report_other_chains() >= 1
+
+
+def test_make_run_keeps_its_anchors_checkable_across_a_restart(tmp_path: Path) -> None:
+    """The embedded platform (``python -m gateway.embedded``, what ``make run`` starts) twice
+    on one data folder: a bundle downloaded from the first run checks against the second."""
+    data = tmp_path / "data"
+    data.mkdir()
+    fast = {
+        "PAMTALK_BLOCKCHAIN_ANCHOR_POLL_SECONDS": "0.2",
+        "PAMTALK_BLOCKCHAIN_IN_PROCESS_ANCHOR_EVERY_SECONDS": "0.5",
+    }
+    with embedded_platform(data, fast) as url:
+        deadline = time.monotonic() + 180  # the demo data's ESG assessments are ledger entries
+        while not httpx.get(f"{url}{LEDGER}/anchors", timeout=10).json()["items"]:
+            assert time.monotonic() < deadline, "nothing anchored in 180 s"
+            time.sleep(0.5)
+        chain = httpx.get(f"{url}{LEDGER}/chain", timeout=10).json()
+        bundle = tmp_path / "bundle.json"
+        bundle.write_bytes(httpx.get(f"{url}{LEDGER}/entries/0/bundle", timeout=10).content)
+        assert json.loads(bundle.read_text()).get("anchor")
+        key = tmp_path / "pamtalk-ledger.pem"
+        key.write_text(httpx.get(f"{url}{LEDGER}/public-key", timeout=10).json()["pem"])
+
+    with embedded_platform(data, fast) as url:
+        args = ["--anchor", "--rpc", url + chain["rpc_path"], "--contract", chain["contract_address"]]
+        command = [sys.executable, "-m", "services.blockchain.ledger.verify", str(bundle), "--public-key"]
+        done = subprocess.run(
+            [*command, str(key), *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 0 and "covers this entry" in done.stdout, done.stdout + done.stderr
+    assert (data / "chain" / "chain.sqlite3").exists()  # the chain is in the data folder
