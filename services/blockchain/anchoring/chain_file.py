@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from eth_account import Account
 from web3 import Web3
@@ -47,7 +48,10 @@ with restoring_recursion_limit():  # py-evm raises it on import
     from eth.db.atomic import AtomicDB
     from eth.db.backends.base import BaseDB
     from eth.exceptions import PyEVMError
+    from eth.exceptions import TransactionNotFound as UnindexedTransaction
     from eth_tester import EthereumTester, PyEVMBackend
+    from eth_tester.backends.pyevm.serializers import serialize_transaction, serialize_transaction_receipt
+    from eth_tester.exceptions import TransactionNotFound
     from rlp.exceptions import RLPException
     from web3 import EthereumTesterProvider
 
@@ -110,6 +114,39 @@ class _CommittingDB(AtomicDB):
         self._connection.commit()
 
 
+class _IndexedBackend(PyEVMBackend):  # type: ignore[misc]
+    """eth-tester's py-evm backend finding a mined transaction by py-evm's index (hash ->
+    block, position) rather than by reading every block back from the head: with that scan,
+    the receipt of an early anchor cost a read of the whole kept chain, and a search of the
+    anchor events (``get_logs``, one receipt per transaction) grew with its square."""
+
+    def _locate(self, transaction_hash: bytes) -> tuple[Any, Any, int]:
+        chain = self.chain
+        try:
+            number, index = chain.chaindb.get_transaction_index(transaction_hash)
+        except UnindexedTransaction:
+            pending = chain.get_block()  # not mined yet: only the block being built has it
+            for index, transaction in enumerate(pending.transactions):
+                if transaction.hash == transaction_hash:
+                    return pending, transaction, index
+            raise TransactionNotFound(f"No transaction found for hash 0x{transaction_hash.hex()}") from None
+        block = chain.get_canonical_block_by_number(number)
+        return block, block.transactions[index], index
+
+    def get_transaction_by_hash(self, transaction_hash: bytes) -> Any:
+        block, transaction, index = self._locate(transaction_hash)
+        pending = block.number == self.chain.get_block().number
+        return serialize_transaction(block, transaction, index, pending)
+
+    def get_transaction_receipt(self, transaction_hash: bytes) -> Any:
+        block, transaction, index = self._locate(transaction_hash)
+        pending = block.number == self.chain.get_block().number
+        receipts = block.get_receipts(self.chain.chaindb)
+        return serialize_transaction_receipt(
+            block, receipts, transaction, index, pending, self.chain.get_vm()
+        )
+
+
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
     connection = sqlite3.connect(uri, uri=True, timeout=0, check_same_thread=False)
@@ -136,7 +173,7 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
 def _tester(connection: sqlite3.Connection, *, genesis: bool) -> Web3:
     """A ``Web3`` on eth-tester whose py-evm chain lives in ``connection`` (new from
     genesis, or reopened at its canonical head)."""
-    backend = PyEVMBackend()  # its in-memory chain only lends the chain class
+    backend = _IndexedBackend()  # its in-memory chain only lends the chain class
     chain_class = type(backend.chain)
     db = _CommittingDB(_SqliteStore(connection))
     if genesis:
