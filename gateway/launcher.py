@@ -38,6 +38,7 @@ from gateway import backing, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
 from gateway.routes import SERVICES
+from pamtalk.server import HTTP_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,7 +155,7 @@ def start_all(opts: GatewayOptions, folder: Path) -> list[procs.Proc]:
         for replica, port in enumerate(opts.ports(svc.name, svc.ports), start=1):
             cmd = [sys.executable, "-m", "uvicorn", app_for(svc.name), "--host", "127.0.0.1"]
             cmd += ["--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
-            cmd += ["--backlog", "4096"]
+            cmd += ["--backlog", "4096", "--http", HTTP_PROTOCOL]  # its own 400s as problems
             env = service_env(svc.name, replica, opts, folder)
             started.append(
                 procs.spawn(

@@ -46,6 +46,14 @@ LOG_FORMAT = (
 )
 
 ERRORS = {  # status -> (problem type, title, detail): answers nginx gives itself
+    # A request nginx cannot read: a NUL in a header, a malformed request line, headers
+    # too large (uvicorn behind it answers the same, pamtalk/server.py).
+    400: (
+        "bad-request",
+        "Bad request",
+        "The request could not be read: a header or the request line holds a character HTTP "
+        "does not allow or is malformed. Nothing was done.",
+    ),
     404: ("not-found", "Not found", "No service answers this path."),
     413: ("payload-too-large", "Payload too large", "The request body exceeds the gateway limit."),
     429: ("too-many-requests", "Too many requests", "Rate limit exceeded; retry after a second."),

@@ -83,9 +83,11 @@ EXPOSE {port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period={start}s --retries=3 \\
   CMD ["python", "-c", "{ready_check}"]
 # Multi-worker server (the source plan's gunicorn-style entry point): uvicorn supervises
-# WEB_CONCURRENCY worker processes. Migrations run from the migration image.
+# WEB_CONCURRENCY worker processes; its own 400s are problem documents (pamtalk/server.py).
+# Migrations run from the migration image.
 CMD ["uvicorn", "{module}:app", "--proxy-headers", "--forwarded-allow-ips", "*", \\
-     "--no-server-header", "--timeout-graceful-shutdown", "25"]
+     "--no-server-header", "--timeout-graceful-shutdown", "25", \\
+     "--http", "pamtalk.server:ProblemHttpProtocol"]
 """
 
 MIGRATE = """\

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,7 +31,18 @@ def make_redis(url: str) -> Redis:
             _fake_server = fakeredis.FakeServer()
         client: Redis = fakeredis.FakeAsyncRedis(server=_fake_server)
         return client
-    return Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30)
+    # A request that finds every connection busy waits for one (up to 5 s) instead of
+    # failing: redis-py's default pool raises at its 100th concurrent command, which turned
+    # a burst of logins into 503s.
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=100,
+        timeout=5,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+    )
+    return Redis.from_pool(pool)
 
 
 class Cache:
@@ -92,16 +103,20 @@ def cached_json(
     public: bool = True,
     hit: bool | None = None,
     etag: str | None = None,
+    by_caller: bool = False,
 ) -> Response:
     """A JSON response with ``ETag`` and ``Cache-Control``; ``304`` when the client has it.
     The ETag is a hash of ``data`` unless the caller gives one (e.g. from a row version).
 
     ``public=True`` promises that ``data`` is the same for every caller: the gateway's edge
     cache then stores it and serves it to anyone, token or not (no ``Vary: Authorization``).
-    Anything that depends on who asks must pass ``public=False``: never stored by the gateway."""
+    Anything that depends on who asks must pass ``public=False``: never stored by the gateway.
+    ``by_caller=True`` marks a public answer given to callers without a token that differs
+    from what a caller with one gets (``Vary: Authorization``): shared caches, the gateway's
+    included, keep it for anonymous callers only."""
     tag = etag or etag_for(data)
     headers = {"ETag": tag, "Cache-Control": f"{'public' if public else 'private'}, max-age={max_age}"}
-    if not public:
+    if not public or by_caller:
         headers["Vary"] = "Authorization"
     if hit is not None:
         headers["X-Cache"] = "HIT" if hit else "MISS"

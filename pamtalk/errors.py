@@ -118,20 +118,25 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def problem_response(problem: Problem, instance: str = "") -> Response:
+def problem_document(problem: Problem, instance: str, request_id: str | None) -> bytes:
+    """The problem as the JSON an answer carries."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + problem.type,
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
         "instance": instance,
-        "request_id": request_id_var.get(),
+        "request_id": request_id,
     }
     if problem.errors:
         body["errors"] = problem.errors
     body.update(problem.extra)
+    return orjson.dumps(body, default=str)
+
+
+def problem_response(problem: Problem, instance: str = "") -> Response:
     return Response(
-        orjson.dumps(body, default=str),
+        problem_document(problem, instance, request_id_var.get()),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,

@@ -1,6 +1,6 @@
-"""The embedded platform (``make run``: ``python -m gateway.embedded``) as a process of its own,
-on a data folder and a free port, for tests that need the real thing: started, waited for
-until ready, and stopped with SIGTERM (its embedded PostgreSQL with it)."""
+"""The embedded platform (``make run``: ``python -m gateway.embedded``) as a process of its
+own, on a free port with a data folder, for tests that need the real thing (a restart: twice
+on one folder)."""
 
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def stop_postgres(data: Path, within: float = 30) -> None:
-    """The embedded PostgreSQL of ``data``, should it outlive its parent: stopped, and gone
-    before this returns (a next start on ``data`` finds its data folder free)."""
+def _stop_postgres(data: Path, within: float = 30) -> None:
+    """The embedded PostgreSQL of our data folder, should it outlive its parent: stopped, and
+    gone before this returns (a next start on ``data`` finds its data folder free)."""
     found = []
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmdline = proc.info["cmdline"] or []
@@ -41,28 +41,24 @@ def stop_postgres(data: Path, within: float = 30) -> None:
 
 @contextmanager
 def embedded_platform(
-    data: Path, env: dict[str, str] | None = None, ready_within: float = 120
+    data: Path, ready_seconds: float = 60, env: dict[str, str] | None = None
 ) -> Iterator[str]:
-    """Run the embedded platform on ``data``; yields its URL. ``env``: extra variables."""
+    """Start the platform on ``data`` (``env``: more variables for it); its base URL once
+    ``/readyz`` answers 200."""
     pytest.importorskip("pgserver")
-    port = free_port()
-    log_path = data / "embedded.log"
-    log = log_path.open("ab")
+    port = _free_port()
+    log = (data / "embedded.log").open("ab")
+    env = {**os.environ, "PAMTALK_LOG_LEVEL": "WARNING", **(env or {})}
     cmd = [sys.executable, "-m", "gateway.embedded", "--port", str(port), "--data", str(data)]
     child = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PAMTALK_LOG_LEVEL": "WARNING", **(env or {})},
-        start_new_session=True,
+        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + ready_within
+        deadline = time.monotonic() + ready_seconds
         while time.monotonic() < deadline:
             if child.poll() is not None:
-                pytest.fail(f"the embedded platform exited:\n{log_path.read_text()[-3000:]}")
+                pytest.fail(f"the embedded platform exited:\n{(data / 'embedded.log').read_text()[-3000:]}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                     break
@@ -70,14 +66,14 @@ def embedded_platform(
                 pass
             time.sleep(0.3)
         else:
-            pytest.fail(f"the embedded platform did not get ready in {ready_within:.0f} s")
+            pytest.fail(f"the embedded platform did not get ready in {ready_seconds:.0f} s")
         yield url
     finally:
         child.send_signal(signal.SIGTERM)
         try:
-            child.wait(timeout=30)
+            child.wait(timeout=20)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait(timeout=10)
-        stop_postgres(data)
+        _stop_postgres(data)
         log.close()

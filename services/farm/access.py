@@ -2,7 +2,8 @@
 
 Rule: a farm is *visible* to everyone while active, and always to its owner and to admins.
 A farm the caller cannot see answers 404 (its existence is not leaked); a farm the caller
-can see but may not change answers 403."""
+can see but may not change answers 403. Who runs a farm and how to reach them (``PERSONAL``:
+personal data) is shown to signed-in users only: anonymous callers get ``null``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,16 @@ from pamtalk.auth.jwks import Principal
 from pamtalk.errors import Problem
 
 F = TypeVar("F", bound=Mapping[str, Any])
+PERSONAL: tuple[str, ...] = ("owner_id", "contact_phone", "contact_email")
+
+
+def sees_contacts(principal: Principal | None) -> bool:
+    return principal is not None
+
+
+def as_shown(farm: Mapping[str, Any], contacts: bool) -> dict[str, Any]:
+    """The farm's row as a caller sees it: without ``PERSONAL`` unless ``contacts``."""
+    return dict(farm) if contacts else {**farm, **dict.fromkeys(PERSONAL)}
 
 
 def owns(principal: Principal | None, owner_id: uuid.UUID) -> bool:

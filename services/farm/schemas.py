@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pamtalk.bodies import RequestBody
 from pamtalk.events.catalogue import EsgData
 from services.farm.fields import (
     Address,
@@ -25,10 +26,9 @@ from services.farm.fields import (
 from services.farm.vocabulary import Certification, Crop, Grade, Region, Status
 
 
-class FarmIn(BaseModel):
+class FarmIn(RequestBody):
     """A new farm; its owner is the caller."""
 
-    model_config = ConfigDict(extra="forbid")
     name: Name
     region: Region
     latitude: Latitude
@@ -52,11 +52,11 @@ def _no_defaults(schema: dict[str, Any]) -> None:
         prop.pop("default", None)
 
 
-class FarmPatch(BaseModel):
+class FarmPatch(RequestBody):
     """Fields to change; absent fields stay as they are. Only address and wallet_address
     may be cleared with null."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults)
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
     name: Name = _KEEP
     region: Region = _KEEP
     latitude: Latitude = _KEEP
@@ -74,9 +74,12 @@ class FarmPatch(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
+_SIGNED_IN = "null for callers without a token (personal data)"
+
+
 class FarmOut(BaseModel):
     id: uuid.UUID
-    owner_id: uuid.UUID
+    owner_id: uuid.UUID | None = Field(description=_SIGNED_IN)
     name: str
     region: Region
     latitude: float
@@ -84,8 +87,8 @@ class FarmOut(BaseModel):
     address: str | None = None
     size_ha: float
     established: date
-    contact_phone: str
-    contact_email: str
+    contact_phone: str | None = Field(description=_SIGNED_IN)
+    contact_email: str | None = Field(description=_SIGNED_IN)
     certifications: list[Certification]
     crops: list[Crop]
     status: Status
@@ -110,7 +113,7 @@ class CertificationTerm(Term):
     esg_points: int = Field(description="Points toward the governance part of the ESG score")
 
 
-class EsgSubmissionIn(EsgData):
+class EsgSubmissionIn(RequestBody, EsgData):
     """The 18 ESG fields with their ranges (numbers must be finite)."""
 
     model_config = ConfigDict(allow_inf_nan=False)

@@ -6,7 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from pamtalk.bodies import RequestBody
 
 Name = Annotated[str, Field(min_length=1, max_length=40)]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
@@ -53,10 +55,9 @@ class ModelInfo(BaseModel):
     backtest: dict[str, Any]
 
 
-class JobIn(BaseModel):
+class JobIn(RequestBody):
     """A batch of forecasts: every crop x region given (all of them when left out)."""
 
-    model_config = ConfigDict(extra="forbid")
     crops: list[Name] | None = Field(default=None, min_length=1, max_length=20)
     regions: list[Name] | None = Field(default=None, min_length=1, max_length=40)
     days: int = Field(default=7, ge=1, le=28)

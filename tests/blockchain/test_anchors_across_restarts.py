@@ -89,7 +89,7 @@ def test_make_run_keeps_its_anchors_checkable_across_a_restart(tmp_path: Path) -
         "PAMTALK_BLOCKCHAIN_ANCHOR_POLL_SECONDS": "0.2",
         "PAMTALK_BLOCKCHAIN_IN_PROCESS_ANCHOR_EVERY_SECONDS": "0.5",
     }
-    with embedded_platform(data, fast) as url:
+    with embedded_platform(data, ready_seconds=120, env=fast) as url:
         deadline = time.monotonic() + 180  # the demo data's ESG assessments are ledger entries
         while not httpx.get(f"{url}{LEDGER}/anchors", timeout=10).json()["items"]:
             assert time.monotonic() < deadline, "nothing anchored in 180 s"
@@ -101,7 +101,7 @@ def test_make_run_keeps_its_anchors_checkable_across_a_restart(tmp_path: Path) -
         key = tmp_path / "pamtalk-ledger.pem"
         key.write_text(httpx.get(f"{url}{LEDGER}/public-key", timeout=10).json()["pem"])
 
-    with embedded_platform(data, fast) as url:
+    with embedded_platform(data, ready_seconds=120, env=fast) as url:
         args = ["--anchor", "--rpc", url + chain["rpc_path"], "--contract", chain["contract_address"]]
         command = [sys.executable, "-m", "services.blockchain.ledger.verify", str(bundle), "--public-key"]
         done = subprocess.run(

@@ -96,7 +96,7 @@ async def test_trade_journey_through_the_gateway_container(stack: Stack, tmp_pat
         contract = (await client.get("/api/v1/ledger/chain")).json()["contract_address"]
     (tmp_path / "bundle.json").write_text(json.dumps(bundle))
     (tmp_path / "ledger.pem").write_text(key)
-    verify = [sys.executable, "-m", "services.blockchain.verify", str(tmp_path / "bundle.json")]
+    verify = [sys.executable, "-m", "services.blockchain.ledger.verify", str(tmp_path / "bundle.json")]
     verify += ["--public-key", str(tmp_path / "ledger.pem")]
     rpc = ["--anchor", "--rpc", f"{stack.gateway_url}/api/v1/ledger/chain/rpc", "--contract", contract]
     for args in (verify, verify + rpc):

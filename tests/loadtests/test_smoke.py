@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with embedded_platform(tmp_path_factory.mktemp("embedded-data"), ready_within=60) as url:
+    with embedded_platform(tmp_path_factory.mktemp("embedded-data")) as url:
         yield url
 
 

@@ -16,6 +16,7 @@ Admin = AdminUser
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (If-None-Match matched)"}}
 
 
-def etag(version: int) -> str:
-    """A farm's ETag: its version, bumped by every change."""
-    return f'"v{version}"'
+def etag(version: int, contacts: bool = True) -> str:
+    """A farm's ETag: its version, bumped by every change (the anonymous view, without the
+    contacts, has its own)."""
+    return f'"v{version}"' if contacts else f'"v{version}-anonymous"'

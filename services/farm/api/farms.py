@@ -14,6 +14,7 @@ from pamtalk.deps import CurrentUser, OptionalUser, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
 from services.farm import farms
+from services.farm.access import as_shown, sees_contacts
 from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag
 from services.farm.schemas import FarmIn, FarmOut, FarmPatch
 from services.farm.state import State
@@ -58,10 +59,12 @@ async def register_farm(body: FarmIn, farmer: Farmer, tx: Write, state: State) -
 async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
     async with state.db.read("replica") as read:  # a page: seconds of staleness are fine
         farm = await farms.shown(read, principal, farm_id)
-    public = farm["status"] == "active"
-    max_age = state.settings.public_max_age_seconds if public else 0
-    data = dumps(dict(farm))
-    return cached_json(request, data, max_age=max_age, public=public, etag=etag(farm["version"]))
+    contacts = sees_contacts(principal)
+    public = farm["status"] == "active" and not contacts  # the anonymous view: shared caches keep it
+    max_age = state.settings.public_max_age_seconds if farm["status"] == "active" else 0
+    data = dumps(as_shown(farm, contacts))
+    tag = etag(farm["version"], contacts)
+    return cached_json(request, data, max_age=max_age, public=public, etag=tag, by_caller=True)
 
 
 @router.patch(

@@ -12,6 +12,7 @@ from pamtalk.deps import OptionalUser
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page
 from services.farm import listing
+from services.farm.access import sees_contacts
 from services.farm.api.common import NOT_MODIFIED
 from services.farm.listing import ListQuery
 from services.farm.schemas import CertificationTerm, FarmOut, Term
@@ -120,6 +121,7 @@ async def list_farms(
         radius_km=radius,
         cursor=cursor,
         limit=min(limit or settings.page_size, settings.max_page_size),
+        anonymous=not sees_contacts(principal),
     )
 
     if mine or query.statuses != ("active",):  # a personal or admin view: never shared
@@ -131,8 +133,11 @@ async def list_farms(
         async with state.db.read("replica") as read:  # the public list: cached for minutes anyway
             return await listing.list_farms(read, query)
 
+    # One cached page per view (the query says which); the anonymous view is public, the
+    # signed-in one private (it shows contacts): no shared cache hands either to the other.
     data, hit = await state.list_cache.get_or_compute(query.normalized(), compute)
-    return cached_json(request, data, max_age=settings.public_max_age_seconds, hit=hit)
+    max_age = settings.public_max_age_seconds
+    return cached_json(request, data, max_age=max_age, hit=hit, public=query.anonymous, by_caller=True)
 
 
 VOCABULARY_CACHE = "public, max-age=86400"

@@ -53,13 +53,10 @@ def _tokens(state: UserState, user: UserOut, session_id: str, refresh: str) -> T
     responses=problem_responses(401, 422, 429),
 )
 async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
-    account_key, client_key = body.email.lower(), client_address(request, state)
-    for counter, key, who in (
-        (state.account_failures, account_key, "this account"),
-        (state.client_failures, client_key, "your address"),
-    ):
-        if (wait := await counter.retry_after(key)) is not None:
-            raise too_many(wait, f"Too many failed logins for {who}; try again in {wait} s.")
+    account, address = body.email.lower(), client_address(request, state)
+    # Counted before the password is checked: concurrent guesses cannot race the count.
+    if (wait := await state.logins.attempt(account, address)) is not None:
+        raise too_many(wait, f"Too many failed logins; try again in {wait} s.")
     # The primary: an account that has just signed up or changed its password logs in.
     async with db.read("primary") as read:
         found = await accounts.find_by_email(read, body.email)
@@ -67,10 +64,8 @@ async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenP
         not await state.passwords.verify(found.password_hash if found else None, body.password)
         or found is None
     ):
-        await state.account_failures.hit(account_key)
-        await state.client_failures.hit(client_key)
         raise Problem(401, "Email or password is wrong.", type_="invalid-credentials")
-    await state.account_failures.reset(account_key)
+    await state.logins.succeeded(account, address)
     login_session = await state.sessions.create(found.user.id)
     return _tokens(state, found.user, login_session.id, login_session.refresh_token)
 
