@@ -77,8 +77,12 @@ async def test_anchors_are_written_listed_and_proven(
         and latest["contract_address"] == chain.contract_address.lower()
     )
     assert chain.root_at(head["tree_size"]) == bytes.fromhex(head["root_hash"])
-    announced = [e for e in app.state.runtime.bus.published if e.type == "ledger.anchored"]
-    assert announced[-1].data["tx_hash"] == latest["tx_hash"]
+
+    async def announced() -> bool:  # the outbox relay publishes after the commit, on its own task
+        published = [e for e in app.state.runtime.bus.published if e.type == "ledger.anchored"]
+        return bool(published) and published[-1].data["tx_hash"] == latest["tx_hash"]
+
+    await eventually(announced)
     assert await anchor_now(anchored_api) is Outcome.UP_TO_DATE
 
     bundle = (await client.get(f"{LEDGER}/entries/{trade['entry']['index']}/bundle")).json()
