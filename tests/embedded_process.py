@@ -1,5 +1,6 @@
 """The embedded platform (``make run``: ``python -m gateway.embedded``) as a process of its
-own, on a free port with a fresh data folder, for tests that need the real thing."""
+own, on a free port with a data folder, for tests that need the real thing (a restart: twice
+on one folder)."""
 
 from __future__ import annotations
 
@@ -26,21 +27,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stop_postgres(data: Path) -> None:
-    """The embedded PostgreSQL of our data folder, should it outlive its parent."""
+def _stop_postgres(data: Path, within: float = 30) -> None:
+    """The embedded PostgreSQL of our data folder, should it outlive its parent: stopped, and
+    gone before this returns (a next start on ``data`` finds its data folder free)."""
+    found = []
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmdline = proc.info["cmdline"] or []
         if (proc.info["name"] or "").startswith("postgres") and str(data) in " ".join(cmdline):
             proc.terminate()
+            found.append(proc)
+    psutil.wait_procs(found, timeout=within)
 
 
 @contextmanager
-def embedded_platform(data: Path, ready_seconds: float = 60) -> Iterator[str]:
-    """Start the platform on ``data``; its base URL once ``/readyz`` answers 200."""
+def embedded_platform(
+    data: Path, ready_seconds: float = 60, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start the platform on ``data`` (``env``: more variables for it); its base URL once
+    ``/readyz`` answers 200."""
     pytest.importorskip("pgserver")
     port = _free_port()
-    log = (data / "embedded.log").open("wb")
-    env = {**os.environ, "PAMTALK_LOG_LEVEL": "WARNING"}
+    log = (data / "embedded.log").open("ab")
+    env = {**os.environ, "PAMTALK_LOG_LEVEL": "WARNING", **(env or {})}
     cmd = [sys.executable, "-m", "gateway.embedded", "--port", str(port), "--data", str(data)]
     child = subprocess.Popen(
         cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -66,5 +74,6 @@ def embedded_platform(data: Path, ready_seconds: float = 60) -> Iterator[str]:
             child.wait(timeout=20)
         except subprocess.TimeoutExpired:
             child.kill()
+            child.wait(timeout=10)
         _stop_postgres(data)
         log.close()

@@ -3,7 +3,8 @@
 PostgreSQL runs embedded from the ``pgserver`` wheel with its data in ``.data/pg`` (kept
 between runs), Redis is an in-process stand-in, the event bus is in memory. Migrations
 are applied and demo data is seeded on the first start. Tokens and tree heads are signed
-with keys made for the data folder on its first start (``.data/keys/``)."""
+with keys made for the data folder on its first start (``.data/keys/``). The blockchain
+service's in-process chain is kept there too (``.data/chain/``), so anchors stay checkable."""
 
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         json=os.environ.get("PAMTALK_LOG_JSON", "false").lower() == "true",
     )
     os.environ.update(local_keys(args.data))  # this data folder's signing keys, not the repository's
+    chain_file = args.data / "chain" / "chain.sqlite3"  # anchors stay checkable after a restart
+    os.environ.setdefault("PAMTALK_BLOCKCHAIN_IN_PROCESS_CHAIN_FILE", str(chain_file))
     print("Starting the embedded PostgreSQL ...", flush=True)
     database_url = start_postgres(args.data / "pg")
     for name in available_services():

@@ -1,9 +1,11 @@
 """Blockchain service settings (``PAMTALK_BLOCKCHAIN_<FIELD>``, then ``PAMTALK_<FIELD>``).
 
 Development and embedded mode need nothing: the tree heads are signed with the development
-key in ``dev_ledger_key.pem`` and anchors go to an in-process chain (eth-tester + py-evm)
-with a freshly deployed contract. Production (``PAMTALK_ENV=production``) refuses to start
-without a real ledger signing key, a chain URL, the chain's signing key and the contract.
+key in ``dev_ledger_key.pem`` and anchors go to an in-process chain (eth-tester + py-evm),
+kept in ``in_process_chain_file`` across restarts (``make run``: in its data folder) or,
+without one, in memory with a contract deployed at each start. Production
+(``PAMTALK_ENV=production``) refuses to start without a real ledger signing key, a chain URL,
+the chain's signing key and the contract.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ class BlockchainSettings(ServiceSettings):
     # The in-process chain (no chain URL: embedded mode, tests) costs nothing to write to, so
     # it is anchored at least this often, so a trade settled in ``make run`` is soon provable.
     in_process_anchor_every_seconds: float = 15.0
+    # Where the in-process chain is kept (a SQLite file, made on the first start), so anchors
+    # stay checkable after a restart; empty: in memory, gone with the process (tests). Not
+    # used with a chain URL. One process at a time may hold it.
+    in_process_chain_file: str = ""
     # How long an ``Idempotency-Key`` of a token write is remembered.
     idempotency_ttl_seconds: int = 24 * 3600
 
@@ -97,10 +103,13 @@ class BlockchainSettings(ServiceSettings):
         return TreeHeadSigner.from_pem(pem)
 
     def anchor_client(self) -> AnchorClient:
-        """The configured chain; in-process (with a new contract) when no URL is set."""
-        with restoring_recursion_limit():  # web3 loads py_ecc, which raises it
+        """The configured chain; in-process (kept in its file, or new in memory) when no URL is set."""
+        with restoring_recursion_limit():  # web3 and py-evm load py_ecc, which raises it
             from .anchoring.chain import AnchorClient, local_anchor_client
+            from .anchoring.chain_file import file_anchor_client
 
+        if not self.chain_rpc_url and self.in_process_chain_file:
+            return file_anchor_client(Path(self.in_process_chain_file))
         if not self.chain_rpc_url:
             return local_anchor_client()
         return AnchorClient.connect(

@@ -103,18 +103,22 @@ async def build_state(
             settings.anchor_policy(),
             poll_seconds=settings.anchor_poll_seconds,
             clock=state.clock,
+            in_process=state.in_process_chain,
         )
         state.anchorer.start()
     return state
 
 
 async def stop(runtime: Runtime) -> None:
-    """The shutdown hook: the anchoring and upkeep tasks end."""
+    """The shutdown hook: the anchoring and upkeep tasks end, the chain is released (the
+    in-process chain's file closed, once an anchor in flight is written)."""
     state = runtime.state
     if not isinstance(state, BlockchainState):  # the start-up failed before the state was made
         return
     if state.anchorer is not None:
         await state.anchorer.stop()
+    if state.anchor_client is not None:
+        await asyncio.to_thread(state.anchor_client.close)
     if state.upkeep is not None:
         state.upkeep.cancel()
         with contextlib.suppress(asyncio.CancelledError):

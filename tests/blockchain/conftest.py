@@ -4,7 +4,9 @@ test hands in a chain (``tests.blockchain.chain_support``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from tests.blockchain.support import User, user
 from tests.conftest import TokenFactory, scratch_database, service_client
 
 Api = tuple[httpx.AsyncClient, FastAPI]
+Starter = Callable[..., AbstractAsyncContextManager[Api]]
 
 
 @pytest.fixture
@@ -29,6 +32,29 @@ async def ledger_api(database_url: str, redis_url: str, tokens: TokenFactory) ->
         outbox_poll_seconds=0.05,
     ) as pair:
         yield pair
+
+
+@pytest.fixture
+def anchoring(database_url: str, redis_url: str, tokens: TokenFactory) -> Starter:
+    """Starts the service anchoring each new entry on its in-process chain (kept in
+    ``chain_file`` if given), its lifespan running from start to end: ``async with
+    anchoring() as (client, app)``."""
+
+    @asynccontextmanager
+    async def started(chain_file: Path | None = None) -> AsyncIterator[Api]:
+        async with service_client(
+            create_app,
+            service="blockchain",
+            database_url=database_url,
+            redis_url=redis_url,
+            tokens=tokens,
+            anchor_every_entries=1,
+            anchor_poll_seconds=0.05,
+            in_process_chain_file=str(chain_file or ""),
+        ) as pair:
+            yield pair
+
+    return started
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,19 @@
 """Helpers of the blockchain service tests: parties with tokens, settled trades and ESG
-assessments published on the service's bus (as the other services do), and waiting."""
+assessments published on the service's bus (as the other services do), waiting, and the
+partner's verifier run as a process."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,6 +27,7 @@ from pamtalk.runtime import service_state
 from services.blockchain.state import BlockchainState
 from tests.conftest import TokenFactory
 
+ROOT = Path(__file__).parents[2]
 LEDGER = "/api/v1/ledger"
 WALLETS = "/api/v1/wallets"
 DC = 1_000_000
@@ -170,3 +174,19 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         sock.close()
+
+
+async def verify(*args: str) -> tuple[int, str]:
+    """Run the partner's verifier (``python -m services.blockchain.ledger.verify``) as a
+    process of its own; its exit code and output."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.blockchain.ledger.verify",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode or 0, out.decode()

@@ -5,47 +5,23 @@ the anchor through the service's read-only chain endpoint."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from services.blockchain.app import create_app
-from tests.blockchain.support import LEDGER, User, eventually, serve, settle, settled, state_of
+from tests.blockchain.conftest import Starter
+from tests.blockchain.support import LEDGER, User, eventually, serve, settle, settled, state_of, verify
 from tests.conftest import TokenFactory, service_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-ROOT = Path(__file__).parents[2]
-
-
-async def verify(*args: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "services.blockchain.ledger.verify",
-        *args,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    return process.returncode or 0, out.decode()
 
 
 async def test_a_partner_proves_a_settled_trade_against_an_anchored_root(
-    database_url: str, redis_url: str, tokens: TokenFactory, farmer: User, tmp_path: Path
+    anchoring: Starter, farmer: User, tmp_path: Path
 ) -> None:
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=database_url,
-        redis_url=redis_url,
-        tokens=tokens,
-        anchor_every_entries=1,
-        anchor_poll_seconds=0.05,
-    ) as (client, app):
+    async with anchoring() as (client, app):
         assert state_of(app).in_process_chain
         event = settled(farmer.id, 1_234_000, esg=91.0)
         await settle(client, app, event)

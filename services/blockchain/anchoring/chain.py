@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,7 +56,9 @@ class AnchorClient:
         receipt_timeout: float = 120.0,
         expected_chain_id: int | None = None,
         logs_from_block: int = 0,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
+        """``on_close``: releases what the chain holds (the in-process chain's file)."""
         artifact = load_artifact()
         self._w3, self._account = w3, account
         self._abi, self._bytecode = artifact["abi"], artifact["bytecode"]
@@ -65,6 +67,7 @@ class AnchorClient:
         self._expected_chain_id = expected_chain_id
         self._logs_from_block = logs_from_block
         self._chain_id: int | None = None
+        self._on_close = on_close
         self._lock = threading.Lock()
 
     @classmethod
@@ -100,6 +103,18 @@ class AnchorClient:
         if self._address is None:
             raise RuntimeError("no anchor contract: deploy() one or configure its address")
         return self._address
+
+    @property
+    def logs_from_block(self) -> int:
+        """The first block searched for anchor events (the contract's deployment block)."""
+        return self._logs_from_block
+
+    def close(self) -> None:
+        """Release the chain (a write in flight finishes first); the client is unusable after."""
+        with self._lock:
+            if self._on_close is not None:
+                self._on_close()
+                self._on_close = None
 
     @contextmanager
     def exclusive_web3(self) -> Iterator[Web3]:
@@ -201,6 +216,11 @@ class AnchorClient:
             stored = bytes(self._contract().functions.root_at(tree_size).call())
         return None if stored == bytes(32) else stored
 
+    def owner(self) -> ChecksumAddress:
+        """The account the contract accepts anchors from."""
+        with _mapped_errors():
+            return Web3.to_checksum_address(self._contract().functions.owner().call())
+
     def latest_tree_size(self) -> int:
         with _mapped_errors():
             return int(self._contract().functions.latest_tree_size().call())
@@ -243,7 +263,8 @@ def in_process_chain(funding_wei: int = 10**21, provider: Any = None) -> tuple[W
 
 
 def local_anchor_client() -> AnchorClient:
-    """Embedded mode: an in-process chain with a freshly deployed anchor contract."""
+    """An in-process chain in memory with a freshly deployed anchor contract (tests; the
+    embedded mode keeps its chain in a file: ``anchoring/chain_file.py``)."""
     w3, account = in_process_chain()
     client = AnchorClient(w3, account)
     client.deploy()

@@ -40,8 +40,11 @@ class Anchorer:
         *,
         poll_seconds: float = 5.0,
         clock: Clock = now_ms,
+        in_process: bool = False,
     ) -> None:
+        """``in_process``: the chain is the process's own (see ``report_other_chains``)."""
         self.db, self.client, self.policy = db, client, policy
+        self.in_process = in_process
         self.poll_seconds, self.clock = poll_seconds, clock
         self.last_result: CatchUpResult | None = None
         self._task: asyncio.Task[None] | None = None
@@ -87,7 +90,27 @@ class Anchorer:
         elif result.outcome is Outcome.REJECTED:
             log.error("anchor rejected by the contract", extra={"error_code": result.error})
 
+    async def report_other_chains(self) -> int:
+        """On an in-process chain, anchors stored for other contracts were made on chains this
+        process no longer holds (made before its chain was kept in a file, or its file was set
+        aside): they cannot be checked here. Logs how many; returns the count."""
+        async with self.db.read() as read:
+            count = await anchors.count_elsewhere(read, self.client.contract_address.lower())
+        if count:
+            log.warning(
+                "%d stored anchors name another contract than this in-process chain's: they cannot be "
+                "checked against it",
+                count,
+                extra={"error_code": "anchors_on_other_chains"},
+            )
+        return count
+
     async def _run(self) -> None:
+        if self.in_process:
+            try:
+                await self.report_other_chains()
+            except Exception:  # only a report: anchoring goes on
+                log.exception("counting anchors on other chains failed")
         while True:
             await asyncio.sleep(self.poll_seconds)
             try:

@@ -34,6 +34,7 @@ _FIRST_COVERING = sql(
 _LATEST_ON = sql(
     f"SELECT {_COLUMNS} FROM anchors WHERE contract_address = :contract ORDER BY tree_size DESC LIMIT 1"
 )
+_ELSEWHERE = sql("SELECT count(*) FROM anchors WHERE contract_address <> :contract")
 _ANCHORED_SIZE = sql("SELECT max(tree_size) FROM anchors WHERE contract_address = :contract")
 
 
@@ -90,3 +91,8 @@ async def for_entry(read: Read, index: int, contract: str) -> Anchor | None:
 async def anchored_size(read: Read, contract: str) -> int:
     """The largest tree size anchored on ``contract`` (0: none)."""
     return int(await read.fetchval(_ANCHORED_SIZE, contract=contract) or 0)
+
+
+async def count_elsewhere(read: Read, contract: str) -> int:
+    """How many stored anchors were written to contracts other than ``contract``."""
+    return int(await read.fetchval(_ELSEWHERE, contract=contract))
