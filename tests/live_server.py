@@ -15,6 +15,10 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from loadtests.tcp_proxy import free_port
+
+__all__ = ["free_port", "live_server", "port_free", "wait_ready"]
+
 
 def port_free(port: int) -> bool:
     """Nobody listens on 127.0.0.1:``port`` (it can be bound)."""
@@ -24,13 +28,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

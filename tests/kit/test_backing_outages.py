@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Column, MetaData, Table, Text, Uuid
 
+from loadtests.tcp_proxy import TcpProxy
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
@@ -24,7 +25,6 @@ from pamtalk.deps import Db, RedisDep, Write
 from pamtalk.errors import install_problem_handlers
 from pamtalk.middleware import RequestContextMiddleware
 from tests.kit.db_support import scratch_schema
-from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
