@@ -5,6 +5,7 @@ through a TCP proxy the test cuts, so the machine's own servers keep running."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
@@ -45,7 +46,7 @@ async def proxied(database_url: str, redis_url: str) -> AsyncIterator[tuple[Data
         await pg.start()
         await rd.start()
         url = database_url.replace("127.0.0.1:5432", f"127.0.0.1:{pg.port}")
-        db = Database(url, direct.schema, pool_size=3, max_overflow=0)
+        db = Database(url, direct.schema, pool_size=3, max_overflow=0, reconnect_seconds=2.0)
         try:
             yield db, pg, rd
         finally:
@@ -100,6 +101,23 @@ async def test_database_down_is_503_with_nothing_written_and_back_at_once(client
     for _ in range(5):  # every pooled connection died: none of them costs a request
         assert (await client.post("/notes")).status_code == 201
     assert (await client.get("/notes")).json() == {"count": 6}
+
+
+async def test_a_restart_shorter_than_the_reconnect_wait_costs_no_request(client, proxied) -> None:
+    """A request that finds PostgreSQL restarting (its pooled connections ended, new ones
+    refused) keeps opening one for up to ``reconnect_seconds`` and is answered once it is back:
+    under load a one-second restart gave 503s before."""
+    _, pg, _ = proxied
+    assert (await client.post("/notes")).status_code == 201
+    await pg.cut()  # the restart begins: every connection dropped, none accepted
+    write = asyncio.create_task(client.post("/notes"))
+    read = asyncio.create_task(client.get("/notes"))
+    await asyncio.sleep(0.5)  # the length of the restart (the requests wait meanwhile)
+    assert not write.done() and not read.done()
+    await pg.restore()
+    assert (await write).status_code == 201
+    assert (await read).status_code == 200
+    assert (await client.get("/notes")).json() == {"count": 2}
 
 
 async def test_redis_down_is_503_and_back_at_once(client, proxied) -> None:
