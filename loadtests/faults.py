@@ -173,6 +173,8 @@ async def run_phase(drill: Drill, name: str) -> dict[str, Any]:
     await relaying
     stop_journeys.set()
     await journeys
+    if not (folder / "result.json").exists():
+        raise RuntimeError(f"the load tool of phase {name} failed (exit {load.returncode}): see above")
     return figures(name, folder, fault_seconds, readiness, await drill.journeys.lost(name), drill.journeys)
 
 
@@ -194,12 +196,16 @@ def figures(
 ) -> dict[str, Any]:
     result = json.loads((folder / "result.json").read_text())
     statuses: Counter[str] = Counter()
+    masked = 0  # 5xx or no answer the load tool took in its stride (a failed refresh: it logs in)
     for endpoint in result["endpoints"].values():
         statuses.update(endpoint["statuses"])
+        bad = [s for s in endpoint["statuses"] if s == "0" or s >= "500"]
+        masked += sum(endpoint["statuses"][s] - endpoint["failures_by_status"].get(s, 0) for s in bad)
     journey_statuses = journeys.statuses.get(name, Counter())
     statuses.update({str(k): v for k, v in journey_statuses.items()})
     requests = result["overall"]["count"] + sum(journey_statuses.values())
-    errors = result["overall"]["errors"] + sum(v for k, v in journey_statuses.items() if k == 0 or k >= 500)
+    errors = result["overall"]["errors"] + masked
+    errors += sum(v for k, v in journey_statuses.items() if k == 0 or k >= 500)
     writes = result.get("writes") or {}
     not_ready = {n: sum(v for s, v in c.items() if s != "200") for n, c in readiness.items()}
     return {

@@ -9,6 +9,10 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +22,7 @@ TTL_FORECAST = 3600
 TTL_DASHBOARD = 60
 TTL_SESSION = 1800
 
+RETRIES = 3  # a command sent again on a new connection after its connection was found lost
 _fake_server: Any = None
 
 
@@ -31,7 +36,19 @@ def make_redis(url: str) -> Redis:
             _fake_server = fakeredis.FakeServer()
         client: Redis = fakeredis.FakeAsyncRedis(server=_fake_server)
         return client
-    return Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30)
+    # A pooled connection that Redis closed (a restart, a failover) is found dead only when a
+    # command is written to it: the command is sent again on a new connection, a few times
+    # with short pauses. Without ``retry`` here the pool's connections get none (the client's
+    # default applies only to a client that builds its own pool): after a Redis restart, every
+    # stale connection cost one request a 503, minutes later for rarely used ones.
+    return Redis.from_url(
+        url,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), RETRIES),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
 
 
 class Cache:

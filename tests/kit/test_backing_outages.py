@@ -130,6 +130,32 @@ async def test_redis_down_is_503_and_back_at_once(client, proxied) -> None:
         assert (await client.get("/cached")).status_code == 200
 
 
+async def test_redis_connections_left_stale_by_a_restart_cost_no_command(proxied, redis_url) -> None:
+    """After a Redis restart every pooled connection is dead, and the pool finds it out only by
+    writing to it: each command (a transaction pipeline too) is sent again on a new connection.
+    The fault drill saw each stale connection cost a request a 503, minutes after the restart."""
+    _, _, rd = proxied
+    redis = make_redis(f"redis://127.0.0.1:{rd.port}/{redis_url.rsplit('/', 1)[1]}")
+    key = f"kit:stale:{uuid.uuid4().hex}"
+
+    async def counted() -> int:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 60)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    try:
+        await asyncio.gather(*(counted() for _ in range(5)))  # five connections in the pool
+        await rd.cut()  # the restart: every connection dropped ...
+        await rd.restore()  # ... and the server back before the next command
+        after = await asyncio.gather(*(counted() for _ in range(5)), *(redis.get(key) for _ in range(5)))
+        assert sorted(after[:5]) == [6, 7, 8, 9, 10]
+    finally:
+        await redis.delete(key)
+        await redis.aclose()
+
+
 async def test_a_connection_found_dead_by_a_read_is_replaced_and_the_statement_sent_again(proxied) -> None:
     db, _, _ = proxied
     async with db.read() as read:
