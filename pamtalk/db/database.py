@@ -29,7 +29,7 @@ import orjson
 
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
-from pamtalk.db.tx import Read, Tx, is_dead
+from pamtalk.db.tx import Read, Tx, is_dead, unusable
 
 __all__ = ["NAMING", "Database", "Role", "dsn", "schema_metadata"]
 Role = Literal["primary", "replica"]
@@ -161,11 +161,10 @@ class Database:
             try:
                 transaction = conn.transaction(isolation=isolation)
                 await transaction.start()
-            except Exception:
-                if not is_dead(conn):
+            except Exception as error:
+                if not unusable(conn, error):
                     raise
-                await pool.release(conn)
-                conn = await self._acquire(pool)
+                conn = await self._replace(pool, conn)
                 transaction = conn.transaction(isolation=isolation)
                 await transaction.start()
             tx = Tx(conn, self.producer)
@@ -201,6 +200,12 @@ class Database:
             await pool.release(read.conn)
 
     async def _replace(self, pool: asyncpg.Pool, dead: asyncpg.Connection) -> asyncpg.Connection:
+        """A new connection for one found unusable. The server that ended it (a restart) ended
+        the pool's other connections too, and some may not show it yet: they are all replaced
+        as they come back, so the new one is opened afresh rather than taken from them."""
+        if not is_dead(dead):
+            dead.terminate()
+        await pool.expire_connections()
         await pool.release(dead)
         return await self._acquire(pool)
 

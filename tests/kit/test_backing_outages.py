@@ -166,6 +166,64 @@ async def test_a_connection_found_dead_by_a_read_is_replaced_and_the_statement_s
         assert await read.fetchval(PID) != first
 
 
+async def test_a_connection_caught_in_the_servers_termination_is_replaced(proxied, monkeypatch) -> None:
+    """Under load, a PostgreSQL restart left a pooled connection between the server's
+    "terminating connection" notice and its close: asyncpg refuses the statement with an
+    ``InternalClientError`` and the request got a 500. It is the connection that is gone, not
+    the statement: the statement goes to a new connection."""
+    db, _, _ = proxied
+    async with db.read() as read:
+        first = await read.fetchval(PID)
+    real = asyncpg.connection.Connection.fetchval
+    caught: list[asyncpg.Connection] = []
+
+    async def terminating_once(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+        if not caught:
+            caught.append(self)
+            raise asyncpg.InternalClientError(
+                "cannot switch to state 12; another operation (2) is in progress"
+            )
+        return await real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "fetchval", terminating_once)
+    async with db.read() as read:
+        assert await read.fetchval(PID) != first
+    assert caught and caught[0].is_closed()  # not handed back to the pool
+
+
+async def test_once_a_connection_is_found_dead_the_pools_others_are_replaced_too(proxied) -> None:
+    """The restart that ended one pooled connection ended the others: none is handed out again."""
+    db, _, _ = proxied
+
+    async def pids(count: int) -> set[int]:
+        async def one(hold: asyncio.Event) -> int:
+            async with db.read() as read:
+                pid = int(await read.fetchval(PID))
+                await hold.wait()  # every connection of the pool in use at once
+                return pid
+
+        hold = asyncio.Event()
+        tasks = [asyncio.create_task(one(hold)) for _ in range(count)]
+        await wait_until_pool_busy(db, count)
+        hold.set()
+        return set(await asyncio.gather(*tasks))
+
+    before = await pids(3)
+    async with db.read() as read:
+        read.conn.terminate()  # found dead by its first statement
+        await read.fetchval(PID)
+    assert not (await pids(3)) & before
+
+
+async def wait_until_pool_busy(db: Database, count: int) -> None:
+    from tests.kit.bus_support import eventually
+
+    async def busy() -> bool:
+        return bool(db.pool_status()["in_use"] >= count)
+
+    await eventually(busy, within=30)
+
+
 async def test_a_connection_found_dead_when_a_write_begins_is_replaced(proxied, monkeypatch) -> None:
     db, _, _ = proxied
     acquire = Database._acquire
