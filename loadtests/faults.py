@@ -272,12 +272,18 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def save(drill: Drill) -> None:
+    summary = {"command": "python -m loadtests.faults " + " ".join(sys.argv[1:]), "phases": drill.results}
+    (drill.out / "faults.json").write_text(json.dumps(summary, indent=2))
+
+
 async def drill_phases(drill: Drill) -> None:
     await drill.journeys.prepare()
     for name in drill.args.phases:
         phase = await run_phase(drill, name)
         phase["misses"] = misses(phase)
         drill.results.append(phase)
+        save(drill)  # after each phase: what was measured survives a later failure
         verdict = "PASS" if not phase["misses"] else "FAIL: " + "; ".join(phase["misses"])
         print(f"[{name}] {verdict}", flush=True)
 
@@ -329,8 +335,6 @@ async def main_async(args: argparse.Namespace) -> int:
             await delete_topology(prefix)
         except Exception as exc:  # the broker's leftovers are named, not fatal
             print(f"fault drill: could not remove RabbitMQ names {prefix}*: {exc}", file=sys.stderr)
-    summary = {"command": "python -m loadtests.faults " + " ".join(sys.argv[1:]), "phases": drill.results}
-    (out / "faults.json").write_text(json.dumps(summary, indent=2))
     print("\n" + report(drill.results))
     failed = [f"{r['phase']}: {'; '.join(r['misses'])}" for r in drill.results if r["misses"]]
     print(f"VERDICT: {'PASS' if not failed else 'FAIL'}" + "".join(f"\n  {f}" for f in failed))
