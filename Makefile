@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test lint fmt migrate up down status gateway openapi sdk train train-platform load dlq clean \
+.PHONY: help venv run test lint fmt migrate up down status gateway openapi sdk train train-platform load drill dlq clean \
 	images up-containers down-containers status-containers
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
 	@echo "make train-platform  retrain from the platform's own trade history (PAMTALK_DATABASE_URL)"
 	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
+	@echo "make drill    fault drill: normal load while PostgreSQL and Redis restart and RabbitMQ is away 30 s"
 	@echo "make dlq      list dead-lettered events (ARGS='replay --queue Q --all')"
 
 $(STAMP): pyproject.toml
@@ -79,6 +80,9 @@ train-platform: $(STAMP)
 
 load: $(STAMP)
 	$(PY) loadtests/performance_test.py $(ARGS)
+
+drill: $(STAMP)
+	$(PY) -m loadtests.faults $(ARGS)
 
 dlq: $(STAMP)
 	$(PY) -m pamtalk.bus.dlq $(or $(ARGS),list)

@@ -56,7 +56,7 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _port_taken(port: int) -> bool:
+def port_taken(port: int) -> bool:
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -82,7 +82,7 @@ def preflight(opts: GatewayOptions, folder: Path) -> list[str]:
             )
     else:
         ports = [opts.gateway_port] + [p for s in SERVICES for p in opts.ports(s.name, s.ports)]
-        taken = [str(port) for port in ports if _port_taken(port)]
+        taken = [str(port) for port in ports if port_taken(port)]
         if taken:
             problems.append(
                 f"ports in use on 127.0.0.1: {', '.join(taken)} (another `make up`? "

@@ -9,6 +9,10 @@ from typing import Any
 
 import orjson
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +22,7 @@ TTL_FORECAST = 3600
 TTL_DASHBOARD = 60
 TTL_SESSION = 1800
 
+RETRIES = 3  # a command sent again on a new connection after its connection was found lost
 _fake_server: Any = None
 
 
@@ -39,6 +44,11 @@ def make_redis(url: str) -> Redis:
     # a burst of logins into 503s. A command holds a connection for well under a millisecond,
     # so a few dozen serve a process; more only meant a burst opening them all at once, and
     # on a busy machine those connects ran past their timeout (503s again).
+    # A pooled connection that Redis closed (a restart, a failover) is found dead only when a
+    # command is written to it: the command is sent again on a new connection, a few times
+    # with short pauses. Without ``retry`` here the pool's connections get none (the client's
+    # default applies only to a client that builds its own pool): after a Redis restart, every
+    # stale connection cost one request a 503, minutes later for rarely used ones.
     pool = BlockingConnectionPool.from_url(
         url,
         max_connections=REDIS_CONNECTIONS,
@@ -46,6 +56,8 @@ def make_redis(url: str) -> Redis:
         socket_timeout=2.0,
         socket_connect_timeout=2.0,
         health_check_interval=30,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), RETRIES),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
     return Redis.from_pool(pool)
 

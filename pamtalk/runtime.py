@@ -79,6 +79,7 @@ def build_runtime(
         producer=service,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        reconnect_seconds=settings.db_reconnect_seconds,
     )
     fetcher = (shared.jwks_fetcher if shared else None) or http_fetcher(settings.jwks_url)
     verifier = JwksVerifier(fetcher, issuer=settings.jwt_issuer, audience=settings.jwt_audience)

@@ -24,6 +24,8 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk"
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # seconds a request keeps trying to open a connection while PostgreSQL restarts (then 503)
+    db_reconnect_seconds: float = 5.0
     redis_url: str = "redis://127.0.0.1:6379/0"  # "fake" = in-process stand-in
     bus: Literal["memory", "amqp"] = "amqp"
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"

@@ -15,7 +15,10 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from loadtests.tcp_proxy import free_port
 from pamtalk.server import server_config
+
+__all__ = ["free_port", "live_server", "port_free", "wait_ready"]
 
 
 def port_free(port: int) -> bool:
@@ -26,13 +29,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

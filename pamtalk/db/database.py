@@ -29,11 +29,21 @@ import orjson
 
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
-from pamtalk.db.tx import Read, Tx, is_dead
+from pamtalk.db.tx import Read, Tx, is_dead, unusable
 
 __all__ = ["NAMING", "Database", "Role", "dsn", "schema_metadata"]
 Role = Literal["primary", "replica"]
 ACQUIRE_TIMEOUT = 30.0  # seconds a request waits for a pooled connection
+RECONNECT_SECONDS = 5.0  # how long a new connection is tried again while the server restarts
+# A new connection that failed because the server is not there for a moment: refused, reset,
+# "the database system is shutting down / starting up" (57P01, 57P03), lost while opening.
+# Nothing was sent on it, so trying again is always safe.
+_CONNECT_FAILED: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+)
 
 
 def dsn(url: str) -> str:
@@ -89,8 +99,10 @@ class Database:
         producer: str = "",
         pool_size: int = 10,
         max_overflow: int = 10,
+        reconnect_seconds: float = RECONNECT_SECONDS,
     ) -> None:
         self.url = url
+        self.reconnect_seconds = reconnect_seconds
         self.schema = schema
         self.producer = producer or schema.removesuffix("_svc")
         self.capacity = pool_size + max_overflow
@@ -118,8 +130,23 @@ class Database:
         return await self._primary()  # a replica's pool plugs in here
 
     async def _acquire(self, pool: asyncpg.Pool) -> asyncpg.Connection:
-        conn: asyncpg.Connection = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
-        return conn
+        """A pooled connection. While the server restarts (a pooled connection it ended is
+        opened again and that fails), opening is tried again for up to ``reconnect_seconds``:
+        a restart of a second or two costs the request that time, not an error. After that, or
+        when the pool has no connection free in ``ACQUIRE_TIMEOUT``, the error goes up (a 503)."""
+        deadline = asyncio.get_running_loop().time() + self.reconnect_seconds
+        pause = 0.05
+        while True:
+            try:
+                conn: asyncpg.Connection = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
+                return conn
+            except TimeoutError:
+                raise  # the pool was full for ACQUIRE_TIMEOUT: waiting longer helps no one
+            except _CONNECT_FAILED:
+                if asyncio.get_running_loop().time() + pause > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     @asynccontextmanager
     async def write(self, *, isolation: str | None = None) -> AsyncIterator[Tx]:
@@ -134,11 +161,10 @@ class Database:
             try:
                 transaction = conn.transaction(isolation=isolation)
                 await transaction.start()
-            except Exception:
-                if not is_dead(conn):
+            except Exception as error:
+                if not unusable(conn, error):
                     raise
-                await pool.release(conn)
-                conn = await self._acquire(pool)
+                conn = await self._replace(pool, conn)
                 transaction = conn.transaction(isolation=isolation)
                 await transaction.start()
             tx = Tx(conn, self.producer)
@@ -174,6 +200,12 @@ class Database:
             await pool.release(read.conn)
 
     async def _replace(self, pool: asyncpg.Pool, dead: asyncpg.Connection) -> asyncpg.Connection:
+        """A new connection for one found unusable. The server that ended it (a restart) ended
+        the pool's other connections too, and some may not show it yet: they are all replaced
+        as they come back, so the new one is opened afresh rather than taken from them."""
+        if not is_dead(dead):
+            dead.terminate()
+        await pool.expire_connections()
         await pool.release(dead)
         return await self._acquire(pool)
 

@@ -46,6 +46,15 @@ def is_dead(conn: asyncpg.Connection) -> bool:
         return True
 
 
+def unusable(conn: asyncpg.Connection, error: BaseException) -> bool:
+    """Whether ``error``, raised by the first use of a pooled connection, says the connection
+    (not the statement) is gone: it is closed, or it is caught between the server's "terminating
+    connection" notice and the close that follows (asyncpg: ``cannot switch to state ...;
+    another operation ... is in progress``, an ``InternalClientError``: seen when PostgreSQL
+    restarted under load)."""
+    return is_dead(conn) or isinstance(error, asyncpg.InternalClientError)
+
+
 class Read:
     """Statements on one pooled connection, outside a transaction (or in a read-only one)."""
 
@@ -61,8 +70,8 @@ class Read:
         args = stmt.args(values)
         try:
             result = await getattr(self.conn, method)(stmt.text, *args)
-        except Exception:
-            if self.replace is None or not is_dead(self.conn):
+        except Exception as error:
+            if self.replace is None or not unusable(self.conn, error):
                 raise
             replace, self.replace = self.replace, None
             self.conn = await replace(self.conn)  # it was dead before this statement: send it again

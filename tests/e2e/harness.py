@@ -1,4 +1,5 @@
-"""Bring the distributed mode (``make up``) up for a test, on ports of its own, and down again.
+"""Bring the distributed mode (``make up``) up for a test, on ports of its own, and down again
+(gateway/isolated_run.py does the work; this adds pytest's skip-or-fail).
 
     from tests.e2e.harness import distributed_fixture
     platform = distributed_fixture()              # a session-scoped fixture named platform
@@ -21,72 +22,18 @@ without them, fails with ``PAMTALK_REQUIRE_SERVICES=1``), unless the environment
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from gateway.routes import GATEWAY_PORT, SERVICES
-from tests.live_server import port_free
+from gateway import isolated_run
+from gateway.isolated_run import ROOT, Distributed, LaunchFailed, pick_ports
 from tests.services_available import require, require_nginx
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Distributed:
-    gateway_url: str
-    run_dir: Path
-    port_offset: int
-    env: Mapping[str, str] = field(repr=False)
-    up_output: str = ""
-
-    def client(self, **kwargs: Any) -> httpx.Client:
-        kwargs.setdefault("timeout", 10)
-        return httpx.Client(base_url=self.gateway_url, **kwargs)
-
-    def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
-        kwargs.setdefault("timeout", 10)
-        return httpx.AsyncClient(base_url=self.gateway_url, **kwargs)
-
-    def service_urls(self, name: str) -> list[str]:
-        """The direct URL of each replica of service ``name`` (bypassing the gateway)."""
-        svc = next(s for s in SERVICES if s.name == name)
-        return [f"http://127.0.0.1:{port + self.port_offset}" for port in svc.ports]
-
-    def log(self, name: str) -> str:
-        """A process's log: ``"farm-2"``, ``"gateway"``, or ``"access"`` / ``"error"`` of nginx."""
-        path = self.run_dir / "logs" / f"{name}.log"
-        return path.read_text(errors="replace") if path.is_file() else ""
-
-    def launcher(self, command: str) -> subprocess.CompletedProcess[str]:
-        return _launcher(command, self.env)
-
-
-def _launcher(command: str, env: Mapping[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "gateway.launcher", command]
-    return subprocess.run(cmd, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=timeout)
-
-
-def pick_ports() -> tuple[int, int]:
-    """(port offset, gateway port): from the environment, else the first free pair."""
-    if os.environ.get("PAMTALK_E2E_PORT_OFFSET"):
-        offset = int(os.environ["PAMTALK_E2E_PORT_OFFSET"])
-        return offset, int(os.environ.get("PAMTALK_E2E_GATEWAY_PORT") or GATEWAY_PORT + offset)
-    for offset in range(1000, 10000, 1000):
-        gateway = int(os.environ.get("PAMTALK_E2E_GATEWAY_PORT") or GATEWAY_PORT + offset)
-        ports = [gateway] + [p + offset for s in SERVICES for p in s.ports]
-        if all(port_free(p) for p in ports):
-            return offset, gateway
-    raise RuntimeError("no free port range for the distributed mode (set PAMTALK_E2E_PORT_OFFSET)")
+__all__ = ["ROOT", "Distributed", "distributed_fixture", "distributed_mode", "pick_ports"]
 
 
 @contextmanager
@@ -106,29 +53,13 @@ def distributed_mode(
     if merged.get("PAMTALK_LAUNCH_SKIP_BACKING") != "1":
         for name in ("postgresql", "redis", "rabbitmq"):
             require(name)
-    chosen_offset, chosen_gateway = pick_ports()
-    offset = chosen_offset if port_offset is None else port_offset
-    gateway = gateway_port or (chosen_gateway if port_offset is None else GATEWAY_PORT + offset)
-    given_dir = run_dir or (
-        Path(merged["PAMTALK_E2E_RUN_DIR"]) if merged.get("PAMTALK_E2E_RUN_DIR") else None
-    )
-    folder = given_dir or Path(tempfile.mkdtemp(prefix="pamtalk-e2e-"))
-    merged.update(
-        {
-            "PAMTALK_PORT_OFFSET": str(offset),
-            "PAMTALK_GATEWAY_PORT": str(gateway),
-            "PAMTALK_RUN_DIR": str(folder),
-        }
-    )
-    started = _launcher("up", merged)
     try:
-        if started.returncode != 0:
-            pytest.fail(f"`make up` failed:\n{started.stdout}\n{started.stderr}", pytrace=False)
-        yield Distributed(f"http://127.0.0.1:{gateway}", folder, offset, merged, started.stdout)
-    finally:
-        _launcher("down", merged)
-        if given_dir is None:
-            shutil.rmtree(folder, ignore_errors=True)
+        with isolated_run.distributed_mode(
+            env, port_offset=port_offset, gateway_port=gateway_port, run_dir=run_dir
+        ) as running:
+            yield running
+    except LaunchFailed as failed:
+        pytest.fail(str(failed), pytrace=False)
 
 
 def distributed_fixture(

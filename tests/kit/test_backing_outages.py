@@ -5,6 +5,7 @@ through a TCP proxy the test cuts, so the machine's own servers keep running."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Column, MetaData, Table, Text, Uuid
 
+from loadtests.tcp_proxy import TcpProxy
 from pamtalk.cache import make_redis
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
@@ -24,7 +26,6 @@ from pamtalk.deps import Db, RedisDep, Write
 from pamtalk.errors import install_problem_handlers
 from pamtalk.middleware import RequestContextMiddleware
 from tests.kit.db_support import scratch_schema
-from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +46,7 @@ async def proxied(database_url: str, redis_url: str) -> AsyncIterator[tuple[Data
         await pg.start()
         await rd.start()
         url = database_url.replace("127.0.0.1:5432", f"127.0.0.1:{pg.port}")
-        db = Database(url, direct.schema, pool_size=3, max_overflow=0)
+        db = Database(url, direct.schema, pool_size=3, max_overflow=0, reconnect_seconds=2.0)
         try:
             yield db, pg, rd
         finally:
@@ -102,6 +103,23 @@ async def test_database_down_is_503_with_nothing_written_and_back_at_once(client
     assert (await client.get("/notes")).json() == {"count": 6}
 
 
+async def test_a_restart_shorter_than_the_reconnect_wait_costs_no_request(client, proxied) -> None:
+    """A request that finds PostgreSQL restarting (its pooled connections ended, new ones
+    refused) keeps opening one for up to ``reconnect_seconds`` and is answered once it is back:
+    under load a one-second restart gave 503s before."""
+    _, pg, _ = proxied
+    assert (await client.post("/notes")).status_code == 201
+    await pg.cut()  # the restart begins: every connection dropped, none accepted
+    write = asyncio.create_task(client.post("/notes"))
+    read = asyncio.create_task(client.get("/notes"))
+    await asyncio.sleep(0.5)  # the length of the restart (the requests wait meanwhile)
+    assert not write.done() and not read.done()
+    await pg.restore()
+    assert (await write).status_code == 201
+    assert (await read).status_code == 200
+    assert (await client.get("/notes")).json() == {"count": 2}
+
+
 async def test_redis_down_is_503_and_back_at_once(client, proxied) -> None:
     _, _, rd = proxied
     assert (await client.get("/cached")).status_code == 200
@@ -112,6 +130,32 @@ async def test_redis_down_is_503_and_back_at_once(client, proxied) -> None:
         assert (await client.get("/cached")).status_code == 200
 
 
+async def test_redis_connections_left_stale_by_a_restart_cost_no_command(proxied, redis_url) -> None:
+    """After a Redis restart every pooled connection is dead, and the pool finds it out only by
+    writing to it: each command (a transaction pipeline too) is sent again on a new connection.
+    The fault drill saw each stale connection cost a request a 503, minutes after the restart."""
+    _, _, rd = proxied
+    redis = make_redis(f"redis://127.0.0.1:{rd.port}/{redis_url.rsplit('/', 1)[1]}")
+    key = f"kit:stale:{uuid.uuid4().hex}"
+
+    async def counted() -> int:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 60)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    try:
+        await asyncio.gather(*(counted() for _ in range(5)))  # five connections in the pool
+        await rd.cut()  # the restart: every connection dropped ...
+        await rd.restore()  # ... and the server back before the next command
+        after = await asyncio.gather(*(counted() for _ in range(5)), *(redis.get(key) for _ in range(5)))
+        assert sorted(after[:5]) == [6, 7, 8, 9, 10]
+    finally:
+        await redis.delete(key)
+        await redis.aclose()
+
+
 async def test_a_connection_found_dead_by_a_read_is_replaced_and_the_statement_sent_again(proxied) -> None:
     db, _, _ = proxied
     async with db.read() as read:
@@ -120,6 +164,64 @@ async def test_a_connection_found_dead_by_a_read_is_replaced_and_the_statement_s
         read.conn.terminate()  # dead before its first statement, as after a server restart
         assert await read.fetchval(COUNT) == 0
         assert await read.fetchval(PID) != first
+
+
+async def test_a_connection_caught_in_the_servers_termination_is_replaced(proxied, monkeypatch) -> None:
+    """Under load, a PostgreSQL restart left a pooled connection between the server's
+    "terminating connection" notice and its close: asyncpg refuses the statement with an
+    ``InternalClientError`` and the request got a 500. It is the connection that is gone, not
+    the statement: the statement goes to a new connection."""
+    db, _, _ = proxied
+    async with db.read() as read:
+        first = await read.fetchval(PID)
+    real = asyncpg.connection.Connection.fetchval
+    caught: list[asyncpg.Connection] = []
+
+    async def terminating_once(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+        if not caught:
+            caught.append(self)
+            raise asyncpg.InternalClientError(
+                "cannot switch to state 12; another operation (2) is in progress"
+            )
+        return await real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "fetchval", terminating_once)
+    async with db.read() as read:
+        assert await read.fetchval(PID) != first
+    assert caught and caught[0].is_closed()  # not handed back to the pool
+
+
+async def test_once_a_connection_is_found_dead_the_pools_others_are_replaced_too(proxied) -> None:
+    """The restart that ended one pooled connection ended the others: none is handed out again."""
+    db, _, _ = proxied
+
+    async def pids(count: int) -> set[int]:
+        async def one(hold: asyncio.Event) -> int:
+            async with db.read() as read:
+                pid = int(await read.fetchval(PID))
+                await hold.wait()  # every connection of the pool in use at once
+                return pid
+
+        hold = asyncio.Event()
+        tasks = [asyncio.create_task(one(hold)) for _ in range(count)]
+        await wait_until_pool_busy(db, count)
+        hold.set()
+        return set(await asyncio.gather(*tasks))
+
+    before = await pids(3)
+    async with db.read() as read:
+        read.conn.terminate()  # found dead by its first statement
+        await read.fetchval(PID)
+    assert not (await pids(3)) & before
+
+
+async def wait_until_pool_busy(db: Database, count: int) -> None:
+    from tests.kit.bus_support import eventually
+
+    async def busy() -> bool:
+        return bool(db.pool_status()["in_use"] >= count)
+
+    await eventually(busy, within=30)
 
 
 async def test_a_connection_found_dead_when_a_write_begins_is_replaced(proxied, monkeypatch) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
+from loadtests.tcp_proxy import TcpProxy
 from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
 from pamtalk.db.database import Database
 from pamtalk.db.inbox import Effects, handle_once, inbox_table
@@ -25,7 +26,6 @@ from pamtalk.events.envelope import Envelope
 from tests.kit.bus_support import delete_topology, eventually, wait_until
 from tests.kit.db_support import scratch_schema
 from tests.services_available import require
-from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
@@ -113,8 +113,8 @@ async def test_event_committed_while_broker_down_is_published_later(db: Database
         assert await _value(db, COUNT_UNPUBLISHED) == 5  # kept, not lost, while the broker is down
         await proxy.restore()
 
-        async def all_applied() -> bool:
-            return sorted(seen) == sorted(sent)
+        async def all_applied() -> bool:  # seen in the handler, and its transaction committed
+            return sorted(seen) == sorted(sent) and await _value(db, COUNT_EFFECTS) == 5
 
         await eventually(all_applied, within=20)
         # a redelivery of an already-handled event changes nothing

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, Uuid
 
+from loadtests.tcp_proxy import TcpProxy
 from pamtalk.bus import AmqpBus
 from pamtalk.bus.base import Handler
 from pamtalk.db.database import Database
@@ -33,7 +34,6 @@ from tests.kit.db_support import create_tables, drop_schema
 from tests.live_server import free_port
 from tests.services_available import AMQP_URL, require
 from tests.transaction.support import API, add_farm, trade_body, user
-from tests.transaction.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CONSUMERS = ("analytics_data", "notification_events")  # both bound to transaction.*
@@ -44,9 +44,9 @@ DELAYS = (0.05, 0.1)
 async def proxy() -> AsyncIterator[TcpProxy]:
     require("rabbitmq")
     proxy = TcpProxy("127.0.0.1", int(AMQP_URL.rsplit(":", 1)[1].split("/")[0]), free_port())
-    await proxy.open()
+    await proxy.start()
     yield proxy
-    await proxy.close()
+    await proxy.cut()
 
 
 @pytest.fixture
@@ -134,10 +134,10 @@ async def test_trades_opened_while_the_broker_is_down_are_all_delivered_once(
 
             trading = asyncio.create_task(keep_trading(30))
             await until(lambda: len(statuses) >= 8)
-            await proxy.close()  # the broker is gone, mid-stream
+            await proxy.cut()  # the broker is gone, mid-stream
             await until(lambda: len(statuses) >= 22, within=30)
             assert await value(service_db, UNPUBLISHED) >= 10  # the outbox holds what could not go out
-            await proxy.open()  # and it is back
+            await proxy.start()  # and it is back
             await trading
             assert statuses == [201] * 30  # every trade was accepted
 
