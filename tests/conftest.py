@@ -7,7 +7,7 @@ import asyncio
 import base64
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.runtime import Shared
+from tests.pg_pair import TestPair, pair_fixture
 from tests.services_available import PG_URL, REDIS_URL, require
 
 ISSUER, AUDIENCE = "pamtalk-user-service", "pamtalk"
@@ -98,6 +99,12 @@ async def database_url() -> AsyncIterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def replica_pair() -> Iterator[TestPair]:
+    """A primary and its streaming hot standby of this session's own (tests/pg_pair.py)."""
+    yield from pair_fixture()
+
+
 _migrated: set[str] = set()
 
 
@@ -129,6 +136,7 @@ async def service_client(
     redis_url: str,
     tokens: TokenFactory,
     bus: MemoryBus | None = None,
+    replica_url: str = "",
     **settings: Any,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
     """Run a service app in-process (lifespan included) against the real PostgreSQL and
@@ -140,6 +148,7 @@ async def service_client(
         redis=redis,
         jwks_fetcher=tokens.fetch,
         database_url=database_url,
+        replica_url=replica_url,
     )
     app = app_factory(shared=shared, env="test", **settings)
     await shared.bus.start()

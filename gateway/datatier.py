@@ -1,0 +1,179 @@
+"""The project's own PostgreSQL instances: a primary and its streaming hot standby (made with
+``pg_basebackup -R``), started with the binaries of ``PAMTALK_PG_BIN`` (default
+/usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL refuses root), with the
+settings of gateway/postgresql.conf. ``make up`` runs them under ``.data/pg/`` when
+``PAMTALK_DATABASE_URL`` is not set (gateway/launcher.py); the tests make a pair of their own
+in a scratch folder on free ports (tests/pg_pair.py). The machine's own instance is never
+touched.
+
+    pair = Pair(Path(".data/pg"), primary_port=5433, standby_port=5434)
+    pair.up()        # initdb + start the primary, base backup + start the standby, wait for streaming
+    pair.down()      # stop both (the data stays)
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PG_BIN = Path(os.environ.get("PAMTALK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+CONF = Path(__file__).with_name("postgresql.conf")
+OS_USER = "postgres"
+DATABASE = "pamtalk"
+
+
+def _as_owner(cmd: list[str]) -> list[str]:
+    """``cmd`` as the ``postgres`` user when we are root (PostgreSQL refuses to run as root)."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", OS_USER, "--", *cmd]
+    return cmd
+
+
+def _run(cmd: list[str], timeout: float = 120) -> str:
+    done = subprocess.run(_as_owner(cmd), capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode:
+        raise RuntimeError(f"`{' '.join(cmd)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def _own(path: Path) -> None:
+    """A folder the ``postgres`` user may write (made if needed)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam(OS_USER)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+    path.chmod(0o700)
+
+
+@dataclass
+class Instance:
+    """One PostgreSQL instance of ours: its data folder and port."""
+
+    folder: Path
+    port: int
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "postgres.log"
+
+    def url(self, database: str = DATABASE) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def exists(self) -> bool:
+        return (self.data / "PG_VERSION").exists()
+
+    @property
+    def running(self) -> bool:
+        if not self.exists:
+            return False
+        done = subprocess.run(
+            _as_owner([str(PG_BIN / "pg_ctl"), "status", "-D", str(self.data)]),
+            capture_output=True,
+            check=False,
+        )
+        return done.returncode == 0
+
+    def configure(self) -> None:
+        """Our settings (included) and this instance's port (postgresql.auto.conf, read last)."""
+        shutil.copyfile(CONF, self.data / "pamtalk.conf")
+        main = self.data / "postgresql.conf"
+        if "include = 'pamtalk.conf'" not in main.read_text():
+            with main.open("a") as conf:
+                conf.write("\ninclude = 'pamtalk.conf'\n")
+        auto = self.data / "postgresql.auto.conf"
+        lines = [line for line in auto.read_text().splitlines() if not line.startswith("port =")]
+        auto.write_text("\n".join([*lines, f"port = {self.port}", ""]))
+        if os.geteuid() == 0:
+            entry = pwd.getpwnam(OS_USER)
+            for path in (self.data / "pamtalk.conf", main, auto):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    def start(self, timeout: float = 60) -> None:
+        if not self.running:
+            cmd = [str(PG_BIN / "pg_ctl"), "start", "-w", "-t", str(int(timeout)), "-D", str(self.data)]
+            _run([*cmd, "-l", str(self.log)], timeout=timeout + 10)
+
+    def stop(self, mode: str = "fast") -> None:
+        if self.running:
+            _run([str(PG_BIN / "pg_ctl"), "stop", "-w", "-m", mode, "-D", str(self.data)])
+
+    def promote(self) -> None:
+        _run([str(PG_BIN / "pg_ctl"), "promote", "-w", "-D", str(self.data)])
+
+
+@dataclass
+class Pair:
+    """A primary and its streaming hot standby, in ``root/primary`` and ``root/standby``."""
+
+    root: Path
+    primary_port: int
+    standby_port: int
+
+    def __post_init__(self) -> None:
+        self.primary = Instance(self.root / "primary", self.primary_port)
+        self.standby = Instance(self.root / "standby", self.standby_port)
+
+    def up(self, timeout: float = 120) -> None:
+        _own(self.root)
+        if not self.primary.exists:
+            _own(self.primary.folder)
+            _run(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(self.primary.data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                ]
+            )
+        self.primary.configure()
+        self.primary.start()
+        self._create_database()
+        if not self.standby.exists:
+            _own(self.standby.folder)
+            _run(
+                [
+                    str(PG_BIN / "pg_basebackup"),
+                    *("-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"),
+                    *("-D", str(self.standby.data), "-R", "-X", "stream", "-c", "fast"),
+                ],
+                timeout=timeout,
+            )
+        self.standby.configure()
+        self.standby.start()
+        self.wait_streaming(timeout)
+
+    def _create_database(self) -> None:
+        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
+        have = _run([*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
+        if not have.strip():
+            _run([*psql, "-c", f'CREATE DATABASE "{DATABASE}"'])
+
+    def wait_streaming(self, timeout: float = 120) -> None:
+        """Until the primary sees its standby streaming (or ``RuntimeError`` after ``timeout``)."""
+        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
+        query = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+        deadline = time.monotonic() + timeout
+        while _run([*psql, "-tAc", query]).strip() in ("", "0"):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the standby on port {self.standby_port} is not streaming: see {self.standby.log}"
+                )
+            time.sleep(0.2)
+
+    def down(self) -> None:
+        self.standby.stop()
+        self.primary.stop()
