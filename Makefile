@@ -19,7 +19,7 @@ help:
 	@echo "make migrate  apply every service's migrations (PAMTALK_DATABASE_URL)"
 	@echo "make gateway  regenerate the nginx configurations from gateway/routes.py"
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
-	@echo "make train-platform  retrain from the platform's own trade history (PAMTALK_DATABASE_URL)"
+	@echo "make train-platform  retrain from the platform's own trade history (its read replica, else the primary)"
 	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
 	@echo "make dlq      list dead-lettered events (ARGS='replay --queue Q --all')"
 
@@ -67,7 +67,7 @@ train: $(STAMP)
 	$(PY) -m services.prediction.ml.train $(ARGS)
 
 train-platform: $(STAMP)
-	$(PY) -m services.prediction.ml.train --from-platform "$${PAMTALK_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/pamtalk}" $(ARGS)
+	$(PY) -m services.prediction.ml.train --from-platform "$$($(PY) -m services.prediction.ml.analytics_url)" $(ARGS)
 
 load: $(STAMP)
 	$(PY) loadtests/performance_test.py $(ARGS)

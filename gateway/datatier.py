@@ -177,3 +177,29 @@ class Pair:
     def down(self) -> None:
         self.standby.stop()
         self.primary.stop()
+
+
+def own_pair(root: Path) -> Pair | None:
+    """The pair ``make up`` runs (``root/.data/pg``, ports ``PAMTALK_PG_PORT`` (5433) and the
+    next), unless ``PAMTALK_DATABASE_URL`` names a PostgreSQL of the caller's."""
+    if os.environ.get("PAMTALK_DATABASE_URL"):
+        return None
+    port = int(os.environ.get("PAMTALK_PG_PORT") or 5433)
+    return Pair(root / ".data" / "pg", port, port + 1)
+
+
+def start_own(root: Path) -> dict[str, str]:
+    """Start the pair of ``own_pair`` (if any) and give the variables naming it."""
+    pair = own_pair(root)
+    if pair is None:
+        return {}
+    pair.up()
+    return {"PAMTALK_DATABASE_URL": pair.primary.url(), "PAMTALK_REPLICA_URL": pair.standby.url()}
+
+
+def stop_own(root: Path) -> str | None:
+    pair = own_pair(root)
+    if pair is None or not pair.primary.exists:
+        return None
+    pair.down()
+    return f"stopped (data kept in {pair.root})"

@@ -16,6 +16,12 @@ Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move t
 ``PAMTALK_LAUNCH_APP=module:app`` (every service; ``PAMTALK_LAUNCH_APP_<NAME>`` for one),
 ``PAMTALK_LAUNCH_SKIP_MIGRATE=1`` and ``PAMTALK_LAUNCH_SKIP_BACKING=1``.
 
+PostgreSQL: without ``PAMTALK_DATABASE_URL``, ``up`` starts the project's own primary (port
+``PAMTALK_PG_PORT``, default 5433) and its streaming hot standby (the next port) under
+``.data/pg/`` (gateway/datatier.py) and gives every service both (``PAMTALK_DATABASE_URL``,
+``PAMTALK_REPLICA_URL``); ``down`` stops them, keeping their data. With ``PAMTALK_DATABASE_URL``
+set, that server is used, and ``PAMTALK_REPLICA_URL`` if set.
+
 PostgreSQL connections: ``PAMTALK_DB_CONNECTION_BUDGET`` (default 60, of PostgreSQL's
 default ``max_connections`` 100, leaving room for migrations, psql and other tools) is split
 evenly between the service processes: each gets ``PAMTALK_DB_POOL_SIZE`` = budget / processes
@@ -34,7 +40,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway import backing, nginx_proc, procs
+from gateway import backing, datatier, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
 from gateway.routes import SERVICES
@@ -193,6 +199,11 @@ def wait_ready(started: list[procs.Proc], timeout: float) -> procs.Proc | None:
 def up() -> int:
     opts = GatewayOptions.from_env()
     folder = run_dir()
+    try:
+        tier = datatier.start_own(ROOT)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        return _fail(f"the project's PostgreSQL primary and standby did not start: {exc}")
+    os.environ.update(tier)  # the services, the migrations and the supervisor use them
     problems = preflight(opts, folder)
     if problems:
         return _fail("cannot start the distributed mode:\n  - " + "\n  - ".join(problems))
@@ -225,6 +236,8 @@ def up() -> int:
     )
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     print(f"PAM-TALK distributed mode is up (run folder {folder})")
+    for name, url in tier.items():
+        print(f"  export {name}={url}   # the project's own PostgreSQL (gateway/datatier.py)")
     print(f"  gateway   {gateway}   docs {gateway}/docs   health {gateway}/healthz")
     for proc in started[:-1]:
         print(f"  {proc.name:<15} {proc.url}   log {proc.log}")
@@ -244,6 +257,9 @@ def down(quiet: bool = False) -> int:
             print(f"{proc.name:<15} {outcome}")
     if not recorded and not quiet:
         print(f"nothing recorded in {procs.pid_dir(folder)}: not running")
+    stopped = datatier.stop_own(ROOT)
+    if stopped and not quiet:
+        print(f"{'postgresql':<15} {stopped}")
     return 0
 
 

@@ -70,10 +70,10 @@ async def dependencies(runtime: Runtime) -> dict[str, str]:
     results = await _checks(
         {"database": runtime.db.ping(), "redis": _redis_ping(runtime), "broker": runtime.bus.ping()}
     )
-    if (replica := _replica_state(runtime)) is not None:
-        results["replica"] = replica
     for name, state in results.items():
         DEPENDENCY_UP.labels(runtime.service, name).set(1 if state == "ok" else 0)
+    if (replica := _replica_state(runtime)) is not None:  # its own gauges: database_replica_*
+        results["replica"] = replica
     return results
 
 

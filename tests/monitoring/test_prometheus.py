@@ -26,6 +26,8 @@ ALERTS = {
     "DeadLetterQueueNotEmpty": ("> 0", "1m"),
     "ServiceNotReady": (None, "2m"),
     "DependencyDown": ("== 0", "1m"),
+    "ReplicaLagHigh": ("> 10", "1m"),
+    "ReplicaDown": ("== 0", "1m"),
 }
 
 
