@@ -98,6 +98,24 @@ class Instance:
             for path in (self.data / "pamtalk.conf", main, auto):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
 
+    def init(self) -> None:
+        """Made (``initdb``) if new, configured and started."""
+        if not self.exists:
+            _own(self.folder)
+            initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres"]
+            _run([*initdb, "--auth=trust", "-E", "UTF8"])
+        self.configure()
+        self.start()
+        self.create_database()
+
+    def psql(self, query: str) -> str:
+        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        return _run([*psql, "-tAc", query])
+
+    def create_database(self, name: str = DATABASE) -> None:
+        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+            self.psql(f'CREATE DATABASE "{name}"')
+
     def start(self, timeout: float = 60) -> None:
         if not self.running:
             cmd = [str(PG_BIN / "pg_ctl"), "start", "-w", "-t", str(int(timeout)), "-D", str(self.data)]
@@ -125,23 +143,7 @@ class Pair:
 
     def up(self, timeout: float = 120) -> None:
         _own(self.root)
-        if not self.primary.exists:
-            _own(self.primary.folder)
-            _run(
-                [
-                    str(PG_BIN / "initdb"),
-                    "-D",
-                    str(self.primary.data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                ]
-            )
-        self.primary.configure()
-        self.primary.start()
-        self._create_database()
+        self.primary.init()
         if not self.standby.exists:
             _own(self.standby.folder)
             _run(
@@ -156,18 +158,11 @@ class Pair:
         self.standby.start()
         self.wait_streaming(timeout)
 
-    def _create_database(self) -> None:
-        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
-        have = _run([*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
-        if not have.strip():
-            _run([*psql, "-c", f'CREATE DATABASE "{DATABASE}"'])
-
     def wait_streaming(self, timeout: float = 120) -> None:
         """Until the primary sees its standby streaming (or ``RuntimeError`` after ``timeout``)."""
-        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
         query = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
         deadline = time.monotonic() + timeout
-        while _run([*psql, "-tAc", query]).strip() in ("", "0"):
+        while self.primary.psql(query).strip() in ("", "0"):
             if time.monotonic() > deadline:
                 raise RuntimeError(
                     f"the standby on port {self.standby_port} is not streaming: see {self.standby.log}"

@@ -20,9 +20,10 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from gateway.datatier import Instance
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.runtime import Shared
-from tests.pg_pair import TestPair, pair_fixture
+from tests.pg_pair import TestPair, instance_fixture, pair_fixture
 from tests.services_available import PG_URL, REDIS_URL, require
 
 ISSUER, AUDIENCE = "pamtalk-user-service", "pamtalk"
@@ -103,6 +104,12 @@ async def database_url() -> AsyncIterator[str]:
 def replica_pair() -> Iterator[TestPair]:
     """A primary and its streaming hot standby of this session's own (tests/pg_pair.py)."""
     yield from pair_fixture()
+
+
+@pytest.fixture(scope="session")
+def shard_instance() -> Iterator[Instance]:
+    """A PostgreSQL instance of this session's own for a second farm shard."""
+    yield from instance_fixture()
 
 
 _migrated: set[str] = set()

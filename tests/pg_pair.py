@@ -14,7 +14,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from gateway.datatier import PG_BIN, Pair
+from gateway.datatier import PG_BIN, Instance, Pair
 from tests.live_server import free_port
 
 PAUSE = "SELECT pg_wal_replay_pause()"
@@ -61,14 +61,33 @@ def _available() -> None:
         pytest.skip(message)
 
 
+def _scratch() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="pamtalk-pg-"))
+    root.chmod(0o755)
+    return root
+
+
 def pair_fixture() -> Iterator[TestPair]:
     _available()
-    root = Path(tempfile.mkdtemp(prefix="pamtalk-pair-"))
-    root.chmod(0o755)
+    root = _scratch()
     pair = TestPair(root / "pg", free_port(), free_port())
     try:
         pair.up(timeout=180)
         yield pair
     finally:
         pair.down()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def instance_fixture() -> Iterator[Instance]:
+    """One more PostgreSQL instance of the session's own (a farm shard)."""
+    _available()
+    root = _scratch()
+    instance = Instance(root / "pg" / "shard", free_port())
+    try:
+        instance.folder.parent.mkdir(parents=True)
+        instance.init()
+        yield instance
+    finally:
+        instance.stop()
         shutil.rmtree(root, ignore_errors=True)
