@@ -1,5 +1,5 @@
 """The project's own PostgreSQL instances: a primary and its streaming hot standby (made with
-``pg_basebackup -R``), started with the binaries of ``PAMTALK_PG_BIN`` (default
+``pg_basebackup -R``), and the second farm shard, started with the binaries of ``PAMTALK_PG_BIN`` (default
 /usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL refuses root), with the
 settings of gateway/postgresql.conf. ``make up`` runs them under ``.data/pg/`` when
 ``PAMTALK_DATABASE_URL`` is not set (gateway/launcher.py); the tests make a pair of their own
@@ -13,12 +13,14 @@ touched.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PAMTALK_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -174,27 +176,49 @@ class Pair:
         self.primary.stop()
 
 
-def own_pair(root: Path) -> Pair | None:
-    """The pair ``make up`` runs (``root/.data/pg``, ports ``PAMTALK_PG_PORT`` (5433) and the
-    next), unless ``PAMTALK_DATABASE_URL`` names a PostgreSQL of the caller's."""
+SHARD_LEAD_SECONDS = 60  # the second farm shard's range begins this long after the first start
+
+
+def own_tier(root: Path) -> tuple[Pair, Instance] | None:
+    """What ``make up`` runs (``root/.data/pg``): the pair on ``PAMTALK_PG_PORT`` (5433) and
+    the next port, and the second farm shard on the port after; ``None`` when
+    ``PAMTALK_DATABASE_URL`` names a PostgreSQL of the caller's."""
     if os.environ.get("PAMTALK_DATABASE_URL"):
         return None
     port = int(os.environ.get("PAMTALK_PG_PORT") or 5433)
-    return Pair(root / ".data" / "pg", port, port + 1)
+    folder = root / ".data" / "pg"
+    return Pair(folder, port, port + 1), Instance(folder / "farm-shard-2", port + 2)
+
+
+def _shard_map(folder: Path, shard: Instance) -> str:
+    """The farm shard map of this data folder: chosen at its first start (shard 2's range
+    begins a minute later: a boundary in the future, so no farm moves), then kept."""
+    path = folder / "farm-shards.json"
+    if not path.exists():
+        begins = datetime.now(UTC) + timedelta(seconds=SHARD_LEAD_SECONDS)
+        path.write_text(json.dumps([{"begins": begins.isoformat(), "url": shard.url()}]) + "\n")
+    return path.read_text().strip()
 
 
 def start_own(root: Path) -> dict[str, str]:
-    """Start the pair of ``own_pair`` (if any) and give the variables naming it."""
-    pair = own_pair(root)
-    if pair is None:
+    """Start what ``own_tier`` names (if anything) and give the variables naming it."""
+    tier = own_tier(root)
+    if tier is None:
         return {}
+    pair, shard = tier
     pair.up()
-    return {"PAMTALK_DATABASE_URL": pair.primary.url(), "PAMTALK_REPLICA_URL": pair.standby.url()}
+    shard.init()
+    return {
+        "PAMTALK_DATABASE_URL": pair.primary.url(),
+        "PAMTALK_REPLICA_URL": pair.standby.url(),
+        "PAMTALK_FARM_SHARDS": _shard_map(pair.root, shard),
+    }
 
 
 def stop_own(root: Path) -> str | None:
-    pair = own_pair(root)
-    if pair is None or not pair.primary.exists:
+    tier = own_tier(root)
+    if tier is None or not tier[0].primary.exists:
         return None
-    pair.down()
-    return f"stopped (data kept in {pair.root})"
+    tier[1].stop()
+    tier[0].down()
+    return f"stopped (data kept in {tier[0].root})"

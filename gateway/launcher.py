@@ -17,9 +17,10 @@ Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move t
 ``PAMTALK_LAUNCH_SKIP_MIGRATE=1`` and ``PAMTALK_LAUNCH_SKIP_BACKING=1``.
 
 PostgreSQL: without ``PAMTALK_DATABASE_URL``, ``up`` starts the project's own primary (port
-``PAMTALK_PG_PORT``, default 5433) and its streaming hot standby (the next port) under
-``.data/pg/`` (gateway/datatier.py) and gives every service both (``PAMTALK_DATABASE_URL``,
-``PAMTALK_REPLICA_URL``); ``down`` stops them, keeping their data. With ``PAMTALK_DATABASE_URL``
+``PAMTALK_PG_PORT``, default 5433), its streaming hot standby (the next port) and the second
+farm shard (the port after) under ``.data/pg/`` (gateway/datatier.py) and gives every service
+them (``PAMTALK_DATABASE_URL``, ``PAMTALK_REPLICA_URL``, ``PAMTALK_FARM_SHARDS``); ``down``
+stops them, keeping their data. With ``PAMTALK_DATABASE_URL``
 set, that server is used, and ``PAMTALK_REPLICA_URL`` if set.
 
 PostgreSQL connections: ``PAMTALK_DB_CONNECTION_BUDGET`` (default 60, of PostgreSQL's
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -147,10 +149,16 @@ def migrate() -> str | None:
     if _flag("PAMTALK_LAUNCH_SKIP_MIGRATE"):
         return None
     env = {**os.environ, **{b.env: b.url() for b in backing.ALL}}
-    cmd = [sys.executable, "-m", "pamtalk.migrate", "all"]
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        return f"migrations failed (`{' '.join(cmd[1:])}`):\n{(done.stdout + done.stderr).strip()[-3000:]}"
+    # the services' migrations, then the farm shard map (services/farm/shards.py)
+    for cmd in (
+        [sys.executable, "-m", "pamtalk.migrate", "all"],
+        [sys.executable, "-m", "services.farm.shards"],
+    ):
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            return (
+                f"migrations failed (`{' '.join(cmd[1:])}`):\n{(done.stdout + done.stderr).strip()[-3000:]}"
+            )
     return None
 
 
@@ -237,7 +245,7 @@ def up() -> int:
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     print(f"PAM-TALK distributed mode is up (run folder {folder})")
     for name, url in tier.items():
-        print(f"  export {name}={url}   # the project's own PostgreSQL (gateway/datatier.py)")
+        print(f"  export {name}={shlex.quote(url)}   # the project's own PostgreSQL (gateway/datatier.py)")
     print(f"  gateway   {gateway}   docs {gateway}/docs   health {gateway}/healthz")
     for proc in started[:-1]:
         print(f"  {proc.name:<15} {proc.url}   log {proc.log}")

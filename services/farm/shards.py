@@ -16,7 +16,8 @@ database match the map, and changes nothing when it already does:
 2. the service's database gets ``postgres_fdw``, a foreign server ``farm_shard_<n>`` (host,
    port, database from the URL: changing the URL moves it) and a user mapping;
 3. the open range (the last partition, up to MAXVALUE) is split at the shard's boundary,
-   which must lie in the future: no existing row moves. In one short transaction (inserts
+   which should lie in the future (new farms go there from then on): no existing row moves,
+   and a boundary that existing ids have passed is refused. In one short transaction (inserts
    wait meanwhile) the open partition is detached and attached again up to the boundary
    (a CHECK constraint validated beforehand, without blocking writes, spares the scan), and
    ``farms_shard_<n>`` / ``esg_submissions_shard_<n>`` are attached from the boundary on, as
@@ -131,7 +132,8 @@ async def _split(conn: asyncpg.Connection, number: int, at: uuid.UUID) -> bool:
             )
             if highest is not None and highest >= at:
                 raise ShardError(
-                    f"{table} already holds ids from {at} on: the boundary must be in the future"
+                    f"{table} holds ids from {at} on already: they would have to move; "
+                    "choose a boundary in the future"
                 )
             await conn.execute(f"ALTER TABLE {SCHEMA}.{table} DETACH PARTITION {SCHEMA}.{open_name}")
             await conn.execute(
@@ -148,7 +150,7 @@ async def _split(conn: asyncpg.Connection, number: int, at: uuid.UUID) -> bool:
     return True
 
 
-async def apply(url: str, shards: Sequence[ShardSpec], *, now: datetime | None = None) -> list[str]:
+async def apply(url: str, shards: Sequence[ShardSpec]) -> list[str]:
     """Make the database at ``url`` match the shard map; what was done, one line each."""
     from pamtalk.db.migrations import upgrade
 
@@ -156,21 +158,24 @@ async def apply(url: str, shards: Sequence[ShardSpec], *, now: datetime | None =
     ordered = sorted(shards, key=lambda s: s.begins)
     conn = await asyncpg.connect(dsn(url))
     try:
-        present = {p[0] for p in await _partitions(conn, "farms")}
+        present = {p[0]: p[1] for p in await _partitions(conn, "farms")}
         for number, shard in enumerate(ordered, start=2):
             at = boundary(shard.begins)
-            fresh = f"farms_shard_{number}" not in present
-            if fresh and shard.begins <= (now or datetime.now(UTC)):
+            placed = present.get(f"farms_shard_{number}")
+            if placed is not None and placed != _quote(str(at)):
                 raise ShardError(
-                    f"shard {number} begins at {shard.begins.isoformat()}, not in the future: "
-                    "rows would have to move; choose a later time"
+                    f"shard {number} begins at {placed} in the database, not at {at} "
+                    f"({shard.begins.isoformat()}): a shard's boundary cannot move"
                 )
             try:
                 await asyncio.to_thread(upgrade, "farm", shard.url)
             except Exception as exc:
                 raise ShardError(f"shard {number} at {shard.url}: its migrations failed ({exc})") from exc
             await _server(conn, f"farm_shard_{number}", shard.url)
-            if await _split(conn, number, at):
+            split = await _split(conn, number, at)
+            for table in TABLES:  # the planner's figures of the shard (autovacuum skips foreign tables)
+                await conn.execute(f"ANALYZE {SCHEMA}.{table}_shard_{number}")
+            if split:
                 done.append(f"shard {number}: ids from {at} ({shard.begins.isoformat()}) on {shard.url}")
             else:
                 done.append(f"shard {number}: in place ({shard.url})")

@@ -136,14 +136,24 @@ async def test_esg_submissions_live_beside_their_farm(sharded: dict[str, Any], t
     assert history.status_code == 200 and len(history.json()["items"]) == 1
 
 
-async def test_applying_the_map_again_changes_nothing_and_a_past_boundary_is_refused(
-    sharded: dict[str, Any], shard_instance: Instance
+async def test_applying_the_map_again_changes_nothing_and_no_row_is_ever_moved(
+    sharded: dict[str, Any],
 ) -> None:
     spec = ShardSpec(begins=sharded["begins"], url=sharded["shard_url"])
     assert await apply(sharded["url"], [spec]) == [f"shard 2: in place ({sharded['shard_url']})"]
-    past = ShardSpec(begins=datetime.now(UTC) - timedelta(minutes=1), url=sharded["shard_url"])
-    with pytest.raises(ShardError, match="not in the future"):
-        await apply(sharded["url"], [spec, past])
+    partitions = "SELECT relname FROM pg_class WHERE relispartition ORDER BY relname"
+    before = await _fetch(sharded["url"], partitions)
+    # a shard 3 whose range would begin before farms already on shard 2
+    crossed = ShardSpec(begins=sharded["begins"] + timedelta(milliseconds=1), url=sharded["shard_url"])
+    with pytest.raises(ShardError, match="would have to move"):
+        await apply(sharded["url"], [spec, crossed])
+    moved = ShardSpec(begins=sharded["begins"] - timedelta(minutes=1), url=sharded["shard_url"])
+    with pytest.raises(ShardError, match="cannot move"):  # shard 2's boundary, changed in the map
+        await apply(sharded["url"], [moved])
+    assert await _fetch(sharded["url"], partitions) == before
+    assert len(await _fetch(sharded["shard_url"], "SELECT id FROM farm_svc.farms_local")) == len(
+        sharded["after"]
+    )
 
 
 async def test_a_write_to_an_unreachable_shard_is_a_503_and_writes_nothing(
