@@ -42,6 +42,19 @@ class TestPair(Pair):
             assert asyncio.get_running_loop().time() < deadline, "replay did not pause"
             await asyncio.sleep(0.05)
 
+    async def wait_replayed(self, within: float = 60) -> None:
+        """Until the standby has replayed everything the primary had written when asked."""
+        conn = await asyncpg.connect(self.primary.url("postgres"), timeout=10)
+        try:
+            target = await conn.fetchval("SELECT pg_current_wal_lsn()::text")
+        finally:
+            await conn.close()
+        query = f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+        deadline = asyncio.get_running_loop().time() + within
+        while await self._standby(query) is not True:
+            assert asyncio.get_running_loop().time() < deadline, "the standby did not catch up"
+            await asyncio.sleep(0.05)
+
     async def resume_replay(self) -> None:
         await self._standby(RESUME)
 
