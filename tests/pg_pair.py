@@ -74,7 +74,7 @@ def _available() -> None:
         pytest.skip(message)
 
 
-def _scratch() -> Path:
+def scratch_folder() -> Path:
     root = Path(tempfile.mkdtemp(prefix="pamtalk-pg-"))
     root.chmod(0o755)
     return root
@@ -82,7 +82,7 @@ def _scratch() -> Path:
 
 def pair_fixture() -> Iterator[TestPair]:
     _available()
-    root = _scratch()
+    root = scratch_folder()
     pair = TestPair(root / "pg", free_port(), free_port())
     try:
         pair.up(timeout=180)
@@ -95,7 +95,7 @@ def pair_fixture() -> Iterator[TestPair]:
 def instance_fixture() -> Iterator[Instance]:
     """One more PostgreSQL instance of the session's own (a farm shard)."""
     _available()
-    root = _scratch()
+    root = scratch_folder()
     instance = Instance(root / "pg" / "shard", free_port())
     try:
         instance.folder.parent.mkdir(parents=True)

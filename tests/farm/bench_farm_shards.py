@@ -19,7 +19,6 @@ import asyncio
 import random
 import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -35,6 +34,7 @@ from services.farm.store.farms import by_id, page
 from services.farm.vocabulary import CROPS, REGIONS
 from tests.farm.bench_farm_list import CENTRES, INSERT_TEXT
 from tests.live_server import free_port
+from tests.pg_pair import scratch_folder
 
 YEAR_MS = 365 * 24 * 3600 * 1000
 # The bench_farm_list insert with time-ordered ids: farm i was made at start + i * step ms.
@@ -158,6 +158,4 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="leave the instances running")
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="pamtalk-bench-"))
-    scratch.chmod(0o755)
-    asyncio.run(main(scratch, args.farms, args.runs, args.keep))
+    asyncio.run(main(scratch_folder(), args.farms, args.runs, args.keep))

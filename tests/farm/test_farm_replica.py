@@ -92,3 +92,44 @@ async def test_a_replica_that_does_not_answer_is_named_and_its_reads_go_to_the_p
         assert page.status_code == 200 and page.json()["id"] == farm["id"]
         listed = await client.get("/api/v1/farms")
         assert listed.status_code == 200
+
+
+async def test_the_standby_stopped_under_load_fails_no_request(
+    farm_replicated: tuple[httpx.AsyncClient, FastAPI], replica_pair: TestPair, tokens: Any
+) -> None:
+    client, app = farm_replicated
+    replica = app.state.runtime.db.replica
+    farm = await create_farm(client, tokens)
+    page = f"/api/v1/farms/{farm['id']}"
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await client.get(page)).status_code != 200:  # the standby shows it
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.05)
+    statuses: list[int] = []
+    stop = asyncio.Event()
+
+    async def reader() -> None:
+        while not stop.is_set():
+            statuses.append((await client.get(page)).status_code)
+
+    readers = [asyncio.create_task(reader()) for _ in range(8)]
+    try:
+        while len(statuses) < 50:  # under load before the stop
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
+        await replica_pair.stop_standby()
+        stopped_at = len(statuses)
+        while len(statuses) < stopped_at + 100 or replica.up:  # reads go on, the watcher notices
+            assert asyncio.get_running_loop().time() < deadline + 60
+            await asyncio.sleep(0.01)
+    finally:
+        try:
+            stop.set()
+            await asyncio.gather(*readers)
+        finally:
+            await replica_pair.start_standby()
+    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    while not replica.usable:  # and back
+        assert asyncio.get_running_loop().time() < deadline + 120
+        await asyncio.sleep(0.05)
+    assert (await client.get(page)).status_code == 200

@@ -19,7 +19,7 @@ from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
 from tests.kit.db_support import create_tables
 from tests.live_server import free_port
-from tests.pg_pair import TestPair, _available, _scratch
+from tests.pg_pair import TestPair, _available, scratch_folder
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
@@ -32,7 +32,7 @@ RECOVERING = sql("SELECT pg_is_in_recovery()")
 @pytest.fixture
 async def own_pair() -> AsyncIterator[TestPair]:
     _available()
-    root = _scratch()
+    root = scratch_folder()
     pair = TestPair(root / "pg", free_port(), free_port())
     try:
         await asyncio.to_thread(pair.up, 180)
