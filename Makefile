@@ -51,11 +51,13 @@ fmt: $(STAMP)
 migrate: $(STAMP)
 	$(PY) -m pamtalk.migrate all
 
+# PAMTALK_DATA_TIER=own: the project's own PostgreSQL primary, standby and farm shard 2
+# (gateway/datatier.py); PAMTALK_DATA_TIER=external make up uses PAMTALK_DATABASE_URL's server.
 up: $(STAMP)
-	$(PY) -m gateway.launcher up
+	PAMTALK_DATA_TIER=$${PAMTALK_DATA_TIER-own} $(PY) -m gateway.launcher up
 
 down:
-	@test -x $(PY) && $(PY) -m gateway.launcher down || true
+	@test -x $(PY) && PAMTALK_DATA_TIER=$${PAMTALK_DATA_TIER-own} $(PY) -m gateway.launcher down || true
 
 status: $(STAMP)
 	$(PY) -m gateway.launcher status

@@ -1,10 +1,10 @@
-"""The project's own PostgreSQL instances: a primary and its streaming hot standby (made with
-``pg_basebackup -R``), and the second farm shard, started with the binaries of ``PAMTALK_PG_BIN`` (default
-/usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL refuses root), with the
-settings of gateway/postgresql.conf. ``make up`` runs them under ``.data/pg/`` when
-``PAMTALK_DATABASE_URL`` is not set (gateway/launcher.py); the tests make a pair of their own
-in a scratch folder on free ports (tests/pg_pair.py). The machine's own instance is never
-touched.
+"""The project's own PostgreSQL instances: a primary and its streaming hot standby (made
+with ``pg_basebackup -R``), and the second farm shard, started with the binaries of
+``PAMTALK_PG_BIN`` (default /usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL
+refuses root), with the settings of gateway/postgresql.conf. ``make up`` runs them under
+``.data/pg/`` (``PAMTALK_DATA_TIER=own``, unless ``PAMTALK_DATABASE_URL`` is set:
+gateway/launcher.py); the tests make a pair of their own in a scratch folder on free ports
+(tests/pg_pair.py). The machine's own instance is never touched.
 
     pair = Pair(Path(".data/pg"), primary_port=5433, standby_port=5434)
     pair.up()        # initdb + start the primary, base backup + start the standby, wait for streaming
@@ -180,10 +180,11 @@ SHARD_LEAD_SECONDS = 60  # the second farm shard's range begins this long after 
 
 
 def own_tier(root: Path) -> tuple[Pair, Instance] | None:
-    """What ``make up`` runs (``root/.data/pg``): the pair on ``PAMTALK_PG_PORT`` (5433) and
-    the next port, and the second farm shard on the port after; ``None`` when
-    ``PAMTALK_DATABASE_URL`` names a PostgreSQL of the caller's."""
-    if os.environ.get("PAMTALK_DATABASE_URL"):
+    """What ``make up`` runs (``root/.data/pg``) with ``PAMTALK_DATA_TIER=own`` (the Makefile
+    sets it): the pair on ``PAMTALK_PG_PORT`` (5433) and the next port, and the second farm
+    shard on the port after; ``None`` otherwise, or when ``PAMTALK_DATABASE_URL`` names a
+    PostgreSQL of the caller's."""
+    if os.environ.get("PAMTALK_DATA_TIER") != "own" or os.environ.get("PAMTALK_DATABASE_URL"):
         return None
     port = int(os.environ.get("PAMTALK_PG_PORT") or 5433)
     folder = root / ".data" / "pg"

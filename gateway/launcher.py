@@ -16,7 +16,8 @@ Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move t
 ``PAMTALK_LAUNCH_APP=module:app`` (every service; ``PAMTALK_LAUNCH_APP_<NAME>`` for one),
 ``PAMTALK_LAUNCH_SKIP_MIGRATE=1`` and ``PAMTALK_LAUNCH_SKIP_BACKING=1``.
 
-PostgreSQL: without ``PAMTALK_DATABASE_URL``, ``up`` starts the project's own primary (port
+PostgreSQL: with ``PAMTALK_DATA_TIER=own`` (``make up`` and ``make down`` set it unless it is
+set already) and without ``PAMTALK_DATABASE_URL``, ``up`` starts the project's own primary (port
 ``PAMTALK_PG_PORT``, default 5433), its streaming hot standby (the next port) and the second
 farm shard (the port after) under ``.data/pg/`` (gateway/datatier.py) and gives every service
 them (``PAMTALK_DATABASE_URL``, ``PAMTALK_REPLICA_URL``, ``PAMTALK_FARM_SHARDS``); ``down``
