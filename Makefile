@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv run test lint fmt migrate up down status gateway train train-platform load dlq clean \
+.PHONY: help venv run test lint fmt migrate up down status gateway openapi sdk train train-platform load dlq clean \
 	images up-containers down-containers status-containers
 
 help:
@@ -18,6 +18,8 @@ help:
 	@echo "               played by podman kube play, gateway on :8080, this machine's PostgreSQL/Redis/RabbitMQ"
 	@echo "make migrate  apply every service's migrations (PAMTALK_DATABASE_URL)"
 	@echo "make gateway  regenerate the nginx configurations from gateway/routes.py"
+	@echo "make openapi  regenerate openapi/pamtalk.json, the platform's one OpenAPI document"
+	@echo "make sdk      regenerate the partner SDK (sdk/python) from it with openapi-python-client"
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
 	@echo "make train-platform  retrain from the platform's own trade history (its read replica, else the primary)"
 	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
@@ -64,6 +66,12 @@ status: $(STAMP)
 
 gateway: $(STAMP)
 	$(PY) -m gateway.render --write
+
+openapi: $(STAMP)
+	$(PY) -m gateway.openapi --write
+
+sdk: openapi
+	$(PY) -m gateway.sdk
 
 train: $(STAMP)
 	$(PY) -m services.prediction.ml.train $(ARGS)

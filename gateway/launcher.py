@@ -46,7 +46,8 @@ import httpx
 from gateway import backing, datatier, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
-from gateway.routes import SERVICES
+from gateway.routes import ALLOCATOR_ENV, SERVICES
+from pamtalk.server import HTTP_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,7 +116,9 @@ def pool_env(processes: int, environ: dict[str, str] | None = None) -> dict[str,
 
 
 def service_processes() -> int:
-    return sum(s.replicas for s in SERVICES)
+    """Processes holding a pool: each replica runs ``WEB_CONCURRENCY`` uvicorn workers (1 unset)."""
+    workers = os.environ.get("WEB_CONCURRENCY", "")
+    return sum(s.replicas for s in SERVICES) * (int(workers) if workers.isdigit() and int(workers) > 0 else 1)
 
 
 def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> dict[str, str]:
@@ -126,6 +129,8 @@ def service_env(name: str, replica: int, opts: GatewayOptions, folder: Path) -> 
     env.setdefault("PAMTALK_JWKS_URL", f"{gateway}/.well-known/jwks.json")
     env.setdefault("PAMTALK_PUBLIC_BASE_URL", gateway)
     env.update(pool_env(service_processes()))
+    for key, value in ALLOCATOR_ENV.items():
+        env.setdefault(key, value)
     env.update(
         {
             "PAMTALK_BUS": "amqp",
@@ -169,7 +174,7 @@ def start_all(opts: GatewayOptions, folder: Path) -> list[procs.Proc]:
         for replica, port in enumerate(opts.ports(svc.name, svc.ports), start=1):
             cmd = [sys.executable, "-m", "uvicorn", app_for(svc.name), "--host", "127.0.0.1"]
             cmd += ["--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
-            cmd += ["--backlog", "4096"]
+            cmd += ["--backlog", "4096", "--http", HTTP_PROTOCOL]  # its own 400s as problems
             env = service_env(svc.name, replica, opts, folder)
             started.append(
                 procs.spawn(

@@ -46,8 +46,17 @@ LOG_FORMAT = (
 )
 
 ERRORS = {  # status -> (problem type, title, detail): answers nginx gives itself
+    # A request nginx cannot read: a NUL in a header, a malformed request line, headers
+    # too large (uvicorn behind it answers the same, pamtalk/server.py).
+    400: (
+        "bad-request",
+        "Bad request",
+        "The request could not be read: a header or the request line holds a character HTTP "
+        "does not allow or is malformed. Nothing was done.",
+    ),
     404: ("not-found", "Not found", "No service answers this path."),
     413: ("payload-too-large", "Payload too large", "The request body exceeds the gateway limit."),
+    414: ("uri-too-long", "URI too long", "The request line is longer than the gateway reads."),
     429: ("too-many-requests", "Too many requests", "Rate limit exceeded; retry after a second."),
     502: ("bad-gateway", "Bad gateway", "The service could not be reached."),
     503: ("unavailable", "Service unavailable", "The service is unavailable."),
@@ -245,17 +254,28 @@ def server_proxy_defaults(opts: GatewayOptions) -> list[str]:
     ]
 
 
+# Answered before the request line is parsed: no URI yet, and nginx cannot go to a named
+# location without one ("empty URI in redirect"), so these go to an internal URI instead.
+UNPARSED = (414,)
+
+
+def _error_target(status: int) -> str:
+    return f"/_problem/{status}" if status in UNPARSED else f"@error{status}"
+
+
 def error_locations() -> list[str]:
     lines = []
     for status in ERRORS:
-        lines.append(f"        error_page {status} @error{status};")
+        lines.append(f"        error_page {status} {_error_target(status)};")
     for status, (kind, title, detail) in ERRORS.items():
         body = (
             f'{{"type":"{PROBLEM_BASE}{kind}","title":"{title}","status":{status},'
             f'"detail":"{detail}","request_id":"$pamtalk_request_id"}}'
         )
+        target = _error_target(status)
         lines += [
-            f"        location @error{status} {{",
+            f"        location {'= ' if status in UNPARSED else ''}{target} {{",
+            *(["            internal;"] if status in UNPARSED else []),
             "            default_type application/problem+json;",
             f"            return {status} '{body}';",
             "        }",

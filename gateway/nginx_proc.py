@@ -14,9 +14,10 @@ from pathlib import Path
 
 from gateway.docs_page import copy_assets
 from gateway.options import GatewayOptions
-from gateway.render import render
+from gateway.render import OPENAPI_NAME, render
 
 CONF_NAME = "nginx.conf"
+OPENAPI_DOCUMENT = Path(__file__).resolve().parents[1] / "openapi" / "pamtalk.json"  # make openapi
 
 
 def nginx_binary() -> str | None:
@@ -33,6 +34,7 @@ def prepare(run_dir: Path, options: GatewayOptions) -> Path:
     for sub in ("logs", "tmp", "cache", "docs-assets"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
     copy_assets(run_dir / "docs-assets")
+    shutil.copyfile(OPENAPI_DOCUMENT, run_dir / OPENAPI_NAME)
     conf = run_dir / CONF_NAME
     conf.write_text(render("local", run_dir=run_dir, options=options))
     return conf

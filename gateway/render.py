@@ -34,6 +34,8 @@ HEADER = (
     "# change the route table or the renderer, then run `make gateway`.\n"
 )
 CONTAINER_ASSETS = "/usr/share/nginx/pamtalk-docs"  # optional: the page falls back to the CDN
+CONTAINER_OPENAPI = "/usr/share/nginx/pamtalk-openapi.json"  # copied in by the gateway image
+OPENAPI_NAME = "openapi.json"  # in the run folder (local): copied there by nginx_proc.prepare
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class _Paths:
     temp: str
     cache: str
     assets: str
+    openapi: str
 
 
 STATUS_PORT = 8081  # stub_status for the metrics exporter (compose and k8s targets)
@@ -52,7 +55,13 @@ STATUS_PORT = 8081  # stub_status for the metrics exporter (compose and k8s targ
 def _paths(target: str, run_dir: str | Path | None) -> _Paths:
     if target != "local":
         return _Paths(
-            "/tmp/nginx.pid", "stderr", "/dev/stdout", "/tmp", "/tmp/nginx_edge_cache", CONTAINER_ASSETS
+            "/tmp/nginx.pid",
+            "stderr",
+            "/dev/stdout",
+            "/tmp",
+            "/tmp/nginx_edge_cache",
+            CONTAINER_ASSETS,
+            CONTAINER_OPENAPI,
         )
     # Without run_dir the paths are relative to nginx's prefix: ``nginx -p RUN_DIR``.
     base = "" if run_dir is None else f"{Path(run_dir).resolve()}/"
@@ -63,6 +72,7 @@ def _paths(target: str, run_dir: str | Path | None) -> _Paths:
         f"{base}tmp",
         f"{base}cache/edge",
         f"{base}docs-assets",
+        f"{base}{OPENAPI_NAME}",
     )
 
 
@@ -160,7 +170,7 @@ def _route_location(route: Route, backend: str, opts: GatewayOptions) -> list[st
     return lines
 
 
-def _docs_locations(backends: dict[str, str], assets: str) -> list[str]:
+def _docs_locations(backends: dict[str, str], assets: str, openapi: str) -> list[str]:
     page = docs_html()
     if len(page) + 2 > NGINX_TOKEN_LIMIT:
         raise ValueError("docs page is too long to embed in nginx.conf")
@@ -175,6 +185,15 @@ def _docs_locations(backends: dict[str, str], assets: str) -> list[str]:
         f"        location ^~ {ASSETS_URL} {{",
         f"            alias {assets}/;",
         "            expires 1d;",
+        "        }",
+    ]
+    lines += [
+        "        # the platform's one document (every service's paths): openapi/pamtalk.json",
+        "        location = /openapi.json {",
+        "            limit_req zone=api burst=100 nodelay;",
+        "            types { }",
+        "            default_type application/json;",
+        f"            alias {openapi};",
         "        }",
     ]
     for svc in SERVICES:
@@ -233,7 +252,7 @@ def render(
         "            default_type application/json;",
         """            return 200 '{"status":"ok"}';""",
         "        }",
-        *_docs_locations(backends, paths.assets),
+        *_docs_locations(backends, paths.assets, paths.openapi),
     ]
     for route in sorted(ROUTES, key=lambda r: r.prefix):
         lines += _route_location(route, backends[route.service], opts)

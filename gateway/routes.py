@@ -38,6 +38,13 @@ class Route:
     methods: tuple[str, ...] = field(default=())  # informational: empty means all
 
 
+# glibc's allocator in every service process (the images, and `make up`): at most two arenas
+# (else up to eight per core, one grown by each thread that hashed a password or ran a
+# model), and blocks of 1 MiB or more mapped on their own, so that freeing one returns it to
+# the system (else the threshold rises after the first such free, and argon2id's 19 MiB
+# buffers stayed in the heap for good). Measured in docs/performance.md ("Memory").
+ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "1048576"}
+
 SERVICES: tuple[Service, ...] = (
     Service("user", 8101, schema="user_svc"),
     Service("farm", 8102, replicas=2, schema="farm_svc"),

@@ -52,11 +52,45 @@ BLACKBOX_IMAGE = "prom/blackbox-exporter:v0.25.0"
 GRAFANA_IMAGE = "grafana/grafana:11.4.0"
 JAEGER_IMAGE = "jaegertracing/all-in-one:1.62.0"
 
-# The source plan's numbers (phase 3).
+# The source plan's numbers (phase 3): the gateway's nginx and the migration Jobs.
 REQUESTS = {"cpu": "250m", "memory": "256Mi"}
 LIMITS = {"cpu": "500m", "memory": "512Mi"}
 HPA_MIN, HPA_MAX = 3, 50
 HPA_CPU, HPA_MEMORY = 70, 80
+
+# Memory of one service container (one uvicorn worker, as the pods run), in MiB: (request,
+# limit), from the memory benchmark (`python -m loadtests.memory`, docs/performance.md
+# "Memory"). The request is what the container holds once the spike and a burst of 200
+# logins are over (the RSS of its process, rounded up to 32 Mi: Python keeps what it
+# touched); the limit is twice that, at least half again over the highest peak measured.
+MEMORY_MI: dict[str, tuple[int, int]] = {
+    "user": (128, 256),  # 115 MB after the burst; peak ~153 with two argon2id hashes in flight
+    "farm": (128, 256),  # 114 after the spike
+    "prediction": (192, 384),  # 171 after the spike: onnxruntime and the models
+    "transaction": (128, 256),  # 118 after the spike
+    "blockchain": (160, 320),  # 147: web3 and eth-account, loaded where anchoring runs
+    "notification": (128, 256),  # 107 after the spike
+}
+# The HPA scales on CPU. A Python process does not give memory back when load falls, so a
+# memory target below what a pod keeps would hold the HPA at its maximum for good: memory
+# counts only as a safety net, when the pods average this share of their limit.
+HPA_MEMORY_OF_LIMIT = 0.85
+
+
+def service_resources(name: str, cpu_request: str = REQUESTS["cpu"]) -> dict[str, dict[str, str]]:
+    request, limit = MEMORY_MI[name]
+    return {
+        "requests": {"cpu": cpu_request, "memory": f"{request}Mi"},
+        "limits": {"cpu": LIMITS["cpu"], "memory": f"{limit}Mi"},
+    }
+
+
+def hpa_memory_target(name: str) -> int:
+    """The HPA's memory target of a service, in percent of its request (as the HPA counts)."""
+    request, limit = MEMORY_MI[name]
+    return round(100 * HPA_MEMORY_OF_LIMIT * limit / request)
+
+
 PROD_REPLICAS = 10
 CANARY_STEPS = (5, 25, 50, 100)
 

@@ -157,8 +157,8 @@ def panels() -> list[Obj]:
             "Database pool use",
             [
                 (
-                    'max by (service) (database_connection_pool{service=~"$service", state="checked_out"}'
-                    ' / ignoring(state) database_connection_pool{service=~"$service", state="size"})',
+                    'max by (service) (database_connection_pool{service=~"$service", state="in_use"}'
+                    ' / ignoring(state) database_connection_pool{service=~"$service", state="capacity"})',
                     "{{service}}",
                 )
             ],

@@ -19,7 +19,8 @@ Build context is the repository root, e.g.
 
 from __future__ import annotations
 
-from gateway.routes import GATEWAY_PORT, Service
+from gateway.render import CONTAINER_OPENAPI
+from gateway.routes import ALLOCATOR_ENV, GATEWAY_PORT, Service
 from k8s import config as c
 from k8s.compose import READY_CHECK
 
@@ -74,18 +75,21 @@ LABEL org.opencontainers.image.title="pamtalk-{name}" \\
       org.opencontainers.image.source="https://github.com/pamtalk/pamtalk"
 # Kubernetes sets WEB_CONCURRENCY=1 (one process per pod); UVICORN_HOST/PORT move the
 # listener (the local overlay runs every pod on the host's network, each on its own port).
+# MALLOC_*: glibc's allocator returns large freed buffers (gateway/routes.py ALLOCATOR_ENV).
 ENV PAMTALK_ENV=production \\
     WEB_CONCURRENCY=2 \\
-    UVICORN_HOST=0.0.0.0 \\
+{allocator}    UVICORN_HOST=0.0.0.0 \\
     UVICORN_PORT={port}
 USER {uid}:{uid}
 EXPOSE {port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period={start}s --retries=3 \\
   CMD ["python", "-c", "{ready_check}"]
 # Multi-worker server (the source plan's gunicorn-style entry point): uvicorn supervises
-# WEB_CONCURRENCY worker processes. Migrations run from the migration image.
+# WEB_CONCURRENCY worker processes; its own 400s are problem documents (pamtalk/server.py).
+# Migrations run from the migration image.
 CMD ["uvicorn", "{module}:app", "--proxy-headers", "--forwarded-allow-ips", "*", \\
-     "--no-server-header", "--timeout-graceful-shutdown", "25"]
+     "--no-server-header", "--timeout-graceful-shutdown", "25", \\
+     "--http", "pamtalk.server:ProblemHttpProtocol"]
 """
 
 MIGRATE = """\
@@ -121,6 +125,8 @@ RUN python -c "import sys; from gateway.render import render; sys.stdout.write(r
 FROM ${{NGINX_IMAGE}} AS runtime
 RUN mkdir -p /tmp/nginx && chown {nginx_uid}:{nginx_uid} /tmp/nginx
 COPY --from=render /nginx.conf /etc/nginx/nginx.conf
+# the platform's one OpenAPI document, served at /openapi.json (python -m gateway.openapi)
+COPY openapi/pamtalk.json {openapi}
 USER {nginx_uid}:{nginx_uid}
 EXPOSE {port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \\
@@ -162,6 +168,7 @@ def service_dockerfile(svc: Service) -> str:
         module=svc.module,
         start=c.SLOW_START.get(svc.name, 30),
         ready_check=READY_CHECK,
+        allocator="".join(f"    {key}={value} \\\n" for key, value in ALLOCATOR_ENV.items()),
     )
 
 
@@ -174,7 +181,11 @@ def migrate_dockerfile() -> str:
 def gateway_dockerfile() -> str:
     header = HEADER.format(what="The nginx gateway", path="gateway/Dockerfile", image=c.image("gateway"))
     body = GATEWAY.format(
-        python=c.PYTHON_IMAGE, nginx=c.NGINX_IMAGE, nginx_uid=c.NGINX_UID, port=GATEWAY_PORT
+        python=c.PYTHON_IMAGE,
+        nginx=c.NGINX_IMAGE,
+        nginx_uid=c.NGINX_UID,
+        port=GATEWAY_PORT,
+        openapi=CONTAINER_OPENAPI,
     )
     return header.replace("podman build", "podman build --build-arg TARGET=k8s") + "\n" + body
 

@@ -4,7 +4,7 @@ state (``k8s/overlays/<env>/release.yaml``: image tags and any canary in progres
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,7 @@ class Environment:
     replicas: int  # per service (stable); the HPA takes over from there
     gateway_replicas: int
     hpa: tuple[int, int]
-    requests: dict[str, str] = field(default_factory=lambda: dict(c.REQUESTS))
-    limits: dict[str, str] = field(default_factory=lambda: dict(c.LIMITS))
+    cpu_request: str = c.REQUESTS["cpu"]  # memory is per service (c.MEMORY_MI), as measured
     gateway_resources: Obj | None = None
     hard_zone_spread: bool = False
 
@@ -39,7 +38,7 @@ ENVIRONMENTS = {
         replicas=1,
         gateway_replicas=1,
         hpa=(1, 3),
-        requests={"cpu": "100m", "memory": "128Mi"},
+        cpu_request="100m",
     ),
     "prod": Environment(
         "prod",
@@ -104,9 +103,8 @@ def resources_patches(env: Environment) -> list[Obj]:
     out = []
     for svc in SERVICES:
         for name in (svc.name, f"{svc.name}-canary"):
-            spec: Obj = {
-                "containers": [{"name": "app", "resources": {"requests": env.requests, "limits": env.limits}}]
-            }
+            resources = c.service_resources(svc.name, env.cpu_request)
+            spec: Obj = {"containers": [{"name": "app", "resources": resources}]}
             if env.hard_zone_spread:
                 # never two replicas more in one zone than another (needs zone-labelled nodes)
                 spread = workloads.spread(

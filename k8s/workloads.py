@@ -85,7 +85,7 @@ def app_container(svc: Service, image: str) -> Obj:
             {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
             {"name": "OTEL_RESOURCE_ATTRIBUTES", "value": "k8s.pod.name=$(POD_NAME)"},
         ],
-        "resources": {"requests": dict(c.REQUESTS), "limits": dict(c.LIMITS)},
+        "resources": c.service_resources(svc.name),
         **probes(svc),
         "lifecycle": {"preStop": {"sleep": {"seconds": PRESTOP_SECONDS}}},
         "securityContext": container_security(),
@@ -148,7 +148,13 @@ def service(svc: Service, track: str) -> Obj:
     }
 
 
-def hpa(name: str, labels: dict[str, str], low: int = c.HPA_MIN, high: int = c.HPA_MAX) -> Obj:
+def hpa(
+    name: str,
+    labels: dict[str, str],
+    low: int = c.HPA_MIN,
+    high: int = c.HPA_MAX,
+    memory: int = c.HPA_MEMORY,
+) -> Obj:
     def target(resource: str, percent: int) -> Obj:
         return {
             "type": "Resource",
@@ -163,7 +169,7 @@ def hpa(name: str, labels: dict[str, str], low: int = c.HPA_MIN, high: int = c.H
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
             "minReplicas": low,
             "maxReplicas": high,
-            "metrics": [target("cpu", c.HPA_CPU), target("memory", c.HPA_MEMORY)],
+            "metrics": [target("cpu", c.HPA_CPU), target("memory", memory)],
             "behavior": {
                 # the spike scenario reaches full load within 30 s: scale up at once
                 "scaleUp": {
@@ -294,7 +300,7 @@ def service_objects(svc: Service) -> list[Obj]:
         out += [
             service(svc, track),
             deployment(svc, track),
-            hpa(name, labels, low=low),
+            hpa(name, labels, low=low, memory=c.hpa_memory_target(svc.name)),
             pdb(name, labels, c.selector(svc.name, track)),
         ]
     return out

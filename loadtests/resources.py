@@ -2,7 +2,8 @@
 
 Processes are found by what they are: whatever listens on the target's port (the embedded
 process, or nginx) with its children; the uvicorn replicas of ``services.*`` (restricted to
-the route table's ports plus ``--port-offset`` when those are known); PostgreSQL, Redis and
+the route table's ports plus ``--port-offset`` when those are known), with the worker
+processes they spawn (whose command lines do not name the app); PostgreSQL, Redis and
 RabbitMQ by name (in the embedded mode only its own PostgreSQL, found by its data folder);
 the load generator apart. CPU is in percent of one core per group and, for the verdict, the
 platform's total in percent of the whole machine; memory is the proportional set size (PSS:
@@ -138,12 +139,20 @@ class Sampler(threading.Thread):
                 category: str | None = "load generator"
             else:
                 category = _category(proc, listeners, self.ports, embedded)
-            if category:
+            if not category:
+                continue
+            family = [proc]
+            if category.startswith("service "):  # its uvicorn workers (WEB_CONCURRENCY > 1)
                 try:
-                    proc.cpu_percent(None)  # primes the counter
+                    family += proc.children(recursive=True)
+                except psutil.Error:
+                    pass
+            for member in family:
+                try:
+                    member.cpu_percent(None)  # primes the counter
                 except psutil.Error:
                     continue
-                self._procs[proc.pid] = (proc, category)
+                self._procs.setdefault(member.pid, (member, category))
 
     def sample(self) -> dict[str, Any]:
         groups: dict[str, dict[str, float]] = {}

@@ -23,6 +23,8 @@ from pamtalk.interpreter import restore_recursion_limit
 from pamtalk.logging import configure_logging
 from pamtalk.metrics import DB_POOL, QUEUE_LENGTH
 from pamtalk.middleware import RequestContextMiddleware
+from pamtalk.openapi.components import API_VERSION
+from pamtalk.openapi.shape import operation_id, shape_openapi
 from pamtalk.runtime import Runtime, Shared, build_runtime
 from pamtalk.settings import ServiceSettings
 from pamtalk.tracing import configure_tracing, instrument
@@ -48,7 +50,7 @@ class ServiceDefinition:
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
     metrics_refresh: Hook | None = None
     openapi_tags: list[dict[str, str]] = field(default_factory=list)
-    version: str = "1.0.0"
+    version: str = API_VERSION
 
 
 def create_service_app(
@@ -113,7 +115,9 @@ def create_service_app(
         version=definition.version,
         lifespan=lifespan,
         openapi_tags=definition.openapi_tags or None,
+        generate_unique_id_function=operation_id,
     )
+    shape_openapi(app)
     app.state.readiness_checks = definition.readiness_checks
     app.state.settings = settings
 

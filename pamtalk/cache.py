@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +21,9 @@ TTL_SESSION = 1800
 _fake_server: Any = None
 
 
+REDIS_CONNECTIONS = 24  # per process
+
+
 def make_redis(url: str) -> Redis:
     """``fake`` gives the in-process stand-in (one shared server per process)."""
     if url == "fake":
@@ -31,7 +34,20 @@ def make_redis(url: str) -> Redis:
             _fake_server = fakeredis.FakeServer()
         client: Redis = fakeredis.FakeAsyncRedis(server=_fake_server)
         return client
-    return Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30)
+    # A request that finds every connection busy waits for one (up to 5 s) instead of
+    # failing: redis-py's default pool raises at its 100th concurrent command, which turned
+    # a burst of logins into 503s. A command holds a connection for well under a millisecond,
+    # so a few dozen serve a process; more only meant a burst opening them all at once, and
+    # on a busy machine those connects ran past their timeout (503s again).
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=REDIS_CONNECTIONS,
+        timeout=5,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+    )
+    return Redis.from_pool(pool)
 
 
 class Cache:

@@ -16,10 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from pamtalk.context import request_id_var
+from pamtalk.openapi.components import PROBLEM_MEDIA_TYPE
+from pamtalk.openapi.components import problem_response as problem_schema_response
 
 log = logging.getLogger("pamtalk.errors")
 PROBLEM_BASE = "https://pamtalk.kr/problems/"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 # SQLSTATEs of text PostgreSQL refuses: character_not_in_repertoire, untranslatable_character
 _UNSTORABLE_TEXT = {"22021", "22P05"}
 # A backing service (PostgreSQL, Redis) that is down, restarting or full: the request may
@@ -78,73 +79,47 @@ class Problem(Exception):
         self.extra = extra
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "request_id": {"type": ["string", "null"]},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "field": {"type": "string"},
-                    "in": {"type": "string"},
-                    "message": {"type": "string"},
-                    "code": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` documenting problem documents for ``statuses``: pass it to a
-    route or router so the schema (and schemathesis) know the shape of its errors; a 422
-    given here replaces FastAPI's default validation-error schema."""
-    return {
-        status: {
-            "description": _DEFAULT_TYPES.get(status, "error").replace("-", " ").capitalize(),
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
-        }
-        for status in statuses
-    }
+    """OpenAPI ``responses`` documenting problem documents (the shared ``Problem`` component)
+    for ``statuses``: pass it to a route or router for the statuses only it can answer (403,
+    409 ...); those of every operation (400, 401, 404, 413, 422, 503) are declared by
+    ``pamtalk.openapi.shape``."""
+    return {status: problem_schema_response(status) for status in statuses}
 
 
-def problem_response(problem: Problem, instance: str = "") -> Response:
+def problem_document(problem: Problem, instance: str, request_id: str | None) -> bytes:
+    """The problem as the JSON an answer carries."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + problem.type,
         "title": problem.title,
         "status": problem.status,
         "detail": problem.detail,
         "instance": instance,
-        "request_id": request_id_var.get(),
+        "request_id": request_id,
     }
     if problem.errors:
         body["errors"] = problem.errors
     body.update(problem.extra)
+    return orjson.dumps(body, default=str)
+
+
+def problem_response(problem: Problem, instance: str = "") -> Response:
     return Response(
-        orjson.dumps(body, default=str),
+        problem_document(problem, instance, request_id_var.get()),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,
     )
 
 
-def unavailable_problem() -> Problem:
-    return Problem(
-        503,
-        "A service this request needs is briefly unavailable; nothing was changed. Try again shortly.",
-        type_="unavailable",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+UNAVAILABLE_DETAIL = (
+    "A service this request needs is briefly unavailable; nothing was changed. Try again shortly."
+)
+
+
+def unavailable_problem(detail: str = UNAVAILABLE_DETAIL, type_: str = "unavailable") -> Problem:
+    """A 503 the client may retry after ``Retry-After`` seconds; nothing was changed."""
+    return Problem(503, detail, type_=type_, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

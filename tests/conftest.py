@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from gateway.datatier import Instance
 from pamtalk.bus.memory import MemoryBus
+from pamtalk.cache import make_redis
 from pamtalk.runtime import Shared
 from tests.pg_pair import TestPair, instance_fixture, pair_fixture
 from tests.services_available import PG_URL, REDIS_URL, require
@@ -149,7 +150,7 @@ async def service_client(
     """Run a service app in-process (lifespan included) against the real PostgreSQL and
     Redis, with an in-memory bus the test can inspect (``app.state.runtime.bus``)."""
     await migrate(service, database_url)
-    redis = Redis.from_url(redis_url)
+    redis = make_redis(redis_url)  # the services' own pool (waits for a free connection)
     shared = Shared(
         bus=bus or MemoryBus(retry_delays=(0.01, 0.02)),
         redis=redis,

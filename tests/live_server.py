@@ -15,6 +15,8 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from pamtalk.server import server_config
+
 
 def port_free(port: int) -> bool:
     """Nobody listens on 127.0.0.1:``port`` (it can be bound)."""
@@ -37,7 +39,7 @@ def free_port() -> int:
 def live_server(app: ASGIApp, port: int | None = None, timeout: float = 30.0) -> Iterator[str]:
     port = port or free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
+        server_config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -1,7 +1,8 @@
 """The embedded platform: all six services in one ASGI app, routed by the route table.
 
 Requests go to the service whose route prefix matches (the same table nginx is generated
-from); the host itself answers ``/docs``, ``/openapi/<service>.json``, ``/healthz``,
+from); the host itself answers ``/docs``, ``/openapi.json`` (the platform's one document),
+``/openapi/<service>.json``, ``/healthz``,
 ``/livez``, ``/readyz`` and ``/metrics``. The services share one in-memory bus, one Redis
 stand-in and one database (each in its own schema), and verify tokens with the user
 service's keys through an in-process call."""
@@ -26,6 +27,7 @@ from gateway.routes import SERVICES, route_for
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.health import dependencies, readiness
 from pamtalk.metrics import metrics_endpoint
+from pamtalk.openapi.combine import combine
 from pamtalk.runtime import Shared
 
 
@@ -80,6 +82,11 @@ class EmbeddedPlatform:
             return HTMLResponse(
                 docs_page.docs_html(names), headers={"Content-Security-Policy": docs_page.docs_csp(names)}
             )
+
+        @app.get("/openapi.json", include_in_schema=False)
+        async def platform_openapi() -> Response:
+            doc = combine({name: service_app.openapi() for name, service_app in self.apps.items()})
+            return Response(orjson.dumps(doc), media_type="application/json")
 
         @app.get("/openapi/{service}.json", include_in_schema=False)
         async def openapi(service: str) -> Response:

@@ -25,6 +25,7 @@ from pamtalk.cache import make_redis
 from pamtalk.db.migrations import ROOT, upgrade
 from pamtalk.gc_policy import apply_after_startup
 from pamtalk.logging import configure_logging
+from pamtalk.server import server_config
 from pamtalk.settings import ServiceSettings
 
 log = logging.getLogger("pamtalk.embedded")
@@ -60,7 +61,7 @@ async def serve(database_url: str, host: str, port: int) -> None:
         database_url, make_redis("fake"), outbox_poll_seconds=0.5, public_base_url=f"http://localhost:{port}"
     )
     server = uvicorn.Server(
-        uvicorn.Config(platform, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+        server_config(platform, host=host, port=port, log_config=None, access_log=False, lifespan="on")
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

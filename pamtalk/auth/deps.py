@@ -13,8 +13,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pamtalk.auth.jwks import InvalidToken, JwksVerifier, Principal
 from pamtalk.context import user_id_var
 from pamtalk.errors import Problem
+from pamtalk.openapi.components import BEARER, OPTIONAL_BEARER
 
-_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
+TOKEN = "Access token from POST /api/v1/auth/login"
+
+# Two schemes for one token: the OpenAPI documents tell a public read that also takes a
+# token (``optional_user``: ``security: [{}, {bearerAuth: []}]``) from an operation that needs
+# one (``current_user``), see ``pamtalk.openapi.shape``.
+bearer = HTTPBearer(auto_error=False, scheme_name=BEARER, description=TOKEN)
+_optional_bearer = HTTPBearer(auto_error=False, scheme_name=OPTIONAL_BEARER, description=TOKEN)
 
 
 def _unauthenticated(detail: str) -> Problem:
@@ -24,8 +31,12 @@ def _unauthenticated(detail: str) -> Problem:
 
 
 async def optional_user(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_optional_bearer)
 ) -> Principal | None:
+    return await _principal(request, credentials)
+
+
+async def _principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
     if credentials is None:
         return None
     runtime = request.app.state.runtime
@@ -40,7 +51,10 @@ async def optional_user(
     return principal
 
 
-async def current_user(principal: Principal | None = Depends(optional_user)) -> Principal:
+async def current_user(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Principal:
+    principal = await _principal(request, credentials)
     if principal is None:
         raise _unauthenticated("This needs a logged-in user: send 'Authorization: Bearer <token>'.")
     return principal

@@ -9,8 +9,8 @@ the tokens they concern have expired, and refuses those tokens.
 Two kinds:
 - a session (``sid`` claim): every token of that login (logout, refresh-token reuse);
 - a user before a moment: every token of that user issued before it (role change, password
-  change). A token issued in the same second as the change is refused too (``iat`` has whole
-  seconds); the client's next refresh gets a new one.
+  change). The user service writes ``iat`` to the millisecond, so a token issued just after
+  the change is not taken for an earlier one.
 
 Transport: Redis, which every service already uses (the architecture's pub/sub). A
 revocation is a member of the sorted set ``pamtalk:revocations`` scored by the time until

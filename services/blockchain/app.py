@@ -3,19 +3,21 @@ ESG-GOLD balances, and anchors of the ledger on an Ethereum-compatible chain."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
 from pamtalk.app import ServiceDefinition, create_service_app
 from pamtalk.runtime import Runtime, Shared
 from services.blockchain import state, upkeep
-from services.blockchain.anchoring.chain import AnchorClient
 from services.blockchain.api import anchors, entries, esg_rewards, heads, wallets
 from services.blockchain.append import Clock
 from services.blockchain.consumers import QUEUE, blockchain_consumer
 from services.blockchain.models import outbox
 from services.blockchain.settings import BlockchainSettings
+
+if TYPE_CHECKING:  # the chain client loads web3: only where anchoring runs
+    from services.blockchain.anchoring.chain import AnchorClient
 
 
 def definition(anchor_client: AnchorClient | None = None, clock: Clock | None = None) -> ServiceDefinition:

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from pamtalk.bodies import RequestBody
+
 MAX_MICRO = 10**30
 # A wallet address as the API takes it (any case; ``tokens.wallets.normalise`` spells it).
 ADDRESS_PATTERN = r"^(0[xX][0-9a-fA-F]{40}|user:[0-9a-fA-F-]{36}|treasury:pamtalk)$"
@@ -113,7 +115,7 @@ class ChainOut(BaseModel):
     rpc_path: str | None = Field(default=None, description="read-only JSON-RPC of the in-process chain")
 
 
-class RpcRequest(BaseModel):
+class RpcRequest(RequestBody):
     jsonrpc: str = "2.0"
     id: int | str | None = None
     method: str = Field(max_length=64)
@@ -159,8 +161,7 @@ class SupplyOut(BaseModel):
     circulating_micro: int = Field(description="sum of all balances = minted - burned")
 
 
-class TransferIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TransferIn(RequestBody):
     to: str = Field(pattern=ADDRESS_PATTERN, description="the receiving wallet")
     amount_micro: StrictInt = Field(gt=0, le=MAX_MICRO)
 
@@ -174,8 +175,7 @@ class TransferOut(BaseModel):
     balance_micro: int
 
 
-class RedeemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RedeemIn(RequestBody):
     amount_micro: StrictInt = Field(gt=0, le=MAX_MICRO, description="whole DC only (1 DC = 1 KRW)")
     purchase_krw: StrictInt = Field(gt=0, le=MAX_MICRO, description="the purchase the discount is for")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import model_validator
 
+from pamtalk.interpreter import restoring_recursion_limit
 from pamtalk.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ class BlockchainSettings(ServiceSettings):
 
     def anchor_client(self) -> AnchorClient:
         """The configured chain; in-process (with a new contract) when no URL is set."""
-        from .anchoring.chain import AnchorClient, local_anchor_client
+        with restoring_recursion_limit():  # web3 loads py_ecc, which raises it
+            from .anchoring.chain import AnchorClient, local_anchor_client
 
         if not self.chain_rpc_url:
             return local_anchor_client()

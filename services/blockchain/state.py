@@ -9,7 +9,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import Depends
@@ -17,11 +17,13 @@ from fastapi import Depends
 from pamtalk.db.tx import Tx
 from pamtalk.deps import state_dependency
 from pamtalk.runtime import Runtime
-from services.blockchain.anchoring.chain import AnchorClient
 from services.blockchain.anchoring.loop import Anchorer
 from services.blockchain.append import Clock, LedgerWriter, now_ms
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, public_key_pem
 from services.blockchain.settings import BlockchainSettings
+
+if TYPE_CHECKING:  # the chain client loads web3: only where anchoring runs
+    from services.blockchain.anchoring.chain import AnchorClient
 
 log = logging.getLogger("pamtalk.blockchain")
 

@@ -2,7 +2,12 @@
 
 Rule: a farm is *visible* to everyone while active, and always to its owner and to admins.
 A farm the caller cannot see answers 404 (its existence is not leaked); a farm the caller
-can see but may not change answers 403."""
+can see but may not change answers 403.
+
+Who runs a farm and how to reach them (``PERSONAL``: personal data) is never in a public
+answer (an active farm's page, the public list), which the gateway caches and serves to
+anyone: those say ``null``. Signed-in users ask ``GET /farms/{id}/contact`` (private); the
+owner's and admins' own views (``mine=true``, a farm not active) carry everything."""
 
 from __future__ import annotations
 
@@ -14,6 +19,12 @@ from pamtalk.auth.jwks import Principal
 from pamtalk.errors import Problem
 
 F = TypeVar("F", bound=Mapping[str, Any])
+PERSONAL: tuple[str, ...] = ("owner_id", "contact_phone", "contact_email")
+
+
+def as_shown(farm: Mapping[str, Any], public: bool) -> dict[str, Any]:
+    """The farm's row as an answer shows it: a ``public`` one without ``PERSONAL``."""
+    return {**farm, **dict.fromkeys(PERSONAL)} if public else dict(farm)
 
 
 def owns(principal: Principal | None, owner_id: uuid.UUID) -> bool:

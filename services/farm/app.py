@@ -25,7 +25,7 @@ DEFINITION = ServiceDefinition(
     consumers={QUEUE: esg_scored_consumer},
     openapi_tags=[
         {"name": "farms", "description": "Register, read, edit and list farms"},
-        {"name": "esg", "description": "ESG data of a farm and its grade"},
+        {"name": "esg submissions", "description": "ESG data of a farm and its grade"},
     ],
 )
 

@@ -9,9 +9,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from pamtalk.auth.jwks import Principal
 from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
+from pamtalk.esg_assessment import EsgAssessment
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.pagination import decode_cursor, encode_cursor
 from services.farm import store
@@ -19,7 +22,6 @@ from services.farm.access import check_owner, is_owner, not_found, visible
 from services.farm.farms import change_event
 from services.farm.ids import uuid7
 from services.farm.schemas import (
-    EsgAssessmentOut,
     EsgHistory,
     EsgSubmissionIn,
     EsgSubmissionOut,
@@ -73,7 +75,11 @@ def submission_out(submission: Mapping[str, Any]) -> EsgSubmissionOut:
         submitted_at=submission["submitted_at"],
         status="scored" if assessment else "pending",
         data=EsgData.model_validate(submission["data"]),
-        assessment=EsgAssessmentOut.model_validate(assessment) if assessment else None,
+        assessment=EsgAssessment.model_validate(
+            {**assessment, "farm_id": submission["farm_id"], "submission_id": submission["id"]}
+        )
+        if assessment
+        else None,
     )
 
 
@@ -120,14 +126,14 @@ async def history(
 async def record_score(tx: Tx, event: EsgScored, assessed_at: datetime) -> bool:
     """The assessment stored on its submission, the farm's grade moved and ``farm.updated``
     queued when it is the farm's newest; whether the farm changed."""
-    assessment = EsgAssessmentOut.model_validate({**event.model_dump(), "assessed_at": assessed_at})
+    assessment = EsgAssessment.model_validate({**event.model_dump(), "assessed_at": assessed_at})
     farm = await store.esg.record_score(
         tx,
         {
             "farm_id": event.farm_id,
             "submission_id": event.submission_id,
             "assessed_at": assessed_at,
-            "assessment": assessment.model_dump_json(),
+            "assessment": orjson.dumps(assessment.model_dump()).decode(),
             "score": event.overall,
             "grade": event.grade,
             "grade_rank": grade_rank(event.grade),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, EmailStr, Field
 
+from pamtalk.bodies import JsonDate
 from services.farm.vocabulary import KOREA_LATITUDE, KOREA_LONGITUDE, Certification, Crop
 
 KST = timezone(timedelta(hours=9))
@@ -80,7 +81,7 @@ Address = Annotated[str, Field(max_length=300), AfterValidator(_stripped)]
 SizeHa = Annotated[
     float, Field(gt=0, le=MAX_SIZE_HA, allow_inf_nan=False, description="hectares, more than 0")
 ]
-Established = Annotated[date, AfterValidator(_not_in_future), Field(description="not in the future")]
+Established = Annotated[JsonDate, AfterValidator(_not_in_future), Field(description="not in the future")]
 Phone = Annotated[
     str, Field(max_length=20, pattern=r"^\+?[0-9][0-9 -]{6,18}$", examples=["+82 10-1234-5678"])
 ]

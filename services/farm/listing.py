@@ -17,6 +17,7 @@ from pamtalk.errors import Problem
 from pamtalk.json_body import dumps
 from pamtalk.pagination import decode_cursor, encode_cursor
 from services.farm import store
+from services.farm.access import as_shown
 from services.farm.geo import bounding_box
 from services.farm.vocabulary import grade_rank
 
@@ -33,6 +34,7 @@ class ListQuery:
     radius_km: float | None = None
     cursor: str | None = None
     limit: int = 20
+    public: bool = True  # the public list: no personal data (access.PERSONAL)
 
     def normalized(self) -> dict[str, Any]:
         """The query as a canonical dict (the cache key of a public page)."""
@@ -102,7 +104,7 @@ def params_of(query: ListQuery) -> dict[str, Any]:
 async def list_farms(read: Read, query: ListQuery) -> bytes:
     """The page as JSON: ``{items, next_cursor}``."""
     found = await store.farms.page(read, params_of(query))
-    items = [dict(row) for row in found[: query.limit]]
+    items = [as_shown(row, query.public) for row in found[: query.limit]]
     next_cursor = None
     if len(found) > query.limit:  # the cursor is the last item's sort key
         last = items[-1]

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pamtalk.bodies import RequestBody
+from pamtalk.esg_assessment import EsgAssessment, Score
 from pamtalk.events.catalogue import EsgData
 from services.farm.fields import (
     Address,
@@ -25,10 +27,9 @@ from services.farm.fields import (
 from services.farm.vocabulary import Certification, Crop, Grade, Region, Status
 
 
-class FarmIn(BaseModel):
+class FarmIn(RequestBody):
     """A new farm; its owner is the caller."""
 
-    model_config = ConfigDict(extra="forbid")
     name: Name
     region: Region
     latitude: Latitude
@@ -52,11 +53,11 @@ def _no_defaults(schema: dict[str, Any]) -> None:
         prop.pop("default", None)
 
 
-class FarmPatch(BaseModel):
+class FarmPatch(RequestBody):
     """Fields to change; absent fields stay as they are. Only address and wallet_address
     may be cleared with null."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults)
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
     name: Name = _KEEP
     region: Region = _KEEP
     latitude: Latitude = _KEEP
@@ -74,9 +75,21 @@ class FarmPatch(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
+_PERSONAL = "personal data: null in public answers (GET /farms/{id}/contact for signed-in users)"
+
+
+class FarmContact(BaseModel):
+    """Who runs a farm and how to reach them: for signed-in users only."""
+
+    farm_id: uuid.UUID
+    owner_id: uuid.UUID
+    contact_phone: str
+    contact_email: str
+
+
 class FarmOut(BaseModel):
     id: uuid.UUID
-    owner_id: uuid.UUID
+    owner_id: uuid.UUID | None = Field(description=_PERSONAL)
     name: str
     region: Region
     latitude: float
@@ -84,8 +97,8 @@ class FarmOut(BaseModel):
     address: str | None = None
     size_ha: float
     established: date
-    contact_phone: str
-    contact_email: str
+    contact_phone: str | None = Field(description=_PERSONAL)
+    contact_email: str | None = Field(description=_PERSONAL)
     certifications: list[Certification]
     crops: list[Crop]
     status: Status
@@ -110,24 +123,10 @@ class CertificationTerm(Term):
     esg_points: int = Field(description="Points toward the governance part of the ESG score")
 
 
-class EsgSubmissionIn(EsgData):
+class EsgSubmissionIn(RequestBody, EsgData):
     """The 18 ESG fields with their ranges (numbers must be finite)."""
 
     model_config = ConfigDict(allow_inf_nan=False)
-
-
-class EsgAssessmentOut(BaseModel):
-    """The prediction service's score of one submission (from ``esg.scored``)."""
-
-    assessment_id: uuid.UUID
-    environmental: float
-    social: float
-    governance: float
-    overall: float
-    grade: Grade
-    token_estimate: int
-    valid_until: date
-    assessed_at: datetime
 
 
 class EsgSubmissionOut(BaseModel):
@@ -137,14 +136,14 @@ class EsgSubmissionOut(BaseModel):
     submitted_at: datetime
     status: Literal["pending", "scored"]
     data: EsgData
-    assessment: EsgAssessmentOut | None = None
+    assessment: EsgAssessment | None = None
 
 
 class LatestEsg(BaseModel):
     """The farm's current grade: the newest assessment received."""
 
     assessment_id: uuid.UUID
-    score: float
+    score: Score
     grade: Grade
     assessed_at: datetime
     valid_until: date | None = None

@@ -3,39 +3,10 @@ grades, with their Korean names, and the rough bounds of South Korea."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
-Crop = Literal["tomatoes", "cabbage", "rice", "lettuce", "carrots"]
-Certification = Literal[
-    "organic",
-    "fair_trade",
-    "carbon_neutral",
-    "rainforest_alliance",
-    "global_gap",
-    "iso_14001",
-    "social_accountability",
-]
-Region = Literal[
-    "Seoul",
-    "Busan",
-    "Daegu",
-    "Incheon",
-    "Gwangju",
-    "Daejeon",
-    "Ulsan",
-    "Sejong",
-    "Gyeonggi",
-    "Gangwon",
-    "Chungbuk",
-    "Chungnam",
-    "Jeonbuk",
-    "Jeonnam",
-    "Gyeongbuk",
-    "Gyeongnam",
-    "Jeju",
-]
-Status = Literal["active", "inactive", "suspended"]
-Grade = Literal["Candidate", "Bronze", "Silver", "Gold", "Platinum"]
+from pamtalk.vocabulary import Certification, Crop, Grade, Region
+from pamtalk.vocabulary import FarmStatus as Status
 
 CROPS: tuple[str, ...] = get_args(Crop)
 CERTIFICATIONS: tuple[str, ...] = get_args(Certification)

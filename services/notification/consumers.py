@@ -98,7 +98,8 @@ class Notifier:
             "ref": _ref(event.transaction_id),
         }
         data: dict[str, Any] = {
-            "transaction_id": str(event.transaction_id),
+            "trade_id": str(event.transaction_id),
+            "transaction_id": str(event.transaction_id),  # deprecated: trade_id (kept for the app)
             "farm_id": str(event.farm_id),
             "crop": event.crop,
             "quantity": str(event.quantity),
@@ -117,7 +118,8 @@ class Notifier:
     async def trade_flagged(self, tx: Tx, event: TransactionFlagged, envelope: Envelope) -> None:
         # The parties learn that the trade is under review, not the anomaly signals behind it.
         values = {"ref": _ref(event.transaction_id)}
-        data = {"transaction_id": str(event.transaction_id), "risk_band": event.risk_band}
+        trade = str(event.transaction_id)  # transaction_id is deprecated: trade_id (kept for the app)
+        data = {"trade_id": trade, "transaction_id": trade, "risk_band": event.risk_band}
         drafts = [
             Draft(user_id, "trade.flagged", "trade.flagged", values, {**data, "role": side})
             for side, user_id in (("producer", event.producer_id), ("buyer", event.buyer_id))

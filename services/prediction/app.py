@@ -32,7 +32,7 @@ DEFINITION = ServiceDefinition(
     openapi_tags=[
         {"name": "forecasts", "description": "Demand forecasts (public)"},
         {"name": "forecast jobs", "description": "Many forecasts at once, in the background"},
-        {"name": "esg", "description": "ESG assessments of a farm"},
+        {"name": "esg assessments", "description": "ESG assessments of a farm"},
         {"name": "anomalies", "description": "Trade anomaly scores (admins)"},
     ],
 )

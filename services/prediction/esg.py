@@ -22,7 +22,7 @@ from pamtalk.events.envelope import Envelope
 from services.prediction.esg_formula import score_esg
 from services.prediction.keyset import page, read_cursor
 from services.prediction.ml.trades import KST
-from services.prediction.schemas import EsgAssessmentOut, EsgItemOut, FarmEsgOut
+from services.prediction.schemas import EsgAssessmentDetail, EsgItemOut, FarmEsgOut
 from services.prediction.store import esg_assessments
 
 log = logging.getLogger("pamtalk.prediction.esg")
@@ -77,8 +77,8 @@ async def score_submission(tx: Tx, event: FarmEsgSubmitted, envelope: Envelope) 
     await tx.add_event(scored_event)
 
 
-def assessment_out(row: Record, on: date) -> EsgAssessmentOut:
-    return EsgAssessmentOut(
+def assessment_out(row: Record, on: date) -> EsgAssessmentDetail:
+    return EsgAssessmentDetail(
         id=row["id"],
         farm_id=row["farm_id"],
         submission_id=row["submission_id"],

@@ -6,12 +6,15 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from pamtalk.bodies import RequestBody
+
+from pamtalk.esg_assessment import EsgAssessment
+from pamtalk.vocabulary import RiskBand as Risk
 
 Name = Annotated[str, Field(min_length=1, max_length=40)]
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
-Risk = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
-Grade = Literal["Platinum", "Gold", "Silver", "Bronze", "Candidate"]
 
 
 class DataWindow(BaseModel):
@@ -53,10 +56,9 @@ class ModelInfo(BaseModel):
     backtest: dict[str, Any]
 
 
-class JobIn(BaseModel):
+class JobIn(RequestBody):
     """A batch of forecasts: every crop x region given (all of them when left out)."""
 
-    model_config = ConfigDict(extra="forbid")
     crops: list[Name] | None = Field(default=None, min_length=1, max_length=20)
     regions: list[Name] | None = Field(default=None, min_length=1, max_length=40)
     days: int = Field(default=7, ge=1, le=28)
@@ -105,29 +107,20 @@ class EsgItemOut(BaseModel):
     contribution: float = Field(description="score x weight / 100: points of the part")
 
 
-class EsgAssessmentOut(BaseModel):
-    id: uuid.UUID
-    farm_id: uuid.UUID
-    submission_id: uuid.UUID
-    environmental: float
-    social: float
-    governance: float
-    overall: float
-    grade: Grade
-    token_estimate: int = Field(description="ESG-GOLD (DC) estimate")
+class EsgAssessmentDetail(EsgAssessment):
+    """An assessment with how it was made."""
+
     size_factor: float
     tier: float
     volume_bonus: float
-    assessed_at: datetime
-    valid_until: date
     valid: bool
     breakdown: dict[str, list[EsgItemOut]] = Field(description="environmental, social, governance")
 
 
 class FarmEsgOut(BaseModel):
     farm_id: uuid.UUID
-    current: EsgAssessmentOut | None = Field(description="the newest assessment still valid")
-    history: list[EsgAssessmentOut] = Field(description="every assessment, newest first (keyset pages)")
+    current: EsgAssessmentDetail | None = Field(description="the newest assessment still valid")
+    history: list[EsgAssessmentDetail] = Field(description="every assessment, newest first (keyset pages)")
     next_cursor: str | None = None
 
 

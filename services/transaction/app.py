@@ -28,7 +28,7 @@ DEFINITION = ServiceDefinition(
     on_startup=[upkeep.start],
     on_shutdown=[upkeep.stop],
     openapi_tags=[
-        {"name": "transactions", "description": "Trades and their lifecycle"},
+        {"name": "trades", "description": "Trades and their lifecycle"},
         {"name": "dashboard", "description": "Market figures"},
     ],
 )

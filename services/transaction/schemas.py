@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-Crop = Literal["tomatoes", "cabbage", "rice", "lettuce", "carrots"]
-TradeStatus = Literal["pending", "confirmed", "settled", "cancelled", "under_review"]
+from pamtalk.bodies import JsonDecimal, JsonUUID, RequestBody
+from pamtalk.vocabulary import Crop, TradeStatus
+
 PaymentMethod = Literal["bank_transfer", "card", "mobile_pay", "cash_on_delivery"]
 
 MAX_QUANTITY = Decimal(1_000_000)
@@ -31,22 +32,21 @@ def _amount_schema(maximum: int, places: int, description: str) -> WithJsonSchem
 
 
 Quantity = Annotated[
-    Decimal,
+    JsonDecimal,
     Field(gt=0, le=MAX_QUANTITY, decimal_places=3),
     _amount_schema(1_000_000, 3, "units, > 0, at most 3 decimals"),
 ]
 UnitPrice = Annotated[
-    Decimal,
+    JsonDecimal,
     Field(gt=0, le=MAX_UNIT_PRICE, decimal_places=2),
     _amount_schema(100_000_000, 2, "KRW per unit, > 0, at most 2 decimals"),
 ]
 
 
-class TradeIn(BaseModel):
+class TradeIn(RequestBody):
     """A buyer's offer to a farm. The total is computed by the service, never sent."""
 
-    model_config = ConfigDict(extra="forbid")
-    farm_id: uuid.UUID
+    farm_id: JsonUUID
     crop: Crop = Field(description="one of the crops the farm offers")
     quantity: Quantity
     unit_price: UnitPrice
@@ -107,8 +107,7 @@ class TradePage(BaseModel):
     next_cursor: str | None = None
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CancelIn(RequestBody):
     reason: str = Field(min_length=1, max_length=500)
 
     @field_validator("reason")
@@ -119,8 +118,7 @@ class CancelIn(BaseModel):
         return value.strip()
 
 
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReviewIn(RequestBody):
     decision: Literal["clear", "cancel"]
     note: str = Field(default="", max_length=500)
 

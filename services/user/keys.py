@@ -53,7 +53,7 @@ class SigningKey:
     def access_token(
         self, *, user_id: uuid.UUID, role: str, email: str, session_id: str, settings: UserSettings
     ) -> str:
-        now = int(time.time())
+        now = time.time()
         claims = {
             "sub": str(user_id),
             "role": role,
@@ -62,8 +62,10 @@ class SigningKey:
             "typ": "access",
             "iss": settings.jwt_issuer,
             "aud": settings.jwt_audience,
-            "iat": now,
-            "exp": now + settings.access_token_seconds,
+            # to the millisecond: a token issued just after a revocation of the user's
+            # earlier tokens (pamtalk.auth.revocation) is not taken for one of them
+            "iat": round(now, 3),
+            "exp": int(now) + settings.access_token_seconds,
             "jti": uuid.uuid4().hex,
         }
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})

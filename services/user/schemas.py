@@ -9,14 +9,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from pamtalk.bodies import RequestBody
+
 SelfServiceRole = Literal["farmer", "consumer", "company"]
 Role = Literal["farmer", "consumer", "company", "committee", "admin"]
 Language = Literal["ko", "en"]
 WALLET = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
 
-class SignupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SignupIn(RequestBody):
     email: EmailStr
     password: str = Field(min_length=10, max_length=128, description="10 to 128 characters")
     display_name: str = Field(min_length=1, max_length=100)
@@ -45,14 +46,12 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
-class LoginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LoginIn(RequestBody):
     email: EmailStr
     password: str = Field(min_length=1, max_length=128)
 
 
-class RefreshIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RefreshIn(RequestBody):
     refresh_token: str = Field(min_length=10, max_length=200)
 
 
@@ -65,21 +64,18 @@ class TokenPair(BaseModel):
     user: UserOut
 
 
-class ProfileUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProfileUpdate(RequestBody):
     display_name: str | None = Field(default=None, min_length=1, max_length=100)
     language: Language | None = None
     phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 \-]{7,20}$")
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PasswordChange(RequestBody):
     current_password: str = Field(min_length=1, max_length=128)
     new_password: str = Field(min_length=10, max_length=128)
 
 
-class WalletLink(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WalletLink(RequestBody):
     address: str = Field(description="Ethereum-style address: 0x followed by 40 hex digits")
 
     @field_validator("address")
@@ -90,6 +86,5 @@ class WalletLink(BaseModel):
         return value.lower()
 
 
-class RoleGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RoleGrant(RequestBody):
     role: Role

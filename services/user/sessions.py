@@ -3,8 +3,8 @@
 A refresh token is ``<session id>.<generation>.<secret>``; the session keeps the hash of
 the current generation's secret. Using the current token rotates it (generation + 1).
 Presenting an older generation means a stolen token was used: the whole session is
-revoked. Sessions expire after ``idle`` seconds without a refresh and, at the latest,
-``absolute`` seconds after login."""
+revoked, its access tokens included. Sessions expire after ``idle`` seconds without a
+refresh and, at the latest, ``absolute`` seconds after login."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from enum import Enum
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
+
+from pamtalk.auth.revocation import revoke_session, revoke_user
 
 ACTIVE_USERS_KEY = "active_users"
 
@@ -43,8 +45,9 @@ def _hash(secret: str) -> str:
 
 
 class SessionStore:
-    def __init__(self, redis: Redis, idle: int, absolute: int) -> None:
+    def __init__(self, redis: Redis, idle: int, absolute: int, *, token_seconds: int) -> None:
         self.redis, self.idle, self.absolute = redis, idle, absolute
+        self.token_seconds = token_seconds  # how long an access token of the session lives
 
     @staticmethod
     def _key(sid: str) -> str:
@@ -79,9 +82,8 @@ class SessionStore:
                     return RefreshOutcome.INVALID, None
                 current = int(data["gen"])
                 if gen < current:
-                    pipe.multi()
-                    pipe.delete(key)
-                    await pipe.execute()
+                    await pipe.unwatch()
+                    await self.revoke(sid)
                     return RefreshOutcome.REUSED, None
                 if gen != current or not secrets.compare_digest(_hash(secret), data["hash"]):
                     return RefreshOutcome.INVALID, None
@@ -99,7 +101,15 @@ class SessionStore:
         return RefreshOutcome.ROTATED, Session(sid, user_id, f"{sid}.{current + 1}.{new_secret}")
 
     async def revoke(self, sid: str) -> None:
+        """End the session: its refresh token stops working, and every service refuses its
+        access tokens within a second or two (pamtalk.auth.revocation)."""
         await self.redis.delete(self._key(sid))
+        await revoke_session(self.redis, sid, self.token_seconds)
+
+    async def revoke_tokens_of(self, user_id: uuid.UUID) -> None:
+        """Every access token of ``user_id`` issued until now stops working everywhere (after a
+        role or password change); the user's next refresh gets a token that says what is true now."""
+        await revoke_user(self.redis, user_id, self.token_seconds)
 
     async def alive(self, sid: str) -> bool:
         return bool(await self.redis.exists(self._key(sid)))

@@ -1,5 +1,5 @@
 """The user service's state, made once at start-up: settings, the signing key, password
-hashing, and the Redis-backed login sessions and failed-login counters."""
+hashing, and the Redis-backed login sessions and login throttle."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from fastapi import Depends
 
 from pamtalk.auth.jwks import JwksVerifier
 from pamtalk.deps import state_dependency
-from pamtalk.ratelimit import WindowCounter
 from pamtalk.runtime import Runtime
 from services.user.keys import SigningKey
+from services.user.login_throttle import LoginPolicy, LoginThrottle
 from services.user.passwords import Passwords
 from services.user.sessions import SessionStore
 from services.user.settings import UserSettings
@@ -24,8 +24,7 @@ class UserState:
     keys: SigningKey
     passwords: Passwords
     sessions: SessionStore
-    account_failures: WindowCounter
-    client_failures: WindowCounter
+    logins: LoginThrottle
 
 
 async def build_state(runtime: Runtime) -> UserState:
@@ -41,15 +40,28 @@ async def build_state(runtime: Runtime) -> UserState:
     return UserState(
         settings=settings,
         keys=keys,
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        passwords=Passwords(
+            settings.argon2_time_cost,
+            settings.argon2_memory_kib,
+            settings.argon2_concurrency,
+            settings.argon2_wait_seconds,
+        ),
         sessions=SessionStore(
-            runtime.redis, settings.session_idle_seconds, settings.session_absolute_seconds
+            runtime.redis,
+            settings.session_idle_seconds,
+            settings.session_absolute_seconds,
+            token_seconds=settings.access_token_seconds,
         ),
-        account_failures=WindowCounter(
-            runtime.redis, "login:account", settings.login_account_limit, settings.login_window_seconds
-        ),
-        client_failures=WindowCounter(
-            runtime.redis, "login:client", settings.login_client_limit, settings.login_window_seconds
+        logins=LoginThrottle(
+            runtime.redis,
+            LoginPolicy(
+                free_per_pair=settings.login_free_per_pair,
+                free_per_account=settings.login_free_per_account,
+                free_per_address=settings.login_free_per_address,
+                pair_max_delay=settings.login_max_delay_seconds,
+                shared_max_delay=settings.login_max_shared_delay_seconds,
+                window=settings.login_window_seconds,
+            ),
         ),
     )
 

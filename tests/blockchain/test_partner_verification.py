@@ -86,6 +86,13 @@ async def test_a_partner_proves_a_settled_trade_against_an_anchored_root(
             assert code == 1 and out.startswith("INVALID"), out
 
 
+LOOSE_CALLS = (
+    ({"id": 1, "method": "eth_chainId", "extra": 1}, "extra"),
+    ({"id": True, "method": "eth_chainId"}, "id"),
+    ({"id": 1, "method": 5}, "method"),
+)
+
+
 async def test_the_chain_endpoint_only_reads(database_url: str, redis_url: str, tokens: TokenFactory) -> None:
     async with service_client(
         create_app,
@@ -97,6 +104,12 @@ async def test_the_chain_endpoint_only_reads(database_url: str, redis_url: str, 
     ) as (client, _):
         off = await client.post(f"{LEDGER}/chain/rpc", json={"id": 1, "method": "eth_chainId"})
         assert off.status_code == 404
+        for body, field in LOOSE_CALLS:  # a body is judged first: strict JSON-RPC or a 422
+            loose = await client.post(f"{LEDGER}/chain/rpc", json=body)
+            assert loose.status_code == 422, (body, loose.text)
+            assert loose.headers["content-type"] == "application/problem+json"
+            fields = [e["field"] for e in loose.json()["errors"]]
+            assert any(f == field or f.startswith(f"{field}.") for f in fields), fields  # id.int, id.str
         assert (await client.get(f"{LEDGER}/chain")).json() == {
             "anchoring": False,
             "mode": "off",

@@ -90,12 +90,13 @@ def start_alone(lone: tuple[Stack, Runner], name: str, **changes: str) -> tuple[
             "stopped while starting",
             "PAMTALK_USER_JWT_PRIVATE_KEY must be set",
         ),
-        # no Redis where it is told to look: the process runs, /readyz says 503
+        # no models where it is told to look: the process runs, /readyz says 503 (a missing
+        # shared dependency would not: readiness ignores those on purpose)
         (
-            "farm",
-            {"PAMTALK_FARM_REDIS_URL": "redis://127.0.0.1:9/0"},
-            "failed its readiness probe: GET http://127.0.0.1:",
-            '/readyz answered 503 {"status":"not ready","checks":{"database":"ok","redis":"failing',
+            "prediction",
+            {"PAMTALK_PREDICTION_MODEL_DIR": "/nonexistent/models"},
+            "failed its startup probe: GET http://127.0.0.1:",  # its manifest gives it one
+            '/readyz answered 503 {"status":"not ready","checks":{"models":"failing',
         ),
     ],
     ids=["exits", "never-ready"],

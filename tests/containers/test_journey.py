@@ -96,7 +96,7 @@ async def test_trade_journey_through_the_gateway_container(stack: Stack, tmp_pat
         contract = (await client.get("/api/v1/ledger/chain")).json()["contract_address"]
     (tmp_path / "bundle.json").write_text(json.dumps(bundle))
     (tmp_path / "ledger.pem").write_text(key)
-    verify = [sys.executable, "-m", "services.blockchain.verify", str(tmp_path / "bundle.json")]
+    verify = [sys.executable, "-m", "services.blockchain.ledger.verify", str(tmp_path / "bundle.json")]
     verify += ["--public-key", str(tmp_path / "ledger.pem")]
     rpc = ["--anchor", "--rpc", f"{stack.gateway_url}/api/v1/ledger/chain/rpc", "--contract", contract]
     for args in (verify, verify + rpc):
@@ -104,3 +104,13 @@ async def test_trade_journey_through_the_gateway_container(stack: Stack, tmp_pat
             subprocess.run, args, cwd=ROOT, capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0 and done.stdout.startswith("VALID"), done.stdout + done.stderr
+
+
+COMMITTED_DOCUMENT = json.loads((ROOT / "openapi" / "pamtalk.json").read_text())
+
+
+async def test_the_gateway_image_serves_the_platform_document(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=15) as client:
+        served = await client.get("/openapi.json")  # copied into the image (gateway/Dockerfile)
+    assert served.status_code == 200 and served.headers["content-type"] == "application/json"
+    assert served.json() == COMMITTED_DOCUMENT

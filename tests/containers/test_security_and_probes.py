@@ -70,4 +70,7 @@ def test_every_declared_probe_answers(plan: Plan, name: str) -> None:
         assert 200 <= answer.status_code < 400, f"{name} {kind}: {answer.status_code} {answer.text}"
         if get["path"] == "/readyz":
             checks = answer.json()["checks"]
-            assert {"database", "redis", "broker"} <= set(checks) and set(checks.values()) == {"ok"}
+            assert checks["lifecycle"] == "ok" and set(checks.values()) == {"ok"}
+            if name != "gateway":  # the dependencies are reported apart from readiness
+                health = httpx.get(f"http://127.0.0.1:{get['port']}/health", timeout=5).json()
+                assert health["dependencies"] == {"database": "ok", "redis": "ok", "broker": "ok"}

@@ -64,15 +64,15 @@ async def test_farm_etag_and_304(farm_api, tokens) -> None:
     client, _ = farm_api
     owner = uuid.uuid4()
     farm = await create_farm(client, tokens, owner)
-    url = f"{FARMS}/{farm['id']}"
-    first = await client.get(url)
+    url, headers = f"{FARMS}/{farm['id']}", tokens.headers()
+    first = await client.get(url, headers=headers)
     tag = first.headers["etag"]
     assert tag == '"v1"'
-    cached = await client.get(url, headers={"If-None-Match": tag})
+    cached = await client.get(url, headers={**headers, "If-None-Match": tag})
     assert cached.status_code == 304 and cached.content == b"" and cached.headers["etag"] == tag
-    assert (await client.get(url, headers={"If-None-Match": f'"v0", W/{tag}'})).status_code == 304
+    assert (await client.get(url, headers={**headers, "If-None-Match": f'"v0", W/{tag}'})).status_code == 304
     await client.patch(url, json={"size_ha": 20}, headers=tokens.headers("farmer", owner))
-    fresh = await client.get(url, headers={"If-None-Match": tag})
+    fresh = await client.get(url, headers={**headers, "If-None-Match": tag})
     assert fresh.status_code == 200 and fresh.json()["size_ha"] == 20 and fresh.headers["etag"] == '"v2"'
 
 

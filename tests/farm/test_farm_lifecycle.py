@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from services.farm.access import PERSONAL
 from tests.farm.support import create_farm, farm_body
 
 pytestmark = pytest.mark.integration
@@ -24,8 +25,8 @@ async def test_farmer_registers_and_anyone_reads(farm_api, tokens) -> None:
     assert farm["wallet_address"] == "0x" + "ab" * 20  # stored lower-cased
     assert farm["esg_grade"] is None and farm["crops"] == ["cabbage", "rice"]
     assert response.headers["location"] == f"{FARMS}/{farm['id']}"
-    public = await client.get(f"{FARMS}/{farm['id']}")  # anonymous
-    assert public.status_code == 200 and public.json() == farm
+    public = await client.get(f"{FARMS}/{farm['id']}")  # anonymous: without the personal data
+    assert public.status_code == 200 and public.json() == {**farm, **dict.fromkeys(PERSONAL)}
     assert public.headers["cache-control"].startswith("public")
 
 

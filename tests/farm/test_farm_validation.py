@@ -35,6 +35,12 @@ TOMORROW = (date.today() + timedelta(days=2)).isoformat()
         ({"wallet_address": "0x123"}, "wallet_address", "40 hexadecimal"),
         ({"name": "   "}, "name", "blank"),
         ({"owner_id": str(uuid.uuid4())}, "owner_id", ""),
+        # Strict types: what JSON carries, not what it might have meant (issue 16, finding 3).
+        ({"size_ha": True}, "size_ha", "valid number"),
+        ({"size_ha": "12.5"}, "size_ha", "valid number"),
+        ({"latitude": "34.57"}, "latitude", "valid number"),
+        ({"name": 7}, "name", "valid string"),
+        ({"crops": "rice"}, "crops", ""),
     ],
 )
 async def test_bad_farm_is_422_and_nothing_written(farm_api, tokens, patch, field, says) -> None:
@@ -66,6 +72,8 @@ async def test_missing_required_fields_are_each_named(farm_api, tokens) -> None:
         ({"crops": []}, "crops"),
         ({"size_ha": 0}, "size_ha"),
         ({"id": "x"}, "id"),
+        ({"size_ha": True}, "size_ha"),
+        ({"longitude": "126.6"}, "longitude"),
     ],
 )
 async def test_bad_patch_is_422_and_changes_nothing(farm_api, tokens, patch, field) -> None:
@@ -95,6 +103,11 @@ async def test_bad_patch_is_422_and_changes_nothing(farm_api, tokens, patch, fie
         ({"organic_certified": "perhaps"}, "organic_certified"),
         ({"ethical_practices_score": None}, "ethical_practices_score"),
         ({"favourite_colour": "green"}, "favourite_colour"),
+        ({"organic_certified": "yes"}, "organic_certified"),
+        ({"organic_certified": 1}, "organic_certified"),
+        ({"training_programs": "true"}, "training_programs"),
+        ({"biodiversity_score": "7"}, "biodiversity_score"),
+        ({"carbon_emissions": False}, "carbon_emissions"),
     ],
 )
 async def test_bad_esg_is_422_and_nothing_written(farm_api, tokens, patch, field) -> None:

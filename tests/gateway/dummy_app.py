@@ -3,8 +3,8 @@
 ``app`` answers ``/livez``, ``/readyz``, ``/openapi.json`` and, for any other path, a JSON
 echo of the service, replica port, method, path, query, headers and body size. Query
 parameters simulate behaviour: ``status=503`` (answer with it), ``sleep=0.5`` (delay),
-``cc=no-store`` (Cache-Control), ``pad=2000`` (longer body). A path ending in ``/stream``
-answers an SSE stream of two events one second apart.
+``cc=no-store`` (Cache-Control), ``vary=Authorization`` (Vary), ``pad=2000`` (longer
+body). A path ending in ``/stream`` answers an SSE stream of two events one second apart.
 
 ``python -m tests.gateway.dummy_app --ports 9101,9102 [--broken 9112]`` serves ``app`` on
 several ports from one process (the service name is told by the port) and, on each
@@ -98,6 +98,8 @@ async def app(scope: Scope, receive: Any, send: Any) -> None:
     headers = [json_type, (b"x-request-id", b"from-the-service")]
     if "cc" in query:
         headers.append((b"cache-control", query["cc"][0].encode()))
+    if "vary" in query:
+        headers.append((b"vary", query["vary"][0].encode()))
     await _send(send, int(query.get("status", ["200"])[0]), json.dumps(echo).encode(), headers)
 
 
@@ -121,7 +123,9 @@ def _socket(port: int) -> socket.socket:
 async def _serve(ports: list[int], broken: list[int]) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning")
+    from pamtalk.server import server_config
+
+    config = server_config(app, lifespan="off", access_log=False, log_level="warning")  # as a service
     server = uvicorn.Server(config)
     sockets = [_socket(port) for port in ports]
     broken_servers = [await asyncio.start_server(_broken, sock=_socket(port)) for port in broken]

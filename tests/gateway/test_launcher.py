@@ -137,3 +137,12 @@ def test_pools_share_the_connection_budget() -> None:
     }
     assert pool_env(100, {}) == {"PAMTALK_DB_POOL_SIZE": "2", "PAMTALK_DB_MAX_OVERFLOW": "0"}
     assert pool_env(7, {"PAMTALK_DB_POOL_SIZE": "5", "PAMTALK_DB_MAX_OVERFLOW": "1"}) == {}
+
+
+def test_every_uvicorn_worker_counts_against_the_connection_budget(monkeypatch) -> None:
+    from gateway.launcher import service_processes
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    one = service_processes()
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")  # each replica: two workers, two pools
+    assert service_processes() == 2 * one

@@ -10,8 +10,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from gateway import nginx_proc
 from gateway.routes import ROUTES
 from tests.gateway.conftest import Backends, Gateway, free_port
+from tests.raw_http import FORBIDDEN_IN_HEADERS, assert_unreadable, idempotent_post, send_raw
 
 ORIGIN = "capacitor://localhost"
 
@@ -164,6 +166,14 @@ def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
     assert too_big.json()["type"].endswith("payload-too-large")
 
 
+def test_a_url_over_the_limit_is_a_414_problem(gateway: Gateway) -> None:
+    with gateway.client() as client:
+        too_long = client.get("/api/v1/farms?near=" + "1" * 20_000)
+    assert too_long.status_code == 414  # declared on every operation of /openapi.json
+    assert too_long.headers["content-type"] == "application/problem+json"
+    assert too_long.json()["type"].endswith("uri-too-long") and too_long.json()["request_id"]
+
+
 def test_edge_cache_stores_public_answers_only(gateway: Gateway) -> None:
     public = {"q": "cache", "cc": "public, max-age=60"}
     with gateway.client() as client:
@@ -193,6 +203,30 @@ def test_authenticated_request_to_a_public_answer_is_served_from_cache(gateway: 
     assert stored.json()["served"] == again.json()["served"] == anonymous.json()["served"]
 
 
+def test_an_answer_that_varies_by_caller_is_shared_only_by_anonymous_callers(gateway: Gateway) -> None:
+    """A public answer with ``Vary: Authorization`` (a farm without its contacts) is stored
+    for callers without a token; a caller with one never gets it from the edge, and its own
+    (private) answer neither replaces it nor is stored."""
+    anonymous = {"q": "farm-page", "cc": "public, max-age=60", "vary": "Authorization"}
+    signed_in = {"q": "farm-page", "cc": "private, max-age=60", "vary": "Authorization"}
+    with gateway.client() as client:
+        first = client.get("/api/v1/farms", params=anonymous)
+        second = client.get("/api/v1/farms", params=anonymous)
+        tokens = [
+            client.get("/api/v1/farms", params=anonymous, headers={"Authorization": f"Bearer {who}"})
+            for who in ("a", "a", "b")
+        ]
+        third = client.get("/api/v1/farms", params=anonymous)
+        private = [
+            client.get("/api/v1/farms", params=signed_in, headers={"Authorization": "Bearer a"}) for _ in "ab"
+        ]
+    assert [r.headers["x-cache-status"] for r in (first, second, third)] == ["MISS", "HIT", "HIT"]
+    assert first.json()["served"] == second.json()["served"] == third.json()["served"]
+    assert all(r.json()["served"] != first.json()["served"] for r in tokens)
+    assert "HIT" not in [r.headers["x-cache-status"] for r in private]
+    assert private[0].json()["served"] != private[1].json()["served"]
+
+
 @pytest.mark.parametrize("auth", [None, "Bearer owner"], ids=["anonymous", "with-token"])
 def test_private_answer_is_never_cached(gateway: Gateway, auth: str | None) -> None:
     private = {"q": f"mine-{auth is None}", "cc": "private, max-age=60"}
@@ -219,6 +253,9 @@ def test_docs_page_and_openapi_documents(gateway: Gateway) -> None:
         assert "sha256-" in page.headers["content-security-policy"]
         doc = client.get("/openapi/farm.json")
         assert doc.status_code == 200 and doc.json()["info"]["title"] == "farm service"
+        platform = client.get("/openapi.json")  # the committed one document, served as a file
+        assert platform.status_code == 200 and platform.headers["content-type"] == "application/json"
+        assert platform.json() == json.loads(nginx_proc.OPENAPI_DOCUMENT.read_text())
         asset = client.get("/docs/assets/swagger-ui-bundle.js")
         assert asset.status_code in (200, 404)  # 404: fastapi-offline absent, the page uses the CDN
 
@@ -294,3 +331,14 @@ def test_tokens_in_query_strings_are_not_logged(gateway: Gateway) -> None:
     _logged(gateway, lambda e: e["query"] == "region=Jeju&cc=no-store")
     _logged(gateway, lambda e: e["query"] == "[redacted]")
     assert "secret.jwt.value" not in gateway.access_log()
+
+
+@pytest.mark.parametrize("byte", FORBIDDEN_IN_HEADERS, ids=lambda b: f"0x{b[0]:02x}")
+def test_a_header_nginx_cannot_read_is_a_problem(gateway: Gateway, byte: bytes) -> None:
+    """A request whose header holds a NUL or another control character is a 400 problem
+    document: nginx refuses a NUL itself (its own answer rendered as a problem, not its HTML
+    page) and passes the others on to the service, whose server answers the same."""
+    answer = send_raw(gateway.url, idempotent_post("/api/v1/transactions", b"key-" + byte + b"-1"))
+    problem = assert_unreadable(answer)
+    if byte == b"\x00":  # nginx's own answer: the request id it logs
+        assert problem["request_id"] == answer.headers["x-request-id"]

@@ -11,74 +11,27 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 from cryptography.hazmat.primitives import serialization
 
 from loadtests import mix
 from services.user.keys import DEV_KEY_FILE
+from tests.embedded_process import embedded_platform
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop_postgres(data: Path) -> None:
-    """The embedded PostgreSQL of our data folder, should it outlive its parent."""
-    for proc in psutil.process_iter(["name", "cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if (proc.info["name"] or "").startswith("postgres") and str(data) in " ".join(cmdline):
-            proc.terminate()
-
-
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pytest.importorskip("pgserver")
-    data = tmp_path_factory.mktemp("embedded-data")
-    port = _free_port()
-    log = (data / "embedded.log").open("wb")
-    env = {**os.environ, "PAMTALK_LOG_LEVEL": "WARNING"}
-    cmd = [sys.executable, "-m", "gateway.embedded", "--port", str(port), "--data", str(data)]
-    child = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if child.poll() is not None:
-                pytest.fail(f"the embedded platform exited:\n{(data / 'embedded.log').read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail("the embedded platform did not get ready in 60 s")
+    with embedded_platform(tmp_path_factory.mktemp("embedded-data")) as url:
         yield url
-    finally:
-        child.send_signal(signal.SIGTERM)
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            child.kill()
-        _stop_postgres(data)
-        log.close()
 
 
 def test_smoke_run(embedded: str, tmp_path: Path) -> None:

@@ -144,6 +144,9 @@ async def test_my_jobs_are_listed_newest_first_in_pages(prediction_api, tokens) 
         ({"days": 29}, "days"),
         ({"crops": []}, "crops"),
         ({"colour": "red"}, "colour"),
+        ({"days": "7"}, "days"),
+        ({"days": True}, "days"),
+        ({"crops": "tomatoes"}, "crops"),
     ],
 )
 async def test_bad_job_requests_are_422(prediction_api, tokens, body, field) -> None:

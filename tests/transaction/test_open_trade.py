@@ -54,6 +54,21 @@ async def test_open_trade_computes_the_total_and_snapshots_the_producer(
         ({"payment_method": "barter"}, "payment_method"),
         ({"location": "  "}, "location"),
         ({"farm_id": "not-a-uuid"}, "farm_id"),
+        # Strict types (issue 16, finding 3): an amount is a JSON number or a plain decimal string.
+        ({"quantity": "1e3"}, "quantity"),
+        ({"quantity": "1E3"}, "quantity"),
+        ({"quantity": " 12"}, "quantity"),
+        ({"quantity": "+12"}, "quantity"),
+        ({"quantity": "NaN"}, "quantity"),
+        ({"quantity": True}, "quantity"),
+        ({"unit_price": "2.5e3"}, "unit_price"),
+        ({"unit_price": "1_000"}, "unit_price"),
+        ({"quality_score": "80"}, "quality_score"),
+        ({"quality_score": True}, "quality_score"),
+        ({"delivery_hours": "48"}, "delivery_hours"),
+        ({"delivery_hours": True}, "delivery_hours"),
+        ({"location": 5}, "location"),
+        ({"farm_id": 5}, "farm_id"),
     ],
 )
 async def test_bad_input_is_422_with_the_field_and_writes_nothing(
@@ -65,6 +80,26 @@ async def test_bad_input_is_422_with_the_field_and_writes_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     assert any(err["field"] == field for err in response.json()["errors"]), response.json()
     assert await trade_count(app, buyer_id=buyer.id) == 0
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "stored"),
+    [
+        (0.1, 2500.55, ("0.100", "2500.55", "250.06")),  # JSON numbers keep their decimal value
+        (3, 2500, ("3.000", "2500.00", "7500.00")),  # integers for amounts
+        ("0.1", "2500.55", ("0.100", "2500.55", "250.06")),  # plain decimal strings, exact
+        (999999.999, 99999999.99, ("999999.999", "99999999.99", "99999999890000.00")),
+    ],
+)
+async def test_amounts_as_json_numbers_or_decimal_strings_are_kept_exactly(
+    trade_api: Api, farm: str, buyer: User, quantity: object, unit_price: object, stored: tuple
+) -> None:
+    client, _ = trade_api
+    body = trade_body(farm, quantity=quantity, unit_price=unit_price)
+    response = await client.post(API, json=body, headers=buyer.headers)
+    assert response.status_code == 201, response.text
+    trade = response.json()
+    assert (trade["quantity"], trade["unit_price"], trade["total_value"]) == stored
 
 
 async def test_unknown_farm_says_so_clearly(trade_api: Api, buyer: User) -> None:

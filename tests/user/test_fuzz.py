@@ -22,7 +22,7 @@ async def test_user_api_holds_under_fuzzing(database_url: str, redis_url: str, t
     shared = Shared(
         bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url
     )
-    app = create_app(shared=shared, env="test", login_client_limit=100000)
+    app = create_app(shared=shared, env="test", login_free_per_address=100000)
 
     def run() -> list[str]:
         with live_server(app) as base_url:

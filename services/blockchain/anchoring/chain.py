@@ -19,7 +19,6 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -31,8 +30,9 @@ from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
 from web3.types import Wei
 
 from pamtalk.interpreter import restoring_recursion_limit
+from services.blockchain.anchoring.outcomes import AnchorReceipt, AnchorRejected, ChainUnavailable
 from services.blockchain.contracts.build import load_artifact
-from services.blockchain.ledger.anchor import ANCHORED_TOPIC, Anchor
+from services.blockchain.ledger.anchor import ANCHORED_TOPIC
 
 try:  # reverts on the in-process chain surface as eth-tester's own exception
     from eth_tester.exceptions import TransactionFailed as _TesterRevert
@@ -44,36 +44,6 @@ except ImportError:  # pragma: no cover - production installs may leave eth-test
 
 _REVERTS: tuple[type[Exception], ...] = (ContractLogicError, _TesterRevert)
 _OUTAGES: tuple[type[Exception], ...] = (OSError, requests.RequestException, TimeExhausted, Web3Exception)
-
-
-class ChainUnavailable(Exception):
-    """The chain could not be reached or did not answer in time; try again later."""
-
-
-class AnchorRejected(Exception):
-    """The anchor contract refused the call (revert reason in the message)."""
-
-
-@dataclass(frozen=True)
-class AnchorReceipt:
-    """Where a root was anchored (the service stores this next to its tree head)."""
-
-    tree_size: int
-    root_hash: bytes
-    chain_id: int
-    contract_address: str
-    tx_hash: bytes
-    block_number: int
-
-    def to_anchor(self) -> Anchor:
-        return Anchor(
-            self.tree_size,
-            self.root_hash,
-            self.chain_id,
-            self.contract_address.lower(),
-            self.tx_hash,
-            self.block_number,
-        )
 
 
 class AnchorClient:

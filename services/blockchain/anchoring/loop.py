@@ -16,14 +16,17 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pamtalk.db.database import Database
 from pamtalk.events.catalogue import LedgerAnchored
-from services.blockchain.anchoring.chain import AnchorClient
 from services.blockchain.anchoring.policy import AnchorPolicy, AnchorState, CatchUpResult, Outcome, catch_up
 from services.blockchain.append import Clock, now_ms
 from services.blockchain.store import anchors
 from services.blockchain.store import ledger as store
+
+if TYPE_CHECKING:  # the chain client loads web3: only where anchoring runs
+    from services.blockchain.anchoring.chain import AnchorClient
 
 log = logging.getLogger("pamtalk.blockchain.anchoring")
 

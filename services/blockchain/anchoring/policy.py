@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.blockchain.anchoring.chain import AnchorReceipt, AnchorRejected, ChainUnavailable
+from services.blockchain.anchoring.outcomes import AnchorReceipt, AnchorRejected, ChainUnavailable
 from services.blockchain.ledger.tree_head import TreeHead
 
 

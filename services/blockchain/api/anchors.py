@@ -12,8 +12,7 @@ from starlette.responses import JSONResponse
 from pamtalk.deps import Db
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.pagination import Page, encode_cursor
-from services.blockchain.anchoring.chain import ChainUnavailable
-from services.blockchain.anchoring.chain_rpc import RpcRefused, client_rpc
+from services.blockchain.anchoring.outcomes import ChainUnavailable
 from services.blockchain.api.views import SHORT, cache, int_cursor
 from services.blockchain.schemas import AnchorOut, ChainOut, RpcRequest, RpcResponse
 from services.blockchain.state import State
@@ -51,7 +50,7 @@ async def list_anchors(
 
 
 @router.get("/chain", response_model=ChainOut, summary="Where the ledger is anchored")
-async def chain(state: State) -> ChainOut:
+async def get_chain_info(state: State) -> ChainOut:
     client = state.anchor_client
     if client is None:
         return ChainOut(anchoring=False, mode="off")
@@ -75,13 +74,16 @@ async def chain(state: State) -> ChainOut:
     summary="Read-only JSON-RPC of the in-process chain (embedded mode only)",
     responses={200: {"model": RpcResponse}, **problem_responses(404)},
 )
-async def chain_rpc(body: RpcRequest, state: State) -> Response:
+async def call_chain_rpc(body: RpcRequest, state: State) -> Response:
     if state.anchor_client is None or not state.in_process_chain:
         raise Problem(
             404,
             "This service anchors on an external chain: ask a node of your own choosing.",
             type_="no-in-process-chain",
         )
+    # the bridge needs web3, loaded already: this service anchors on its in-process chain
+    from services.blockchain.anchoring.chain_rpc import RpcRefused, client_rpc
+
     rpc = client_rpc(state.anchor_client)
     reply: dict[str, Any] = {"jsonrpc": "2.0", "id": body.id}
     try:

@@ -48,7 +48,7 @@ def _no_entry(index: int) -> Problem:
 @router.get(
     "/entries", response_model=Page[EntryOut], summary="Entries, oldest first; look one up by reference"
 )
-async def list_entries(
+async def list_ledger_entries(
     db: Db,
     response: Response,
     reference: Annotated[str | None, Query(max_length=200, description="e.g. trade:<trade id>")] = None,
@@ -75,7 +75,7 @@ async def list_entries(
     summary="An entry with its inclusion proof against the latest signed tree head",
     responses=problem_responses(404),
 )
-async def get_entry(index: Index, db: Db, response: Response) -> EntryWithProofOut:
+async def get_ledger_entry(index: Index, db: Db, response: Response) -> EntryWithProofOut:
     async with db.read("replica") as read:
         head = await store.latest_head(read)
         found = await proofs.entry_at(read, index)
@@ -104,7 +104,7 @@ async def get_entry(index: Index, db: Db, response: Response) -> EntryWithProofO
     "PAMTALK_BLOCKCHAIN_LEDGER_PREVIOUS_PUBLIC_KEYS: a configuration fault, no bundle is served.",
     responses={200: {"model": BundleOut}, **problem_responses(404, 500)},
 )
-async def get_bundle(index: Index, db: Db, state: State) -> Response:
+async def get_proof_bundle(index: Index, db: Db, state: State) -> Response:
     try:
         async with db.read("replica") as read:
             found = await proofs.bundle(read, index, state.public_keys, state.contract_address)
@@ -128,7 +128,7 @@ async def get_bundle(index: Index, db: Db, state: State) -> Response:
     summary="Consistency proof between two tree sizes (RFC 6962 SUBPROOF)",
     responses=problem_responses(404),
 )
-async def consistency(
+async def get_consistency_proof(
     db: Db,
     response: Response,
     first: Annotated[int, Query(ge=0, le=MAX_INDEX)],

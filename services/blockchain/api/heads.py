@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"], responses=problem_r
 
 
 @router.get("/public-key", response_model=PublicKeyOut, summary="The Ed25519 key that signs tree heads")
-async def public_key(state: State, response: Response) -> PublicKeyOut:
+async def get_ledger_public_key(state: State, response: Response) -> PublicKeyOut:
     cache(response, "public, max-age=3600")
     return PublicKeyOut(
         key_id=state.key_id, pem=state.public_key_pem, raw_base64=public_key_b64(state.signer.public_key)
@@ -31,7 +31,7 @@ async def public_key(state: State, response: Response) -> PublicKeyOut:
     response_model=PublicKeysOut,
     summary="Every key whose tree heads verify: the current key first, then previous keys",
 )
-async def public_keys(state: State, response: Response) -> PublicKeysOut:
+async def list_ledger_public_keys(state: State, response: Response) -> PublicKeysOut:
     cache(response, "public, max-age=3600")
     items = [
         LedgerKeyOut(
@@ -51,7 +51,7 @@ async def public_keys(state: State, response: Response) -> PublicKeysOut:
     summary="The latest signed tree head",
     responses=problem_responses(404),
 )
-async def latest(db: Db, response: Response) -> TreeHeadOut:
+async def get_latest_tree_head(db: Db, response: Response) -> TreeHeadOut:
     async with db.read("replica") as read:
         head = await store.latest_head(read)
     if head is None:
@@ -66,7 +66,7 @@ async def latest(db: Db, response: Response) -> TreeHeadOut:
     summary="The signed tree head issued for a tree size",
     responses=problem_responses(404),
 )
-async def head_at(
+async def get_tree_head(
     tree_size: Annotated[int, Path(ge=0, le=MAX_INDEX)], db: Db, response: Response
 ) -> TreeHeadOut:
     async with db.read("replica") as read:
@@ -78,7 +78,7 @@ async def head_at(
 
 
 @router.get("/heads", response_model=Page[TreeHeadOut], summary="Signed tree heads, newest first")
-async def list_heads(
+async def list_tree_heads(
     db: Db,
     response: Response,
     cursor: str | None = None,

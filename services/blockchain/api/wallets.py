@@ -71,7 +71,7 @@ def history_page(rows: Sequence[Mapping[str, Any]], limit: int) -> Page[Movement
     summary="My wallets and their balances",
     responses=problem_responses(401),
 )
-async def my_wallets(principal: CurrentUser, db: Db) -> MyWalletsOut:
+async def list_my_wallets(principal: CurrentUser, db: Db) -> MyWalletsOut:
     async with db.read("primary") as read:  # the caller sees their own last transfer
         views = await wallets.owned_by(read, principal.id)
     return MyWalletsOut(
@@ -87,7 +87,7 @@ async def my_wallets(principal: CurrentUser, db: Db) -> MyWalletsOut:
     summary="Movements of all my wallets, newest first",
     responses=problem_responses(401),
 )
-async def my_history(
+async def list_my_wallet_history(
     principal: CurrentUser, db: Db, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
     before = int_cursor(cursor)
@@ -98,7 +98,7 @@ async def my_history(
 
 
 @router.get("/supply", response_model=SupplyOut, summary="ESG-GOLD minted, burned and in circulation")
-async def supply(db: Db) -> SupplyOut:
+async def get_token_supply(db: Db) -> SupplyOut:
     async with db.read("replica") as read:
         minted, burned, circulating = await store.supply(read)
     return SupplyOut(minted_micro=minted, burned_micro=burned, circulating_micro=circulating)
@@ -110,7 +110,7 @@ async def supply(db: Db) -> SupplyOut:
     summary="A wallet's public balance",
     responses=problem_responses(404),
 )
-async def public_wallet(address: Address, db: Db) -> WalletOut:
+async def get_wallet(address: Address, db: Db) -> WalletOut:
     normalised = wallets.normalise(address)
     async with db.read("primary") as read:  # its owner checks it after a transfer
         view = await wallets.find(read, normalised) if normalised else None
@@ -125,7 +125,7 @@ async def public_wallet(address: Address, db: Db) -> WalletOut:
     summary="Movements of a wallet I own, newest first",
     responses=problem_responses(401, 403, 404),
 )
-async def wallet_history(
+async def list_wallet_history(
     address: Address, principal: CurrentUser, db: Db, cursor: str | None = None, limit: Limit = 50
 ) -> Page[MovementOut]:
     before = int_cursor(cursor)
@@ -142,7 +142,7 @@ async def wallet_history(
     summary="Transfer DC from a wallet I own",
     responses={201: {"model": TransferOut}, **problem_responses(401, 403, 404, 409)},
 )
-async def transfer(
+async def transfer_tokens(
     address: Address,
     body: TransferIn,
     principal: CurrentUser,
@@ -165,7 +165,7 @@ async def transfer(
     summary="Redeem DC as a marketplace discount (20 % of the purchase, 1,000 DC a day; 10 % burned)",
     responses={201: {"model": RedemptionOut}, **problem_responses(401, 403, 404, 409)},
 )
-async def redeem(
+async def redeem_tokens(
     address: Address,
     body: RedeemIn,
     principal: CurrentUser,

@@ -17,5 +17,6 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modif
 
 
 def etag(version: int) -> str:
-    """A farm's ETag: its version, bumped by every change."""
+    """A farm's ETag: its version, bumped by every change. (Its page at one version is one
+    representation: the public view while active, the owner's full view otherwise.)"""
     return f'"v{version}"'

@@ -15,7 +15,7 @@ from services.farm import esg
 from services.farm.schemas import EsgHistory, EsgSubmissionIn, EsgSubmissionOut
 from services.farm.state import State
 
-router = APIRouter(prefix="/api/v1/farms", tags=["esg"])
+router = APIRouter(prefix="/api/v1/farms", tags=["esg submissions"])
 
 
 @router.post(
@@ -38,7 +38,7 @@ async def submit_esg(
     summary="ESG submissions of a farm, newest first, with its current grade",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def esg_history(
+async def list_esg_submissions(
     farm_id: uuid.UUID,
     principal: CurrentUser,
     state: State,

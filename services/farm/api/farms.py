@@ -14,8 +14,9 @@ from pamtalk.deps import CurrentUser, OptionalUser, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
 from services.farm import farms
+from services.farm.access import PERSONAL, as_shown
 from services.farm.api.common import NOT_MODIFIED, Admin, Farmer, etag
-from services.farm.schemas import FarmIn, FarmOut, FarmPatch
+from services.farm.schemas import FarmContact, FarmIn, FarmOut, FarmPatch
 from services.farm.state import State
 
 router = APIRouter(prefix="/api/v1/farms", tags=["farms"])
@@ -58,10 +59,23 @@ async def register_farm(body: FarmIn, farmer: Farmer, tx: Write, state: State) -
 async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
     async with state.db.read("replica") as read:  # a page: seconds of staleness are fine
         farm = await farms.shown(read, principal, farm_id)
-    public = farm["status"] == "active"
+    public = farm["status"] == "active"  # the same for everyone: the gateway keeps it
     max_age = state.settings.public_max_age_seconds if public else 0
-    data = dumps(dict(farm))
+    data = dumps(as_shown(farm, public))
     return cached_json(request, data, max_age=max_age, public=public, etag=etag(farm["version"]))
+
+
+@router.get(
+    "/{farm_id}/contact",
+    response_model=FarmContact,
+    summary="Who runs a farm and how to reach them (signed-in users)",
+    responses=problem_responses(401, 404, 422),
+)
+async def get_farm_contact(farm_id: uuid.UUID, principal: CurrentUser, state: State) -> Response:
+    async with state.db.read("replica") as read:
+        farm = await farms.shown(read, principal, farm_id)
+    contact = {"farm_id": farm["id"], **{name: farm[name] for name in PERSONAL}}
+    return Response(dumps(contact), 200, {"Cache-Control": "private, no-store"}, media_type=JSON)
 
 
 @router.patch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -123,6 +124,7 @@ async def list_farms(
     )
 
     if mine or query.statuses != ("active",):  # a personal or admin view: never shared
+        query = replace(query, public=False)  # with the owners' contacts
         async with state.db.read("primary") as read:  # it shows the caller's own changes
             data = await listing.list_farms(read, query)
         return cached_json(request, data, max_age=0, public=False)
@@ -139,13 +141,13 @@ VOCABULARY_CACHE = "public, max-age=86400"
 
 
 @router.get("/crops", response_model=list[Term], summary="Crops a farm can grow")
-async def crops(response: Response) -> list[Term]:
+async def list_crops(response: Response) -> list[Term]:
     response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [Term(code=c, name=c.capitalize(), name_ko=CROP_NAMES_KO[c]) for c in CROPS]
 
 
 @router.get("/certifications", response_model=list[CertificationTerm], summary="Known certifications")
-async def certifications(response: Response) -> list[CertificationTerm]:
+async def list_certifications(response: Response) -> list[CertificationTerm]:
     response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [
         CertificationTerm(code=code, name=name, name_ko=ko, esg_points=points)
@@ -154,6 +156,6 @@ async def certifications(response: Response) -> list[CertificationTerm]:
 
 
 @router.get("/regions", response_model=list[Term], summary="Korean provinces and metropolitan cities")
-async def regions(response: Response) -> list[Term]:
+async def list_regions(response: Response) -> list[Term]:
     response.headers["Cache-Control"] = VOCABULARY_CACHE
     return [Term(code=r, name=r, name_ko=REGION_NAMES_KO[r]) for r in REGIONS]

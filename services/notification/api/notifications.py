@@ -13,8 +13,8 @@ from fastapi import APIRouter, Path, Query, Response
 from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import Problem, problem_responses
 from pamtalk.json_body import dumps
-from pamtalk.pagination import Page, decode_cursor, encode_cursor
-from services.notification.schemas import NotificationOut, ReadAll, UnreadCount
+from pamtalk.pagination import decode_cursor, encode_cursor
+from services.notification.schemas import Notification, NotificationPage, ReadAll, UnreadCount
 from services.notification.store import notifications
 
 router = APIRouter(
@@ -25,8 +25,8 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 JSON = "application/json"
 
 
-@router.get("", response_model=Page[NotificationOut], summary="My notifications, newest first")
-async def list_mine(
+@router.get("", response_model=NotificationPage, summary="My notifications, newest first")
+async def list_notifications(
     principal: CurrentUser,
     db: Db,
     cursor: str | None = Query(None, max_length=200, description="next_cursor of the previous page"),
@@ -49,14 +49,14 @@ async def list_mine(
 
 
 @router.get("/unread-count", response_model=UnreadCount, summary="How many of mine are unread")
-async def unread_count(principal: CurrentUser, db: Db) -> Response:
+async def count_unread_notifications(principal: CurrentUser, db: Db) -> Response:
     async with db.read("primary") as read:
         body = dumps({"unread": await notifications.unread_count(read, principal.id)})
     return Response(body, media_type=JSON, headers=NO_STORE)
 
 
 @router.post("/read-all", response_model=ReadAll, summary="Mark all of mine read")
-async def read_all(
+async def mark_all_notifications_read(
     principal: CurrentUser,
     tx: Write,
     up_to_id: int | None = Query(
@@ -68,11 +68,11 @@ async def read_all(
 
 @router.post(
     "/{notification_id}/read",
-    response_model=NotificationOut,
+    response_model=Notification,
     summary="Mark one of mine read",
     responses=problem_responses(404),
 )
-async def read_one(
+async def mark_notification_read(
     principal: CurrentUser, tx: Write, notification_id: int = Path(ge=1, le=MAX_ID)
 ) -> Response:
     item = await notifications.mark_read(tx, principal.id, notification_id, datetime.now(UTC))

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import jwt
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 
+from pamtalk.auth.deps import bearer
 from pamtalk.auth.jwks import InvalidToken, JwksVerifier, Principal
 from pamtalk.context import user_id_var
 from pamtalk.deps import Db
@@ -23,7 +24,6 @@ from services.notification.store.notifications import MAX_ID
 from services.notification.stream import HEADERS, EventStreamResponse, notification_events
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
-_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
 
 
 def _unauthenticated(detail: str) -> Problem:
@@ -34,7 +34,7 @@ def _unauthenticated(detail: str) -> Problem:
 
 async def stream_caller(
     request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     access_token: str | None = Query(
         None, max_length=4096, description="For EventSource, which cannot set headers; else use Bearer"
     ),
@@ -75,7 +75,7 @@ def _resume_point(header: str | None, query: int | None) -> int | None:
         **problem_responses(401, 422),
     },
 )
-async def stream(
+async def stream_notifications(
     caller: Annotated[tuple[Principal, float], Depends(stream_caller)],
     state: State,
     db: Db,

@@ -13,7 +13,7 @@ from services.prediction import esg
 from services.prediction.schemas import FarmEsgOut
 from services.prediction.state import State
 
-router = APIRouter(prefix="/api/v1/esg", tags=["esg"])
+router = APIRouter(prefix="/api/v1/esg", tags=["esg assessments"])
 
 
 @router.get(
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/esg", tags=["esg"])
     summary="ESG assessments of a farm: current and past (owner, admins, ESG committee)",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def farm_assessments(
+async def list_farm_esg_assessments(
     farm_id: uuid.UUID,
     principal: CurrentUser,
     db: Db,

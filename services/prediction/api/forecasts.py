@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import WithJsonSchema
 
 from pamtalk.cache import cached_json
 from pamtalk.deps import Db
 from pamtalk.errors import problem_responses
+from pamtalk.openapi.components import REF
 from services.prediction.forecasts import cached_forecast, check_names
 from services.prediction.ml.runtime import MAX_DAYS
 from services.prediction.schemas import DataWindow, ForecastOut, ModelInfo
@@ -24,14 +26,20 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modif
     summary="Daily demand forecast of a crop in a region, with an 80 % interval per day",
     responses={**NOT_MODIFIED, **problem_responses(422, 503)},
 )
-async def demand(
+async def forecast_demand(
     request: Request,
     db: Db,
     state: State,
     rt: Models,
-    crop: Annotated[str, Query(min_length=1, max_length=40, description="e.g. tomatoes")],
+    crop: Annotated[
+        str,
+        Query(min_length=1, max_length=40, description="a crop (any case is taken)"),
+        WithJsonSchema({"$ref": REF + "Crop"}),
+    ],
     region: Annotated[
-        str, Query(min_length=1, max_length=40, description="a model region (e.g. Seoul) or a province")
+        str,
+        Query(min_length=1, max_length=40, description="a province or a model region (any case is taken)"),
+        WithJsonSchema({"$ref": REF + "ForecastRegion"}),
     ],
     days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="days from today (Korea), default 7")] = 7,
 ) -> Response:
@@ -41,7 +49,7 @@ async def demand(
 
 
 @router.get("/model", response_model=ModelInfo, summary="The served demand model: version, data, backtest")
-async def model(rt: Models, response: Response) -> ModelInfo:
+async def get_model_card(rt: Models, response: Response) -> ModelInfo:
     response.headers["Cache-Control"] = "public, max-age=300"
     data = rt.card["data"]
     return ModelInfo(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
+from pamtalk.openapi.components import with_location
 from services.prediction import jobs
 from services.prediction.schemas import JobAccepted, JobIn, JobOut, JobPage
 from services.prediction.state import Models, State
@@ -22,9 +23,9 @@ NO_STORE = "private, no-store"
     status_code=202,
     response_model=JobAccepted,
     summary="Forecast several crops x regions in the background (all x all by default)",
-    responses=problem_responses(401, 422, 503),
+    responses={**with_location(202), **problem_responses(401, 422, 503)},
 )
-async def submit_job(
+async def submit_forecast_job(
     principal: CurrentUser,
     rt: Models,
     tx: Write,
@@ -43,7 +44,7 @@ async def submit_job(
     summary="My forecast jobs, newest first",
     responses=problem_responses(401, 422),
 )
-async def my_jobs(
+async def list_my_forecast_jobs(
     principal: CurrentUser,
     db: Db,
     state: State,
@@ -64,7 +65,7 @@ async def my_jobs(
     summary="A forecast job: its state, and its forecasts once it has succeeded (owner or admin)",
     responses=problem_responses(401, 404, 422),
 )
-async def read_job(job_id: uuid.UUID, principal: CurrentUser, db: Db, response: Response) -> JobOut:
+async def get_forecast_job(job_id: uuid.UUID, principal: CurrentUser, db: Db, response: Response) -> JobOut:
     response.headers["Cache-Control"] = NO_STORE
     async with db.read("primary") as read:  # its owner polls the job it has just submitted
         return await jobs.read_job(read, principal, job_id)

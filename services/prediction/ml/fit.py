@@ -67,9 +67,3 @@ def fit_demand_models(x: np.ndarray, y: np.ndarray, jobs: int = 1) -> DemandMode
 
 def fit_isolation_forest(x: np.ndarray) -> IsolationForest:
     return IsolationForest(**IFOREST_PARAMS).fit(x)
-
-
-def isolation_score(decision: np.ndarray, offset: float = -0.5) -> np.ndarray:
-    """Anomaly score in [0, 1] from ``decision_function`` (= score_samples - offset): the
-    isolation forest paper's score, about 0.5 or below for normal trades."""
-    return np.clip(-(np.asarray(decision, dtype=np.float64) + offset), 0.0, 1.0)

@@ -3,8 +3,8 @@
 skl2onnx converts each tree of an ``IsolationForest`` to its own ``TreeEnsembleRegressor``
 that yields the leaf reached, then maps the leaf to its depth and sample count
 (``LabelEncoder``) and computes the tree's path length with a dozen arithmetic nodes; a
-``Sum`` adds the trees up. With 50 trees that is ~1,360 nodes, and onnxruntime's cost per
-node makes one call ~1.5 ms whatever the batch size.
+``Sum`` adds the trees up. With 50 trees that is over a thousand nodes, and onnxruntime's cost
+per node makes one call slow whatever the batch size (docs/performance.md).
 
 The path length of a tree depends on the leaf alone, so it can be the leaf's weight: one
 ``TreeEnsembleRegressor`` holding every tree, leaf weights = path lengths, summed over the

@@ -23,9 +23,9 @@ from . import card as K
 from .calibration import MAX_HORIZON, IntervalCalibration
 from .crops import normalise_crop, normalise_region
 from .features import WINDOW, Vocabulary
-from .fit import isolation_score
 from .generator import generated_history
 from .holidays_kr import HOLIDAY_SOURCE
+from .isolation import isolation_score
 from .onnx_session import make_session
 from .recursive import SeriesInput, recursive_forecast
 from .trades import CropNorm, TradeRow, norms_from_json, trade_matrix

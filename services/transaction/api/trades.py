@@ -13,13 +13,14 @@ from pamtalk.deps import CurrentUser, Db, Write
 from pamtalk.errors import problem_responses
 from pamtalk.idempotency import IdempotencyKeyHeader, Replay
 from pamtalk.json_body import json_response
-from services.transaction import access, opening
+from pamtalk.openapi.components import with_location
+from services.transaction import access, listing, opening
 from services.transaction.items import item
-from services.transaction.listing import TradeFilter, list_trades
+from services.transaction.listing import TradeFilter
 from services.transaction.schemas import Crop, TradeIn, TradeOut, TradePage, TradeStatus
 from services.transaction.state import State
 
-router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
+router = APIRouter(prefix="/api/v1/transactions", tags=["trades"])
 
 
 @router.post(
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
     status_code=201,
     response_model=TradeOut,
     summary="Open a trade with a farm (consumers and companies)",
-    responses=problem_responses(401, 403, 409, 422),
+    responses={**with_location(201), **problem_responses(401, 403, 409, 422)},
 )
 async def create_trade(
     body: TradeIn,
@@ -52,7 +53,7 @@ async def create_trade(
     summary="My trades (as buyer or producer), a farm's trades (its owner), newest first",
     responses=problem_responses(401, 422),
 )
-async def get_trades(
+async def list_trades(
     db: Db,
     principal: CurrentUser,
     crop: Crop | None = None,
@@ -67,7 +68,7 @@ async def get_trades(
 ) -> Response:
     where = TradeFilter(crop=crop, status=status, since=since, until=until, farm_id=farm_id)
     async with db.read("primary") as read:  # a party sees the trade it has just opened or moved
-        items, next_cursor = await list_trades(read, principal, where, cursor, limit)
+        items, next_cursor = await listing.list_trades(read, principal, where, cursor, limit)
     return json_response({"items": items, "next_cursor": next_cursor})
 
 

@@ -23,7 +23,7 @@ def trade_out(trade: Mapping[str, Any], principal: Principal) -> Response:
     return json_response(item(trade, principal.is_admin))
 
 
-router = APIRouter(prefix="/api/v1/transactions", tags=["transactions"])
+router = APIRouter(prefix="/api/v1/transactions", tags=["trades"])
 Admin = AdminUser
 MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
@@ -34,7 +34,7 @@ MOVE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
     summary="Confirm a pending trade (the farm's owner)",
     responses=MOVE_PROBLEMS,
 )
-async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
+async def confirm_trade(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
     trade = await lifecycle.apply(tx, lifecycle.CONFIRM, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -45,7 +45,7 @@ async def confirm(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state:
     summary="Settle a confirmed trade: payment and delivery are done (the buyer)",
     responses=MOVE_PROBLEMS,
 )
-async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
+async def settle_trade(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: State) -> Response:
     trade = await lifecycle.apply(tx, lifecycle.SETTLE, trade_id, principal, state.clock())
     return trade_out(trade, principal)
 
@@ -56,7 +56,7 @@ async def settle(trade_id: uuid.UUID, principal: CurrentUser, tx: Write, state: 
     summary="Cancel a trade (the buyer while pending; the farm's owner before it is settled)",
     responses=MOVE_PROBLEMS,
 )
-async def cancel(
+async def cancel_trade(
     trade_id: uuid.UUID, body: CancelIn, principal: CurrentUser, tx: Write, state: State
 ) -> Response:
     trade = await lifecycle.apply(
@@ -77,7 +77,9 @@ async def cancel(
     summary="Decide on a trade under review: clear it or cancel it (admins)",
     responses=MOVE_PROBLEMS,
 )
-async def review(trade_id: uuid.UUID, body: ReviewIn, admin: Admin, tx: Write, state: State) -> Response:
+async def review_trade(
+    trade_id: uuid.UUID, body: ReviewIn, admin: Admin, tx: Write, state: State
+) -> Response:
     now = state.clock()
     if body.decision == "clear":
         trade = await lifecycle.apply(tx, lifecycle.CLEAR, trade_id, admin, now)

@@ -30,7 +30,7 @@ def client_address(request: Request, state: UserState) -> str:
     summary="Create an account",
     responses=problem_responses(403, 409, 422),
 )
-async def signup(body: SignupIn, tx: Write, state: State) -> UserOut:
+async def sign_up(body: SignupIn, tx: Write, state: State) -> UserOut:
     return await accounts.sign_up(tx, body, state.passwords)
 
 
@@ -52,14 +52,11 @@ def _tokens(state: UserState, user: UserOut, session_id: str, refresh: str) -> T
     summary="Log in with email and password",
     responses=problem_responses(401, 422, 429),
 )
-async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
-    account_key, client_key = body.email.lower(), client_address(request, state)
-    for counter, key, who in (
-        (state.account_failures, account_key, "this account"),
-        (state.client_failures, client_key, "your address"),
-    ):
-        if (wait := await counter.retry_after(key)) is not None:
-            raise too_many(wait, f"Too many failed logins for {who}; try again in {wait} s.")
+async def log_in(body: LoginIn, request: Request, db: Db, state: State) -> TokenPair:
+    account, address = body.email.lower(), client_address(request, state)
+    # Counted before the password is checked: concurrent guesses cannot race the count.
+    if (wait := await state.logins.attempt(account, address)) is not None:
+        raise too_many(wait, f"Too many failed logins; try again in {wait} s.")
     # The primary: an account that has just signed up or changed its password logs in.
     async with db.read("primary") as read:
         found = await accounts.find_by_email(read, body.email)
@@ -67,10 +64,8 @@ async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenP
         not await state.passwords.verify(found.password_hash if found else None, body.password)
         or found is None
     ):
-        await state.account_failures.hit(account_key)
-        await state.client_failures.hit(client_key)
         raise Problem(401, "Email or password is wrong.", type_="invalid-credentials")
-    await state.account_failures.reset(account_key)
+    await state.logins.succeeded(account, address)
     login_session = await state.sessions.create(found.user.id)
     return _tokens(state, found.user, login_session.id, login_session.refresh_token)
 
@@ -81,7 +76,7 @@ async def login(body: LoginIn, request: Request, db: Db, state: State) -> TokenP
     summary="Swap a refresh token for new tokens",
     responses=problem_responses(401, 422),
 )
-async def refresh(body: RefreshIn, db: Db, state: State) -> TokenPair:
+async def refresh_session(body: RefreshIn, db: Db, state: State) -> TokenPair:
     outcome, login_session = await state.sessions.rotate(body.refresh_token)
     if outcome is RefreshOutcome.REUSED:
         raise Problem(
@@ -104,13 +99,13 @@ async def refresh(body: RefreshIn, db: Db, state: State) -> TokenPair:
     summary="End this session (its refresh token stops working)",
     responses=problem_responses(401),
 )
-async def logout(principal: CurrentUser, state: State) -> Response:
+async def log_out(principal: CurrentUser, state: State) -> Response:
     await state.sessions.revoke(principal.session_id)
     return Response(status_code=204)
 
 
 @jwks_router.get("/.well-known/jwks.json", summary="Public keys that verify access tokens")
-async def jwks(state: State) -> Response:
+async def get_jwks(state: State) -> Response:
     return Response(
         orjson.dumps(state.keys.jwks()),
         media_type="application/json",

@@ -20,7 +20,7 @@ Admin = AdminUser
 
 
 @router.get("/me", response_model=UserOut, summary="My account")
-async def me(principal: CurrentUser, db: Db) -> UserOut:
+async def get_me(principal: CurrentUser, db: Db) -> UserOut:
     async with db.read("primary") as read:
         return await accounts.get_user(read, principal.id)
 
@@ -35,6 +35,7 @@ async def change_password(body: PasswordChange, principal: CurrentUser, tx: Writ
     await accounts.change_password(
         tx, principal.id, body.current_password, body.new_password, state.passwords
     )
+    tx.after_commit(lambda: state.sessions.revoke_tokens_of(principal.id))
 
 
 @router.put(
@@ -61,5 +62,8 @@ async def get_user(user_id: uuid.UUID, principal: CurrentUser, db: Db) -> UserOu
     summary="Grant a role (admins only)",
     responses=problem_responses(403),
 )
-async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, tx: Write) -> UserOut:
-    return await accounts.grant_role(tx, user_id, body.role)
+async def grant_role(user_id: uuid.UUID, body: RoleGrant, admin: Admin, tx: Write, state: State) -> UserOut:
+    granted = await accounts.grant_role(tx, user_id, body.role)
+    # The tokens that carry the old role stop working on every service within seconds.
+    tx.after_commit(lambda: state.sessions.revoke_tokens_of(user_id))
+    return granted

@@ -1,0 +1,195 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.farm_contact import FarmContact
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    farm_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/farms/{farm_id}/contact".format(
+            farm_id=quote(str(farm_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> FarmContact | Problem | None:
+    if response.status_code == 200:
+        response_200 = FarmContact.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 414:
+        response_414 = Problem.from_dict(response.json())
+
+        return response_414
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FarmContact | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    farm_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[FarmContact | Problem]:
+    """Who runs a farm and how to reach them (signed-in users)
+
+    Args:
+        farm_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FarmContact | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        farm_id=farm_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    farm_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> FarmContact | Problem | None:
+    """Who runs a farm and how to reach them (signed-in users)
+
+    Args:
+        farm_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FarmContact | Problem
+    """
+
+    return sync_detailed(
+        farm_id=farm_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    farm_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[FarmContact | Problem]:
+    """Who runs a farm and how to reach them (signed-in users)
+
+    Args:
+        farm_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FarmContact | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        farm_id=farm_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    farm_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> FarmContact | Problem | None:
+    """Who runs a farm and how to reach them (signed-in users)
+
+    Args:
+        farm_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FarmContact | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            farm_id=farm_id,
+            client=client,
+        )
+    ).parsed

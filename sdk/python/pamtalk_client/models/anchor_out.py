@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AnchorOut")
+
+
+@_attrs_define
+class AnchorOut:
+    """
+    Attributes:
+        tree_size (int):
+        root_hash (str):
+        chain_id (int):
+        contract_address (str):
+        tx_hash (str):
+        block_number (int):
+        anchored_at (datetime.datetime):
+    """
+
+    tree_size: int
+    root_hash: str
+    chain_id: int
+    contract_address: str
+    tx_hash: str
+    block_number: int
+    anchored_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        tree_size = self.tree_size
+
+        root_hash = self.root_hash
+
+        chain_id = self.chain_id
+
+        contract_address = self.contract_address
+
+        tx_hash = self.tx_hash
+
+        block_number = self.block_number
+
+        anchored_at = self.anchored_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "tree_size": tree_size,
+                "root_hash": root_hash,
+                "chain_id": chain_id,
+                "contract_address": contract_address,
+                "tx_hash": tx_hash,
+                "block_number": block_number,
+                "anchored_at": anchored_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        tree_size = d.pop("tree_size")
+
+        root_hash = d.pop("root_hash")
+
+        chain_id = d.pop("chain_id")
+
+        contract_address = d.pop("contract_address")
+
+        tx_hash = d.pop("tx_hash")
+
+        block_number = d.pop("block_number")
+
+        anchored_at = datetime.datetime.fromisoformat(d.pop("anchored_at"))
+
+        anchor_out = cls(
+            tree_size=tree_size,
+            root_hash=root_hash,
+            chain_id=chain_id,
+            contract_address=contract_address,
+            tx_hash=tx_hash,
+            block_number=block_number,
+            anchored_at=anchored_at,
+        )
+
+        anchor_out.additional_properties = d
+        return anchor_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

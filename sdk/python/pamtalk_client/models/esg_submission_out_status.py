@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class EsgSubmissionOutStatus(StrEnum):
+    PENDING = "pending"
+    SCORED = "scored"
+
+    def __str__(self) -> str:
+        return str(self.value)

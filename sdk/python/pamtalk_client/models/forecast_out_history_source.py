@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ForecastOutHistorySource(StrEnum):
+    GENERATED = "generated"
+    PLATFORM = "platform"
+
+    def __str__(self) -> str:
+        return str(self.value)
