@@ -21,7 +21,7 @@ help:
 	@echo "make openapi  regenerate openapi/pamtalk.json, the platform's one OpenAPI document"
 	@echo "make sdk      regenerate the partner SDK (sdk/python) from it with openapi-python-client"
 	@echo "make train    retrain the demand and anomaly models (ONNX) and print the backtest"
-	@echo "make train-platform  retrain from the platform's own trade history (PAMTALK_DATABASE_URL)"
+	@echo "make train-platform  retrain from the platform's own trade history (its read replica, else the primary)"
 	@echo "make load     run the load-test tool (ARGS='--scenario=normal ...')"
 	@echo "make drill    fault drill: normal load while PostgreSQL and Redis restart and RabbitMQ is away 30 s"
 	@echo "make dlq      list dead-lettered events (ARGS='replay --queue Q --all')"
@@ -54,11 +54,13 @@ fmt: $(STAMP)
 migrate: $(STAMP)
 	$(PY) -m pamtalk.migrate all
 
+# PAMTALK_DATA_TIER=own: the project's own PostgreSQL primary, standby and farm shard 2
+# (gateway/datatier.py); PAMTALK_DATA_TIER=external make up uses PAMTALK_DATABASE_URL's server.
 up: $(STAMP)
-	$(PY) -m gateway.launcher up
+	PAMTALK_DATA_TIER=$${PAMTALK_DATA_TIER-own} $(PY) -m gateway.launcher up
 
 down:
-	@test -x $(PY) && $(PY) -m gateway.launcher down || true
+	@test -x $(PY) && PAMTALK_DATA_TIER=$${PAMTALK_DATA_TIER-own} $(PY) -m gateway.launcher down || true
 
 status: $(STAMP)
 	$(PY) -m gateway.launcher status
@@ -76,7 +78,7 @@ train: $(STAMP)
 	$(PY) -m services.prediction.ml.train $(ARGS)
 
 train-platform: $(STAMP)
-	$(PY) -m services.prediction.ml.train --from-platform "$${PAMTALK_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/pamtalk}" $(ARGS)
+	$(PY) -m services.prediction.ml.train --from-platform "$$($(PY) -m services.prediction.ml.analytics_url)" $(ARGS)
 
 load: $(STAMP)
 	$(PY) loadtests/performance_test.py $(ARGS)

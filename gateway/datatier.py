@@ -1,10 +1,10 @@
-"""The project's own PostgreSQL instances: a primary and its streaming hot standby (made with
-``pg_basebackup -R``), started with the binaries of ``PAMTALK_PG_BIN`` (default
-/usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL refuses root), with the
-settings of gateway/postgresql.conf. ``make up`` runs them under ``.data/pg/`` when
-``PAMTALK_DATABASE_URL`` is not set (gateway/launcher.py); the tests make a pair of their own
-in a scratch folder on free ports (tests/pg_pair.py). The machine's own instance is never
-touched.
+"""The project's own PostgreSQL instances: a primary and its streaming hot standby (made
+with ``pg_basebackup -R``), and the second farm shard, started with the binaries of
+``PAMTALK_PG_BIN`` (default /usr/lib/postgresql/15/bin) as the ``postgres`` user (PostgreSQL
+refuses root), with the settings of gateway/postgresql.conf. ``make up`` runs them under
+``.data/pg/`` (``PAMTALK_DATA_TIER=own``, unless ``PAMTALK_DATABASE_URL`` is set:
+gateway/launcher.py); the tests make a pair of their own in a scratch folder on free ports
+(tests/pg_pair.py). The machine's own instance is never touched.
 
     pair = Pair(Path(".data/pg"), primary_port=5433, standby_port=5434)
     pair.up()        # initdb + start the primary, base backup + start the standby, wait for streaming
@@ -13,12 +13,14 @@ touched.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PAMTALK_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -98,6 +100,24 @@ class Instance:
             for path in (self.data / "pamtalk.conf", main, auto):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
 
+    def init(self) -> None:
+        """Made (``initdb``) if new, configured and started."""
+        if not self.exists:
+            _own(self.folder)
+            initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres"]
+            _run([*initdb, "--auth=trust", "-E", "UTF8"])
+        self.configure()
+        self.start()
+        self.create_database()
+
+    def psql(self, query: str) -> str:
+        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        return _run([*psql, "-tAc", query])
+
+    def create_database(self, name: str = DATABASE) -> None:
+        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+            self.psql(f'CREATE DATABASE "{name}"')
+
     def start(self, timeout: float = 60) -> None:
         if not self.running:
             cmd = [str(PG_BIN / "pg_ctl"), "start", "-w", "-t", str(int(timeout)), "-D", str(self.data)]
@@ -125,23 +145,7 @@ class Pair:
 
     def up(self, timeout: float = 120) -> None:
         _own(self.root)
-        if not self.primary.exists:
-            _own(self.primary.folder)
-            _run(
-                [
-                    str(PG_BIN / "initdb"),
-                    "-D",
-                    str(self.primary.data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                ]
-            )
-        self.primary.configure()
-        self.primary.start()
-        self._create_database()
+        self.primary.init()
         if not self.standby.exists:
             _own(self.standby.folder)
             _run(
@@ -156,18 +160,11 @@ class Pair:
         self.standby.start()
         self.wait_streaming(timeout)
 
-    def _create_database(self) -> None:
-        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
-        have = _run([*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
-        if not have.strip():
-            _run([*psql, "-c", f'CREATE DATABASE "{DATABASE}"'])
-
     def wait_streaming(self, timeout: float = 120) -> None:
         """Until the primary sees its standby streaming (or ``RuntimeError`` after ``timeout``)."""
-        psql = [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
         query = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
         deadline = time.monotonic() + timeout
-        while _run([*psql, "-tAc", query]).strip() in ("", "0"):
+        while self.primary.psql(query).strip() in ("", "0"):
             if time.monotonic() > deadline:
                 raise RuntimeError(
                     f"the standby on port {self.standby_port} is not streaming: see {self.standby.log}"
@@ -179,27 +176,50 @@ class Pair:
         self.primary.stop()
 
 
-def own_pair(root: Path) -> Pair | None:
-    """The pair ``make up`` runs (``root/.data/pg``, ports ``PAMTALK_PG_PORT`` (5433) and the
-    next), unless ``PAMTALK_DATABASE_URL`` names a PostgreSQL of the caller's."""
-    if os.environ.get("PAMTALK_DATABASE_URL"):
+SHARD_LEAD_SECONDS = 60  # the second farm shard's range begins this long after the first start
+
+
+def own_tier(root: Path) -> tuple[Pair, Instance] | None:
+    """What ``make up`` runs (``root/.data/pg``) with ``PAMTALK_DATA_TIER=own`` (the Makefile
+    sets it): the pair on ``PAMTALK_PG_PORT`` (5433) and the next port, and the second farm
+    shard on the port after; ``None`` otherwise, or when ``PAMTALK_DATABASE_URL`` names a
+    PostgreSQL of the caller's."""
+    if os.environ.get("PAMTALK_DATA_TIER") != "own" or os.environ.get("PAMTALK_DATABASE_URL"):
         return None
     port = int(os.environ.get("PAMTALK_PG_PORT") or 5433)
-    return Pair(root / ".data" / "pg", port, port + 1)
+    folder = root / ".data" / "pg"
+    return Pair(folder, port, port + 1), Instance(folder / "farm-shard-2", port + 2)
+
+
+def _shard_map(folder: Path, shard: Instance) -> str:
+    """The farm shard map of this data folder: chosen at its first start (shard 2's range
+    begins a minute later: a boundary in the future, so no farm moves), then kept."""
+    path = folder / "farm-shards.json"
+    if not path.exists():
+        begins = datetime.now(UTC) + timedelta(seconds=SHARD_LEAD_SECONDS)
+        path.write_text(json.dumps([{"begins": begins.isoformat(), "url": shard.url()}]) + "\n")
+    return path.read_text().strip()
 
 
 def start_own(root: Path) -> dict[str, str]:
-    """Start the pair of ``own_pair`` (if any) and give the variables naming it."""
-    pair = own_pair(root)
-    if pair is None:
+    """Start what ``own_tier`` names (if anything) and give the variables naming it."""
+    tier = own_tier(root)
+    if tier is None:
         return {}
+    pair, shard = tier
     pair.up()
-    return {"PAMTALK_DATABASE_URL": pair.primary.url(), "PAMTALK_REPLICA_URL": pair.standby.url()}
+    shard.init()
+    return {
+        "PAMTALK_DATABASE_URL": pair.primary.url(),
+        "PAMTALK_REPLICA_URL": pair.standby.url(),
+        "PAMTALK_FARM_SHARDS": _shard_map(pair.root, shard),
+    }
 
 
 def stop_own(root: Path) -> str | None:
-    pair = own_pair(root)
-    if pair is None or not pair.primary.exists:
+    tier = own_tier(root)
+    if tier is None or not tier[0].primary.exists:
         return None
-    pair.down()
-    return f"stopped (data kept in {pair.root})"
+    tier[1].stop()
+    tier[0].down()
+    return f"stopped (data kept in {tier[0].root})"

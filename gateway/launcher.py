@@ -16,6 +16,14 @@ Knobs (environment): ``PAMTALK_GATEWAY_PORT`` and ``PAMTALK_PORT_OFFSET`` move t
 ``PAMTALK_LAUNCH_APP=module:app`` (every service; ``PAMTALK_LAUNCH_APP_<NAME>`` for one),
 ``PAMTALK_LAUNCH_SKIP_MIGRATE=1`` and ``PAMTALK_LAUNCH_SKIP_BACKING=1``.
 
+PostgreSQL: with ``PAMTALK_DATA_TIER=own`` (``make up`` and ``make down`` set it unless it is
+set already) and without ``PAMTALK_DATABASE_URL``, ``up`` starts the project's own primary (port
+``PAMTALK_PG_PORT``, default 5433), its streaming hot standby (the next port) and the second
+farm shard (the port after) under ``.data/pg/`` (gateway/datatier.py) and gives every service
+them (``PAMTALK_DATABASE_URL``, ``PAMTALK_REPLICA_URL``, ``PAMTALK_FARM_SHARDS``); ``down``
+stops them, keeping their data. With ``PAMTALK_DATABASE_URL``
+set, that server is used, and ``PAMTALK_REPLICA_URL`` if set.
+
 PostgreSQL connections: ``PAMTALK_DB_CONNECTION_BUDGET`` (default 60, of PostgreSQL's
 default ``max_connections`` 100, leaving room for migrations, psql and other tools) is split
 evenly between the service processes: each gets ``PAMTALK_DB_POOL_SIZE`` = budget / processes
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -34,7 +43,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway import backing, nginx_proc, procs
+from gateway import backing, datatier, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
 from gateway.routes import ALLOCATOR_ENV, SERVICES
@@ -146,10 +155,16 @@ def migrate() -> str | None:
     if _flag("PAMTALK_LAUNCH_SKIP_MIGRATE"):
         return None
     env = {**os.environ, **{b.env: b.url() for b in backing.ALL}}
-    cmd = [sys.executable, "-m", "pamtalk.migrate", "all"]
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        return f"migrations failed (`{' '.join(cmd[1:])}`):\n{(done.stdout + done.stderr).strip()[-3000:]}"
+    # the services' migrations, then the farm shard map (services/farm/shards.py)
+    for cmd in (
+        [sys.executable, "-m", "pamtalk.migrate", "all"],
+        [sys.executable, "-m", "services.farm.shards"],
+    ):
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            return (
+                f"migrations failed (`{' '.join(cmd[1:])}`):\n{(done.stdout + done.stderr).strip()[-3000:]}"
+            )
     return None
 
 
@@ -198,6 +213,11 @@ def wait_ready(started: list[procs.Proc], timeout: float) -> procs.Proc | None:
 def up() -> int:
     opts = GatewayOptions.from_env()
     folder = run_dir()
+    try:
+        tier = datatier.start_own(ROOT)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        return _fail(f"the project's PostgreSQL primary and standby did not start: {exc}")
+    os.environ.update(tier)  # the services, the migrations and the supervisor use them
     problems = preflight(opts, folder)
     if problems:
         return _fail("cannot start the distributed mode:\n  - " + "\n  - ".join(problems))
@@ -230,6 +250,8 @@ def up() -> int:
     )
     gateway = f"http://127.0.0.1:{opts.gateway_port}"
     print(f"PAM-TALK distributed mode is up (run folder {folder})")
+    for name, url in tier.items():
+        print(f"  export {name}={shlex.quote(url)}   # the project's own PostgreSQL (gateway/datatier.py)")
     print(f"  gateway   {gateway}   docs {gateway}/docs   health {gateway}/healthz")
     for proc in started[:-1]:
         print(f"  {proc.name:<15} {proc.url}   log {proc.log}")
@@ -249,6 +271,9 @@ def down(quiet: bool = False) -> int:
             print(f"{proc.name:<15} {outcome}")
     if not recorded and not quiet:
         print(f"nothing recorded in {procs.pid_dir(folder)}: not running")
+    stopped = datatier.stop_own(ROOT)
+    if stopped and not quiet:
+        print(f"{'postgresql':<15} {stopped}")
     return 0
 
 

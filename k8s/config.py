@@ -101,7 +101,8 @@ EXTRAS = {"prediction": "ml", "blockchain": "chain"}
 SLOW_START = {"prediction": 300}  # seconds allowed before the first ready answer
 
 # Secrets each service needs (the Secret templates hold placeholders only).
-SHARED_SECRETS = ("DATABASE_URL", "REDIS_URL", "AMQP_URL")
+# REPLICA_URL: the read-only Service of the PostgreSQL cluster (k8s/data.py).
+SHARED_SECRETS = ("DATABASE_URL", "REPLICA_URL", "REDIS_URL", "AMQP_URL")
 EXTRA_SECRETS = {
     "user": ("JWT_PRIVATE_KEY",),
     # the anchor contract is not secret, but it is per deployment and required in production

@@ -68,6 +68,7 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(definition.name, settings, shared, definition.outbox)
         app.state.runtime = runtime
+        runtime.db.start_replica()
         runtime.revocation_listener = RevocationListener(runtime.redis, runtime.revocations)
         runtime.revocation_listener.start()
         try:

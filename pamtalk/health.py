@@ -44,10 +44,25 @@ async def _checks(probes: dict[str, Awaitable[bool]]) -> dict[str, str]:
 
 
 async def readiness(runtime: Runtime, own: dict[str, ReadinessCheck]) -> tuple[bool, dict[str, str]]:
-    """Whether the service can take requests: its lifecycle and its own checks."""
+    """Whether the service can take requests: its lifecycle and its own checks. A replica
+    that does not answer or lags is named (its reads go to the primary) and does not count."""
     results = await _checks({name: check(runtime) for name, check in own.items()})
     results["lifecycle"] = "ok" if runtime.ready else "starting or draining"
-    return all(v == "ok" for v in results.values()), results
+    ok = all(v == "ok" for v in results.values())
+    if (replica := _replica_state(runtime)) is not None:
+        results["replica"] = replica
+    return ok, results
+
+
+def _replica_state(runtime: Runtime) -> str | None:
+    replica = runtime.db.replica
+    if replica is None:
+        return None
+    if replica.usable:
+        return "ok"
+    if not replica.up:
+        return "not answering: its reads go to the primary"
+    return f"lagging ({replica.lag} s): its reads go to the primary"
 
 
 async def dependencies(runtime: Runtime) -> dict[str, str]:
@@ -57,6 +72,8 @@ async def dependencies(runtime: Runtime) -> dict[str, str]:
     )
     for name, state in results.items():
         DEPENDENCY_UP.labels(runtime.service, name).set(1 if state == "ok" else 0)
+    if (replica := _replica_state(runtime)) is not None:  # its own gauges: database_replica_*
+        results["replica"] = replica
     return results
 
 

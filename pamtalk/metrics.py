@@ -35,6 +35,23 @@ ACTIVE_USERS = Gauge(
 DB_POOL = Gauge(
     "database_connection_pool", "Database pool connections", ["service", "state"], multiprocess_mode="livesum"
 )
+DB_READS = Counter(
+    "database_reads_total",
+    "Database reads by the role asked (primary, replica) and the server that served them",
+    ["service", "role", "target"],
+)
+REPLICA_LAG = Gauge(
+    "database_replica_lag_seconds",
+    "How far the read replica lags its primary (seconds, to one watch period)",
+    ["service"],
+    multiprocess_mode="max",
+)
+REPLICA_UP = Gauge(
+    "database_replica_up",
+    "Whether the read replica answers (1) or not (0)",
+    ["service"],
+    multiprocess_mode="min",
+)
 QUEUE_LENGTH = Gauge(
     "queue_length", "Messages waiting in a queue of the event bus", ["queue"], multiprocess_mode="max"
 )

@@ -28,6 +28,7 @@ class Shared:
     redis: Redis
     jwks_fetcher: JwksFetcher | None = None
     database_url: str | None = None
+    replica_url: str = ""  # with database_url: its replica (tests); the embedded mode has none
 
 
 @dataclass
@@ -81,13 +82,22 @@ def build_runtime(
         max_overflow=settings.db_max_overflow,
         reconnect_seconds=settings.db_reconnect_seconds,
     )
+    redis = shared.redis if shared else make_redis(settings.redis_url)
+    replica_url = shared.replica_url if shared and shared.database_url else settings.replica_url
+    if replica_url:
+        db.attach_replica(
+            replica_url,
+            redis=redis,
+            max_lag=settings.replica_max_lag_seconds,
+            wait=settings.replica_wait_seconds,
+        )
     fetcher = (shared.jwks_fetcher if shared else None) or http_fetcher(settings.jwks_url)
     verifier = JwksVerifier(fetcher, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     return Runtime(
         service=service,
         settings=settings,
         db=db,
-        redis=shared.redis if shared else make_redis(settings.redis_url),
+        redis=redis,
         bus=shared.bus if shared else _bus(settings, service),
         verifier=verifier,
         outbox=outbox,

@@ -22,6 +22,12 @@ class ServiceSettings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/pamtalk"
+    # A streaming read replica of the database (unset: every read goes to the primary).
+    # Reads of role "replica" go there while it lags at most replica_max_lag_seconds; a user's
+    # read after their own write waits up to replica_wait_seconds for it, else reads the primary.
+    replica_url: str = ""
+    replica_max_lag_seconds: float = Field(default=5.0, gt=0)
+    replica_wait_seconds: float = Field(default=0.25, ge=0)
     db_pool_size: int = 10
     db_max_overflow: int = 10
     # seconds a request keeps trying to open a connection while PostgreSQL restarts (then 503)

@@ -7,7 +7,7 @@ import asyncio
 import base64
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,9 +20,11 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from gateway.datatier import Instance
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.runtime import Shared
+from tests.pg_pair import TestPair, instance_fixture, pair_fixture
 from tests.services_available import PG_URL, REDIS_URL, require
 
 ISSUER, AUDIENCE = "pamtalk-user-service", "pamtalk"
@@ -99,6 +101,18 @@ async def database_url() -> AsyncIterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def replica_pair() -> Iterator[TestPair]:
+    """A primary and its streaming hot standby of this session's own (tests/pg_pair.py)."""
+    yield from pair_fixture()
+
+
+@pytest.fixture(scope="session")
+def shard_instance() -> Iterator[Instance]:
+    """A PostgreSQL instance of this session's own for a second farm shard."""
+    yield from instance_fixture()
+
+
 _migrated: set[str] = set()
 
 
@@ -130,6 +144,7 @@ async def service_client(
     redis_url: str,
     tokens: TokenFactory,
     bus: MemoryBus | None = None,
+    replica_url: str = "",
     **settings: Any,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
     """Run a service app in-process (lifespan included) against the real PostgreSQL and
@@ -141,6 +156,7 @@ async def service_client(
         redis=redis,
         jwks_fetcher=tokens.fetch,
         database_url=database_url,
+        replica_url=replica_url,
     )
     app = app_factory(shared=shared, env="test", **settings)
     await shared.bus.start()

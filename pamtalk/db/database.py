@@ -21,12 +21,17 @@ import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
 import asyncpg
 import orjson
+from asyncpg.transaction import Transaction
+from redis.asyncio import Redis
 
+from pamtalk.context import user_id_var
+from pamtalk.db.replica import PRIMARY_LSN, Replica
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx, is_dead, unusable
@@ -88,6 +93,32 @@ async def _setup(conn: asyncpg.Connection) -> None:
         )
 
 
+@dataclass
+class _Held:
+    """The connection a read holds, its pool, and its read-only snapshot if it wants one."""
+
+    pool: asyncpg.Pool
+    conn: asyncpg.Connection
+    consistent: bool
+    snapshot: Transaction | None = None
+
+    @classmethod
+    async def begin(cls, pool: asyncpg.Pool, conn: asyncpg.Connection, consistent: bool) -> _Held:
+        """Its snapshot begun; the connection goes back to ``pool`` if that fails."""
+        held = cls(pool, conn, consistent)
+        try:
+            await held.start()
+        except BaseException:
+            await pool.release(conn)
+            raise
+        return held
+
+    async def start(self) -> None:
+        if self.consistent:
+            self.snapshot = self.conn.transaction(isolation="repeatable_read", readonly=True)
+            await self.snapshot.start()
+
+
 class Database:
     """The pools of one service's schema (opened on first use, closed by ``close``)."""
 
@@ -110,24 +141,44 @@ class Database:
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
         self.wake_relay: Any = None  # set by the outbox relay: called once events committed
+        self.replica: Replica | None = None  # ``attach_replica``: reads of role "replica" may go there
+        self._options: dict[str, Any] = {
+            "max_inactive_connection_lifetime": 300,
+            "server_settings": {"search_path": f"{self.schema},public"},
+            "init": _setup,
+            "reset": _keep_session,
+        }
+
+    def attach_replica(
+        self, url: str, *, redis: Redis | None, max_lag: float, wait: float, watch_seconds: float = 1.0
+    ) -> Replica:
+        """Reads of role ``replica`` go to the streaming replica at ``url`` while it answers,
+        lags at most ``max_lag`` seconds and holds the reader's own writes (kept in ``redis``;
+        waited for up to ``wait`` seconds): ``pamtalk.db.replica``. ``start_replica`` watches it."""
+        self.replica = Replica(
+            dsn(url),
+            service=self.producer,
+            redis=redis,
+            capacity=self.capacity,
+            max_lag=max_lag,
+            wait=wait,
+            watch_seconds=watch_seconds,
+            pool_options=self._options,
+        )
+        return self.replica
+
+    def start_replica(self) -> None:
+        if self.replica is not None:
+            self.replica.start(self._primary)
 
     async def _primary(self) -> asyncpg.Pool:
         if self._pool is None:
             async with self._opening:
                 if self._pool is None:
                     self._pool = await asyncpg.create_pool(
-                        dsn(self.url),
-                        min_size=self._min,
-                        max_size=self.capacity,
-                        max_inactive_connection_lifetime=300,
-                        server_settings={"search_path": f"{self.schema},public"},
-                        init=_setup,
-                        reset=_keep_session,
+                        dsn(self.url), min_size=self._min, max_size=self.capacity, **self._options
                     )
         return self._pool
-
-    async def _pool_for(self, role: Role) -> asyncpg.Pool:
-        return await self._primary()  # a replica's pool plugs in here
 
     async def _acquire(self, pool: asyncpg.Pool) -> asyncpg.Connection:
         """A pooled connection. While the server restarts (a pooled connection it ended is
@@ -164,7 +215,8 @@ class Database:
             except Exception as error:
                 if not unusable(conn, error):
                     raise
-                conn = await self._replace(pool, conn)
+                await self._discard(pool, conn)
+                conn = await self._acquire(pool)
                 transaction = conn.transaction(isolation=isolation)
                 await transaction.start()
             tx = Tx(conn, self.producer)
@@ -175,39 +227,105 @@ class Database:
                     await transaction.rollback()
                 raise
             await transaction.commit()
+            written = await self._written(conn)
         finally:
             await pool.release(conn)
+        if written is not None and self.replica is not None:
+            await self.replica.remember(written)
         if tx.events and self.wake_relay is not None:
             self.wake_relay()
         await tx.run_after_commit()
 
+    async def _written(self, conn: asyncpg.Connection) -> int | None:
+        """After a commit by a logged-in user, with a replica: the primary's WAL position,
+        past that commit (read-your-writes). ``None`` otherwise, or if it cannot be read (the
+        write is committed either way)."""
+        if self.replica is None or user_id_var.get() is None:
+            return None
+        try:
+            return int(await conn.fetchval(PRIMARY_LSN.text))
+        except Exception:
+            return None
+
     @asynccontextmanager
     async def read(self, role: Role = "primary", *, consistent: bool = False) -> AsyncIterator[Read]:
-        """Statements without a transaction (each sees the latest commit of ``role``'s
-        server); ``consistent``: all of them in one read-only snapshot. A pooled connection
-        found dead by the first statement (the server restarted meanwhile) is replaced and
-        that statement sent again on a new one."""
-        pool = await self._pool_for(role)
-        read = Read(await self._acquire(pool), role)
+        """Statements without a transaction (each sees the latest commit of the server that
+        serves ``role``: the replica when one is configured, usable and holding the caller's
+        own writes, else the primary); ``consistent``: all of them in one read-only snapshot.
+        A pooled connection found dead by the first statement (its server restarted, or the
+        replica went away) is replaced, on the primary if it was the replica's, and that
+        statement sent again on the new one (its snapshot begins there)."""
+        held = await self._reader(role, consistent)
+        read = Read(held.conn, role)
+        read.replace = partial(self._replace, held)
         try:
-            if consistent:
-                async with read.conn.transaction(isolation="repeatable_read", readonly=True):
-                    yield read
-            else:
-                read.replace = partial(self._replace, pool)
-                yield read
+            yield read
+        except BaseException:
+            if held.snapshot is not None and not is_dead(read.conn):
+                await held.snapshot.rollback()
+            raise
+        else:
+            if held.snapshot is not None:
+                await held.snapshot.commit()
         finally:
-            await pool.release(read.conn)
+            await held.pool.release(read.conn)
 
-    async def _replace(self, pool: asyncpg.Pool, dead: asyncpg.Connection) -> asyncpg.Connection:
-        """A new connection for one found unusable. The server that ended it (a restart) ended
-        the pool's other connections too, and some may not show it yet: they are all replaced
-        as they come back, so the new one is opened afresh rather than taken from them."""
+    async def _reader(self, role: Role, consistent: bool) -> _Held:
+        replica = self.replica
+        if role == "replica" and replica is not None:
+            target, lsn = await replica.target()
+            if target == "replica":
+                held = await self._on_replica(replica, lsn, consistent)
+                if held is not None:
+                    replica.counted(role, "replica")
+                    return held
+            replica.counted(role, "primary")
+        pool = await self._primary()
+        return await _Held.begin(pool, await self._acquire(pool), consistent)
+
+    async def _on_replica(self, replica: Replica, lsn: int | None, consistent: bool) -> _Held | None:
+        """A connection on the replica (holding position ``lsn`` if given), or ``None``."""
+        try:
+            pool = await replica.open()
+            conn = await self._acquire(pool)
+        except Exception:
+            replica.lost()
+            return None
+        try:
+            ready = lsn is None or await replica.caught_up(conn, lsn)
+        except Exception:
+            ready = False
+        if not ready:
+            if is_dead(conn):
+                replica.lost()
+            await pool.release(conn)
+            return None
+        try:
+            return await _Held.begin(pool, conn, consistent)
+        except Exception:
+            replica.lost()
+            return None
+
+    async def _discard(self, pool: asyncpg.Pool, dead: asyncpg.Connection) -> None:
+        """Give up a connection found unusable. The server that ended it (a restart, or the
+        replica going away) ended the pool's other connections too, and some may not show it
+        yet: they are all replaced as they come back, so the next one is opened afresh rather
+        than taken from them."""
         if not is_dead(dead):
             dead.terminate()
         await pool.expire_connections()
         await pool.release(dead)
-        return await self._acquire(pool)
+
+    async def _replace(self, held: _Held, dead: asyncpg.Connection) -> asyncpg.Connection:
+        """A read's new connection for one found unusable (on the primary if it was the
+        replica's); a consistent read's snapshot begins on it."""
+        await self._discard(held.pool, dead)
+        if self.replica is not None and held.pool is self.replica.pool:
+            self.replica.lost()
+            held.pool = await self._primary()
+        held.conn = await self._acquire(held.pool)
+        await held.start()
+        return held.conn
 
     async def ping(self) -> bool:
         async with self.read() as read:
@@ -221,6 +339,8 @@ class Database:
         return {"in_use": in_use, "capacity": self.capacity}
 
     async def close(self) -> None:
+        if self.replica is not None:
+            await self.replica.close()
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

@@ -6,7 +6,11 @@ Indexes keep the list queries fast at a million farms (see tests/farm/bench_farm
 region+status+id and status+id for the public pages, status+grade rank+id for ``min_grade``,
 GIN on the crop and certification arrays, (latitude, longitude) for the "near me" bounding
 box (the source plan's ``farms(location)``, covering what the distance ranking reads) and
-owner+id for "my farms"."""
+owner+id for "my farms".
+
+Both tables are range-partitioned by farm id (migration 5f3a9c1e7b20): one local partition
+(``farms_local``, ``esg_submissions_local``) holds every farm until ``services.farm.shards``
+adds a shard on another PostgreSQL instance as a ``postgres_fdw`` foreign partition."""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Double,
-    ForeignKey,
     Index,
     Integer,
     SmallInteger,
@@ -43,7 +46,10 @@ inbox = inbox_table(Base.metadata)
 farms = Table(
     "farms",
     Base.metadata,
-    Column("id", Uuid, primary_key=True),  # UUIDv7 (ids.py): time-ordered
+    # UUIDv7 (ids.py): time-ordered, so a range of ids is a range of creation time (shards).
+    # Unique in its partition (the partitions' primary keys, made by the migration): a parent
+    # with foreign partitions cannot hold a unique index.
+    Column("id", Uuid, nullable=False),
     Column("owner_id", Uuid, nullable=False),
     Column("name", String(120), nullable=False),
     Column("region", String(20), nullable=False),
@@ -85,17 +91,21 @@ farms = Table(
     CheckConstraint("size_ha > 0", name="size_positive"),
     CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates"),
     CheckConstraint("cardinality(crops) >= 1", name="has_crops"),
+    postgresql_partition_by="RANGE (id)",
 )
 
 # ESG data a farmer submitted, and the assessment once ``esg.scored`` arrives.
 esg_submissions = Table(
     "esg_submissions",
     Base.metadata,
-    Column("id", Uuid, primary_key=True),  # UUIDv7
-    Column("farm_id", ForeignKey("farms.id", ondelete="CASCADE"), nullable=False),
+    Column("id", Uuid, nullable=False),  # UUIDv7; unique in its partition
+    # partitioned by farm: a farm's submissions live on its shard; the foreign key to the farm
+    # is the partitions' own (farms_local), as is the primary key
+    Column("farm_id", Uuid, nullable=False),
     Column("submitted_by", Uuid, nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("data", JSONB, nullable=False),
     Column("assessment", JSONB),  # JSON null until scored
     Index("ix_esg_submissions_farm_id_id", "farm_id", "id"),
+    postgresql_partition_by="RANGE (farm_id)",
 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pamtalk.cache import TTL_FARM_LIST
 from pamtalk.settings import ServiceSettings
+from services.farm.shards import ShardSpec
 
 
 class FarmSettings(ServiceSettings):
@@ -13,3 +14,6 @@ class FarmSettings(ServiceSettings):
     max_page_size: int = 100
     max_radius_km: float = 500.0
     esg_history_page_size: int = 20
+    # Further farm shards (shard 1 is the service's own database): when each range begins and
+    # where it lives, as JSON; applied by `python -m services.farm.shards` (services/farm/shards.py).
+    shards: list[ShardSpec] = []

@@ -44,8 +44,7 @@ CENTRES = {
     "Gyeongnam": (35.24, 128.26), "Jeju": (33.40, 126.55),
 }  # fmt: skip
 
-INSERT = sql(
-    """
+INSERT_TEXT = """
 INSERT INTO farms (id, owner_id, name, region, latitude, longitude, size_ha, established,
     contact_phone, contact_email, certifications, crops, status, esg_score, esg_grade, esg_grade_rank,
     created_at, updated_at, version)
@@ -81,7 +80,7 @@ CROSS JOIN LATERAL (  -- "i" makes it correlated: evaluated (random) per row, no
     SELECT random() AS u, CASE WHEN random() < 0.4 OR i < 0 THEN NULL ELSE 40 + random() * 55 END AS score
 ) AS g
 """
-)
+INSERT = sql(INSERT_TEXT)
 ACTIVE = sql("SELECT count(*) FROM farms WHERE status = 'active'")
 MIDDLE = sql("SELECT id FROM farms WHERE status = 'active' ORDER BY id OFFSET :o LIMIT 1")
 AN_OWNER = sql("SELECT owner_id FROM farms LIMIT 1")

@@ -28,6 +28,8 @@ ALERTS = {
     "DependencyDown": ("== 0", "1m"),
     # issue 18: the served forecasts' 80 % interval over 14 days
     "ForecastCoverageOutOfRange": ("< 0.7", "1h"),
+    "ReplicaLagHigh": ("> 10", "1m"),
+    "ReplicaDown": ("== 0", "1m"),
 }
 
 

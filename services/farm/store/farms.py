@@ -179,10 +179,13 @@ def page_statement(shape: frozenset[str]) -> Sql:
         f"SELECT id AS farm_id, {_DISTANCE} AS distance_km FROM farms WHERE {' AND '.join(where)} "
         f"ORDER BY {_DISTANCE}, id {limit}"
     )
-    columns = ", ".join(f"farms.{name}" for name in COLUMNS)
+    # The page's rows by their ids, as one array: each shard (partition) is asked once, by
+    # its primary key, for the ids it holds (a join would probe a foreign shard row by row or
+    # read it whole); the distance is computed again for those rows only (the same value).
     return sql(
-        f"SELECT {columns}, ranked.distance_km FROM farms JOIN ({ranked}) AS ranked "
-        "ON farms.id = ranked.farm_id ORDER BY ranked.distance_km, ranked.farm_id"
+        f"SELECT {SHOWN}, {_DISTANCE} AS distance_km FROM farms "
+        f"WHERE id = ANY (ARRAY(SELECT farm_id FROM ({ranked}) AS ranked)) "
+        f"ORDER BY distance_km, id"
     )
 
 

@@ -1,0 +1,178 @@
+"""Farms sharded by id range (services/farm/shards.py) on real PostgreSQL instances of the
+session's own: farms registered before the boundary stay in shard 1 (the service's database),
+farms registered after it land on shard 2 (read on each instance directly), a farm page reads
+one shard, the list (filters, geo search, keyset pages) is correct across shards, ESG
+submissions live beside their farm, and a write to an unreachable shard is a 503 problem with
+``Retry-After`` and nothing half-written."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from gateway.datatier import Instance
+from pamtalk.db.migrations import upgrade
+from services.farm.app import create_app
+from services.farm.shards import ShardError, ShardSpec, apply, boundary
+from tests.conftest import service_client
+from tests.farm.support import create_farm, esg_body, farm_body, page_through
+from tests.pg_pair import TestPair
+
+pytestmark = pytest.mark.integration
+FARMS = "/api/v1/farms"
+DATABASE = "pamtalk_shards"
+# (region, latitude, longitude) of the farms registered on each side of the boundary
+PAGE_PLAN = "EXPLAIN SELECT * FROM farm_svc.farms WHERE id = $1"
+SUBMISSIONS = "SELECT farm_id FROM farm_svc.esg_submissions_local WHERE farm_id = $1"
+PLACES = [("Jeonnam", 34.57, 126.60), ("Gyeonggi", 37.27, 127.01), ("Jeonnam", 34.81, 126.39)]
+
+
+async def _fetch(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetch(query, *args)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="module")
+async def sharded(
+    replica_pair: TestPair, shard_instance: Instance, redis_url: str, tokens: Any
+) -> AsyncIterator[dict[str, Any]]:
+    """The farm service on its own database of the pair's primary, three farms registered,
+    then shard 2 added at a boundary a moment ahead, then three more farms registered."""
+    await asyncio.to_thread(replica_pair.primary.create_database, DATABASE)
+    url = replica_pair.primary.url(DATABASE)
+    await asyncio.to_thread(upgrade, "farm", url)
+    shard_url = shard_instance.url()
+    async with service_client(
+        create_app, service="farm", database_url=url, redis_url=redis_url, tokens=tokens
+    ) as (client, app):
+        before = [await _register(client, tokens, place) for place in PLACES]
+        begins = datetime.now(UTC) + timedelta(seconds=1)
+        done = await apply(url, [ShardSpec(begins=begins, url=shard_url)])
+        assert done and done[0].startswith("shard 2: ids from")
+        # until the boundary has passed (a time, not a guess)
+        await asyncio.sleep((begins - datetime.now(UTC)).total_seconds() + 0.01)
+        after = [await _register(client, tokens, place) for place in PLACES]
+        yield {
+            "client": client,
+            "app": app,
+            "url": url,
+            "shard_url": shard_url,
+            "shard": shard_instance,
+            "before": before,
+            "after": after,
+            "begins": begins,
+        }
+
+
+async def _register(
+    client: httpx.AsyncClient, tokens: Any, place: tuple[str, float, float]
+) -> dict[str, Any]:
+    region, lat, lon = place
+    return await create_farm(client, tokens, region=region, latitude=lat, longitude=lon)
+
+
+async def test_each_farm_lands_on_the_shard_of_its_id_range(sharded: dict[str, Any]) -> None:
+    local = {str(r["id"]) for r in await _fetch(sharded["url"], "SELECT id FROM farm_svc.farms_local")}
+    remote = {str(r["id"]) for r in await _fetch(sharded["shard_url"], "SELECT id FROM farm_svc.farms_local")}
+    assert {f["id"] for f in sharded["before"]} <= local
+    assert {f["id"] for f in sharded["after"]} <= remote
+    assert not local & remote
+    edge = boundary(sharded["begins"])
+    assert all(uuid.UUID(f["id"]) >= edge for f in sharded["after"])
+
+
+async def test_a_farm_page_reads_one_shard(sharded: dict[str, Any]) -> None:
+    client = sharded["client"]
+    for farm, scanned in ((sharded["before"][0], "farms_local"), (sharded["after"][0], "farms_shard_2")):
+        page = await client.get(f"{FARMS}/{farm['id']}")
+        assert page.status_code == 200 and page.json()["name"] == farm["name"]
+        plan = await _fetch(
+            sharded["url"], "EXPLAIN SELECT * FROM farm_svc.farms WHERE id = $1", uuid.UUID(farm["id"])
+        )
+        text = "\n".join(row[0] for row in plan)
+        other = "farms_shard_2" if scanned == "farms_local" else "farms_local"
+        assert scanned in text and other not in text, text
+
+
+async def test_the_list_is_correct_across_shards(sharded: dict[str, Any]) -> None:
+    client = sharded["client"]
+    mine = {f["id"] for f in sharded["before"] + sharded["after"]}
+    pages = await page_through(client, {"limit": 2})
+    listed = [item["id"] for page in pages for item in page if item["id"] in mine]
+    assert listed == sorted(mine, key=uuid.UUID)  # keyset pages in id order, both shards
+    jeonnam = [i["id"] for p in await page_through(client, {"region": "Jeonnam", "limit": 2}) for i in p]
+    expected = {f["id"] for f in sharded["before"] + sharded["after"] if f["region"] == "Jeonnam"}
+    assert expected <= set(jeonnam) and not ({f["id"] for f in sharded["after"]} - expected) & set(jeonnam)
+    near = await page_through(client, {"near": "34.57,126.60", "radius_km": 50, "limit": 2})
+    found = [i for p in near for i in p if i["id"] in mine]
+    assert {i["id"] for i in found} == expected  # the Jeonnam farms of both shards, within 50 km
+    distances = [i["distance_km"] for p in near for i in p]
+    assert distances == sorted(distances)
+
+
+async def test_esg_submissions_live_beside_their_farm(sharded: dict[str, Any], tokens: Any) -> None:
+    client = sharded["client"]
+    farm = sharded["after"][1]
+    headers = tokens.headers("farmer", uuid.UUID(farm["owner_id"]))
+    sent = await client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)
+    assert sent.status_code in (201, 202), sent.text
+    rows = await _fetch(
+        sharded["shard_url"],
+        "SELECT farm_id FROM farm_svc.esg_submissions_local WHERE farm_id = $1",
+        uuid.UUID(farm["id"]),
+    )
+    assert len(rows) == 1
+    history = await client.get(f"{FARMS}/{farm['id']}/esg", headers=headers)
+    assert history.status_code == 200 and len(history.json()["items"]) == 1
+
+
+async def test_applying_the_map_again_changes_nothing_and_no_row_is_ever_moved(
+    sharded: dict[str, Any],
+) -> None:
+    spec = ShardSpec(begins=sharded["begins"], url=sharded["shard_url"])
+    assert await apply(sharded["url"], [spec]) == [f"shard 2: in place ({sharded['shard_url']})"]
+    partitions = "SELECT relname FROM pg_class WHERE relispartition ORDER BY relname"
+    before = await _fetch(sharded["url"], partitions)
+    # a shard 3 whose range would begin before farms already on shard 2
+    crossed = ShardSpec(begins=sharded["begins"] + timedelta(milliseconds=1), url=sharded["shard_url"])
+    with pytest.raises(ShardError, match="would have to move"):
+        await apply(sharded["url"], [spec, crossed])
+    moved = ShardSpec(begins=sharded["begins"] - timedelta(minutes=1), url=sharded["shard_url"])
+    with pytest.raises(ShardError, match="cannot move"):  # shard 2's boundary, changed in the map
+        await apply(sharded["url"], [moved])
+    assert await _fetch(sharded["url"], partitions) == before
+    assert len(await _fetch(sharded["shard_url"], "SELECT id FROM farm_svc.farms_local")) == len(
+        sharded["after"]
+    )
+
+
+async def test_a_write_to_an_unreachable_shard_is_a_503_and_writes_nothing(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    client, shard = sharded["client"], sharded["shard"]
+    outbox = "SELECT count(*) FROM farm_svc.outbox"
+    events = (await _fetch(sharded["url"], outbox))[0][0]
+    await asyncio.to_thread(shard.stop)
+    try:
+        owner = uuid.uuid4()
+        answer = await client.post(FARMS, json=farm_body(), headers=tokens.headers("farmer", owner))
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers["Retry-After"]
+        assert (await _fetch(sharded["url"], outbox))[0][0] == events  # no event of a farm not written
+        old = await client.get(f"{FARMS}/{sharded['before'][0]['id']}")
+        assert old.status_code == 200  # shard 1 still answers its pages
+    finally:
+        await asyncio.to_thread(shard.start)
+    mine = await client.get(f"{FARMS}?mine=true", headers=tokens.headers("farmer", owner))
+    assert mine.status_code == 200 and mine.json()["items"] == []
