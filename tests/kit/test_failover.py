@@ -15,12 +15,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import Column, MetaData, Table, Text, Uuid
 
+from loadtests.tcp_proxy import TcpProxy
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
 from tests.kit.db_support import create_tables
 from tests.live_server import free_port
 from tests.pg_pair import TestPair, _available, scratch_folder
-from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
