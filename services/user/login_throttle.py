@@ -12,8 +12,10 @@ a burst of concurrent guesses cannot slip between a check and a count. Three sco
 
 An attempt made while a scope still waits is refused (429 with ``Retry-After``) without its
 password being evaluated and without being counted. A successful login clears the pair and
-gives its attempt back to the shared scopes. A scope forgets its count ``window`` seconds after
-its last attempt. Times come from Redis itself, so every service process agrees on them.
+gives its attempt back to the shared scopes; an attempt the platform could not check (hashing
+busy, the database away: a 503) is given back to every scope. A scope forgets its count
+``window`` seconds after its last attempt. Times come from Redis itself, so every service
+process agrees on them.
 """
 
 from __future__ import annotations
@@ -47,10 +49,14 @@ end
 return 0
 """
 
-# KEYS[1]: the pair, cleared; the other keys get their attempt back.
-_SUCCEEDED = """
-redis.call('DEL', KEYS[1])
-for i = 2, #KEYS do
+# KEYS: the scopes get their attempt back; ARGV[1] = 'clear': the pair (KEYS[1]) starts afresh.
+_GIVE_BACK = """
+local first = 1
+if ARGV[1] == 'clear' then
+  redis.call('DEL', KEYS[1])
+  first = 2
+end
+for i = first, #KEYS do
   if tonumber(redis.call('HGET', KEYS[i], 'count') or '0') > 0 then
     redis.call('HINCRBY', KEYS[i], 'count', -1)
   end
@@ -73,7 +79,7 @@ class LoginThrottle:
     def __init__(self, redis: Redis, policy: LoginPolicy) -> None:
         self.policy = policy
         self._attempt = redis.register_script(_ATTEMPT)
-        self._succeeded = redis.register_script(_SUCCEEDED)
+        self._give_back = redis.register_script(_GIVE_BACK)
 
     @staticmethod
     def _keys(account: str, address: str) -> list[str]:
@@ -99,4 +105,8 @@ class LoginThrottle:
         return None if wait_ms <= 0 else max(1, math.ceil(wait_ms / 1000))
 
     async def succeeded(self, account: str, address: str) -> None:
-        await self._succeeded(keys=self._keys(account, address), args=[])
+        await self._give_back(keys=self._keys(account, address), args=["clear"])
+
+    async def not_evaluated(self, account: str, address: str) -> None:
+        """An attempt the platform could not check (a 503): it does not count."""
+        await self._give_back(keys=self._keys(account, address), args=["keep"])

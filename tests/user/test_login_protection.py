@@ -123,3 +123,25 @@ async def test_an_address_shared_by_many_users_is_slowed_never_locked(user_api: 
         assert statuses[:10] == [401] * 10 and 429 in statuses[10:], statuses
         # Someone else behind the same address gets in after a short wait at most.
         await eventually_logs_in(lambda: login(client, user["email"], RIGHT, nat), longest_wait=2)
+
+
+async def test_an_attempt_the_platform_could_not_check_does_not_count(user_api: Api) -> None:
+    # One hash at a time and (almost) no wait for it: of concurrent logins, one is checked
+    # and the others that were let through get a 503 (hashing busy).
+    async with user_api(argon2_concurrency=1, argon2_wait_seconds=0.001) as (client, _):
+        user, address = await signup(client), an_address()
+        answers = await asyncio.gather(*(login(client, user["email"], WRONG, address) for _ in range(12)))
+        statuses = [a.status_code for a in answers]
+        assert 503 in statuses and set(statuses) <= {401, 429, 503}, statuses
+        checked = statuses.count(401)
+        # The 503s were given back: once the pair's wait is over, what is left of its five
+        # free attempts (five less the checked ones) is evaluated in a row, then it waits.
+        deadline = time.monotonic() + 30
+        while (answer := await login(client, user["email"], WRONG, address)).status_code == 429:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.1)
+        in_a_row = 0
+        while answer.status_code == 401:
+            in_a_row += 1
+            answer = await login(client, user["email"], WRONG, address)
+        assert answer.status_code == 429 and in_a_row == 5 - checked, (in_a_row, checked, statuses)

@@ -57,13 +57,15 @@ async def log_in(body: LoginIn, request: Request, db: Db, state: State) -> Token
     # Counted before the password is checked: concurrent guesses cannot race the count.
     if (wait := await state.logins.attempt(account, address)) is not None:
         raise too_many(wait, f"Too many failed logins; try again in {wait} s.")
-    # The primary: an account that has just signed up or changed its password logs in.
-    async with db.read("primary") as read:
-        found = await accounts.find_by_email(read, body.email)
-    if (
-        not await state.passwords.verify(found.password_hash if found else None, body.password)
-        or found is None
-    ):
+    try:
+        # The primary: an account that has just signed up or changed its password logs in.
+        async with db.read("primary") as read:
+            found = await accounts.find_by_email(read, body.email)
+        right = await state.passwords.verify(found.password_hash if found else None, body.password)
+    except Exception:  # not checked (hashing busy, the database away): not a guess
+        await state.logins.not_evaluated(account, address)
+        raise
+    if not right or found is None:
         raise Problem(401, "Email or password is wrong.", type_="invalid-credentials")
     await state.logins.succeeded(account, address)
     login_session = await state.sessions.create(found.user.id)
