@@ -47,6 +47,7 @@ from gateway import backing, datatier, nginx_proc, procs
 from gateway.keys import local_keys
 from gateway.options import GatewayOptions
 from gateway.routes import ALLOCATOR_ENV, SERVICES
+from gateway.sync_standby import PRIMARY_ENV
 from pamtalk.server import HTTP_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,7 +246,7 @@ def up() -> int:
         [sys.executable, "-m", "gateway.supervisor", str(folder)],
         port=0,
         probe="",
-        env=dict(os.environ),
+        env={**os.environ, **({PRIMARY_ENV: tier["PAMTALK_DATABASE_URL"]} if tier else {})},
         cwd=ROOT,
     )
     gateway = f"http://127.0.0.1:{opts.gateway_port}"

@@ -8,6 +8,10 @@ environment, its log continued under a line saying so, and its restart counted i
 file (``make status`` shows it). A process that keeps dying is restarted after a growing
 pause (1 s, 2 s, 4 s ... up to 30 s, back to 1 s once it has run for a minute), as a
 crash loop is in a cluster. nginx in front fails over to the other replicas meanwhile.
+
+With the project's own primary and standby, it also keeps the ledger's synchronous commits
+from waiting for a standby that is gone (gateway/sync_standby.py), as the operator does in
+Kubernetes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway import procs
+from gateway.sync_standby import SyncStandbyGuard
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,11 +92,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     watches: dict[str, Watch] = {}
+    guard = SyncStandbyGuard.from_env()
     log.info("watching the processes recorded in %s", run_dir)
     while not stopping:
         for name in look(run_dir, watches, time.monotonic()):
             log.info("%s restarted", name)
+        if guard is not None:
+            guard.step()
         time.sleep(TICK)
+    if guard is not None:
+        guard.close()
     log.info("stopped (the processes it watched are left to `make down`)")
     return 0
 

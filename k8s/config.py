@@ -30,6 +30,14 @@ CANARY_ALIAS = "canary/{name}"  # the canary Deployment of a service
 MIGRATE_ALIAS = "migrate/{name}"  # the migration Job of a service
 
 
+def migration_command(name: str) -> list[str]:
+    """What a service's migration Job runs: its migrations; the farm's also applies the shard
+    map (services/farm/migrate.py)."""
+    if name == "farm":
+        return ["python", "-m", "services.farm.migrate"]
+    return ["python", "-m", "pamtalk.migrate", name]
+
+
 def version() -> str:
     with open(ROOT / "pyproject.toml", "rb") as fh:
         return str(tomllib.load(fh)["project"]["version"])

@@ -45,7 +45,25 @@ def read_only_host(cluster: str = MAIN_CLUSTER) -> str:
     return f"{cluster}-ro.{c.DATA_NAMESPACE}.svc"
 
 
+# The ledger's commits wait for one standby (the blockchain service sets synchronous_commit
+# = on for its sessions; every other service's commits return once on the primary, "local").
+# "preferred": with no standby ready, the operator names none, so the ledger goes on on the
+# primary alone instead of stopping (gateway/sync_standby.py does the same for `make up`).
+SYNCHRONOUS = {"method": "any", "number": 1, "dataDurability": "preferred"}
+
+
 def cluster(name: str, instances: int, storage: str, role: str) -> Obj:
+    postgresql: Obj = {"parameters": PARAMETERS}
+    bootstrap: Obj = {"database": DATABASE, "owner": DATABASE}
+    if role == "primary":
+        # The farm shards are postgres_fdw foreign partitions of this cluster's farm tables:
+        # the extension is made here (by the superuser) and the application owner, which runs
+        # the farm's migration Job, may use it (services/farm/shards.py).
+        bootstrap["postInitApplicationSQL"] = [
+            "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
+            f"GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO {DATABASE}",
+        ]
+        postgresql = {"parameters": {**PARAMETERS, "synchronous_commit": "local"}, "synchronous": SYNCHRONOUS}
     return {
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "Cluster",
@@ -58,8 +76,8 @@ def cluster(name: str, instances: int, storage: str, role: str) -> Obj:
             "instances": instances,
             "imageName": POSTGRES_IMAGE,
             "primaryUpdateStrategy": "unsupervised",
-            "postgresql": {"parameters": PARAMETERS},
-            "bootstrap": {"initdb": {"database": DATABASE, "owner": DATABASE}},
+            "postgresql": postgresql,
+            "bootstrap": {"initdb": bootstrap},
             "storage": {"size": storage},
             "walStorage": {"size": "20Gi"},
             "resources": {

@@ -258,7 +258,7 @@ def migration_job(svc: Service) -> Obj:
         "name": "migrate",
         "image": f"{c.MIGRATE_ALIAS.format(name=svc.name)}:{c.version()}",
         "imagePullPolicy": "IfNotPresent",
-        "command": ["python", "-m", "pamtalk.migrate", svc.name],
+        "command": c.migration_command(svc.name),
         "envFrom": [
             {"configMapRef": {"name": f"{svc.name}-config"}},
             {"secretRef": {"name": f"{svc.name}-secrets"}},

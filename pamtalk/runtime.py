@@ -81,6 +81,7 @@ def build_runtime(
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         reconnect_seconds=settings.db_reconnect_seconds,
+        synchronous_commit=settings.db_synchronous_commit,
     )
     redis = shared.redis if shared else make_redis(settings.redis_url)
     replica_url = shared.replica_url if shared and shared.database_url else settings.replica_url

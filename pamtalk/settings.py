@@ -14,6 +14,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEV_MARKER = "development-only"
+#: PostgreSQL's ``synchronous_commit`` values a service may ask for ("": the server's default).
+SynchronousCommit = Literal["", "local", "on", "remote_write", "remote_apply"]
 
 
 class ServiceSettings(BaseSettings):
@@ -28,6 +30,11 @@ class ServiceSettings(BaseSettings):
     replica_url: str = ""
     replica_max_lag_seconds: float = Field(default=5.0, gt=0)
     replica_wait_seconds: float = Field(default=0.25, ge=0)
+    # When this service's commits return (PostgreSQL's synchronous_commit for its connections;
+    # empty: the server's default). "on" waits until a synchronous standby has the commit on
+    # disk, so losing the primary loses none of them (the blockchain service: its ledger);
+    # gateway/postgresql.conf names the standby and leaves every other service at "local".
+    db_synchronous_commit: SynchronousCommit = ""
     db_pool_size: int = 10
     db_max_overflow: int = 10
     # seconds a request keeps trying to open a connection while PostgreSQL restarts (then 503)

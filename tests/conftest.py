@@ -24,7 +24,7 @@ from gateway.datatier import Instance
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.cache import make_redis
 from pamtalk.runtime import Shared
-from tests.pg_pair import TestPair, instance_fixture, pair_fixture
+from tests.pg_pair import TestPair, instance_fixture, own_pair_fixture, pair_fixture
 from tests.services_available import PG_URL, REDIS_URL, require
 
 ISSUER, AUDIENCE = "pamtalk-user-service", "pamtalk"
@@ -105,6 +105,13 @@ async def database_url() -> AsyncIterator[str]:
 def replica_pair() -> Iterator[TestPair]:
     """A primary and its streaming hot standby of this session's own (tests/pg_pair.py)."""
     yield from pair_fixture()
+
+
+@pytest.fixture
+async def own_pair() -> AsyncIterator[TestPair]:
+    """A primary and its standby for one test alone (it may lose the primary)."""
+    async for pair in own_pair_fixture():
+        yield pair
 
 
 @pytest.fixture(scope="session")

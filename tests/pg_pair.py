@@ -8,7 +8,7 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -20,6 +20,7 @@ from tests.live_server import free_port
 PAUSE = "SELECT pg_wal_replay_pause()"
 RESUME = "SELECT pg_wal_replay_resume()"
 PAUSE_STATE = "SELECT pg_get_wal_replay_pause_state()"
+RECEIVER = "SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'"
 
 
 class TestPair(Pair):
@@ -55,6 +56,14 @@ class TestPair(Pair):
             assert asyncio.get_running_loop().time() < deadline, "the standby did not catch up"
             await asyncio.sleep(0.05)
 
+    async def wal_receiver_pid(self, within: float = 60) -> int:
+        """The process of the standby that receives the primary's WAL (once it streams)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while not isinstance(pid := await self._standby(RECEIVER), int):
+            assert asyncio.get_running_loop().time() < deadline, "the standby has no WAL receiver"
+            await asyncio.sleep(0.05)
+        return pid
+
     async def resume_replay(self) -> None:
         await self._standby(RESUME)
 
@@ -89,6 +98,19 @@ def pair_fixture() -> Iterator[TestPair]:
         yield pair
     finally:
         pair.down()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def own_pair_fixture() -> AsyncIterator[TestPair]:
+    """A pair for one test alone: it may lose its primary or promote its standby."""
+    _available()
+    root = scratch_folder()
+    pair = TestPair(root / "pg", free_port(), free_port())
+    try:
+        await asyncio.to_thread(pair.up, 180)
+        yield pair
+    finally:
+        await asyncio.to_thread(pair.down)
         shutil.rmtree(root, ignore_errors=True)
 
 

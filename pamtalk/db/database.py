@@ -131,6 +131,7 @@ class Database:
         pool_size: int = 10,
         max_overflow: int = 10,
         reconnect_seconds: float = RECONNECT_SECONDS,
+        synchronous_commit: str = "",
     ) -> None:
         self.url = url
         self.reconnect_seconds = reconnect_seconds
@@ -142,9 +143,12 @@ class Database:
         self._opening = asyncio.Lock()
         self.wake_relay: Any = None  # set by the outbox relay: called once events committed
         self.replica: Replica | None = None  # ``attach_replica``: reads of role "replica" may go there
+        server_settings = {"search_path": f"{self.schema},public"}
+        if synchronous_commit:  # when a commit returns: see ServiceSettings.db_synchronous_commit
+            server_settings["synchronous_commit"] = synchronous_commit
         self._options: dict[str, Any] = {
             "max_inactive_connection_lifetime": 300,
-            "server_settings": {"search_path": f"{self.schema},public"},
+            "server_settings": server_settings,
             "init": _setup,
             "reset": _keep_session,
         }

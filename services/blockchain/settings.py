@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import model_validator
 
 from pamtalk.interpreter import restoring_recursion_limit
-from pamtalk.settings import ServiceSettings
+from pamtalk.settings import ServiceSettings, SynchronousCommit
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,6 +31,10 @@ DEV_LEDGER_KEY_FILE = Path(__file__).with_name("dev_ledger_key.pem")
 
 class BlockchainSettings(ServiceSettings):
     SERVICE = "blockchain"
+
+    # The ledger's commits return once a synchronous standby has them (RPO 0 for the ledger,
+    # README "Read replica"); with no standby named by the server this is an ordinary commit.
+    db_synchronous_commit: SynchronousCommit = "on"
 
     # Ed25519 private key (PEM, PKCS#8) that signs tree heads. Empty: the development key.
     ledger_signing_key: str = ""

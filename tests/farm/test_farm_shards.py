@@ -8,6 +8,10 @@ submissions live beside their farm, and a write to an unreachable shard is a 503
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +22,7 @@ import httpx
 import pytest
 
 from gateway.datatier import Instance
+from k8s.config import migration_command
 from pamtalk.db.migrations import upgrade
 from services.farm.app import create_app
 from services.farm.shards import ShardError, ShardSpec, apply, boundary
@@ -176,3 +181,34 @@ async def test_a_write_to_an_unreachable_shard_is_a_503_and_writes_nothing(
         await asyncio.to_thread(shard.start)
     mine = await client.get(f"{FARMS}?mine=true", headers=tokens.headers("farmer", owner))
     assert mine.status_code == 200 and mine.json()["items"] == []
+
+
+async def test_the_farm_migration_job_migrates_then_applies_the_shard_map(
+    replica_pair: TestPair, shard_instance: Instance
+) -> None:
+    """What the farm's Kubernetes migration Job runs (k8s/config.py), with the variables its
+    Secret gives: the farm's migrations, then the map; run again (every deploy), nothing moves."""
+    main, remote = "pamtalk_job", "pamtalk_job_shard"
+    await asyncio.to_thread(replica_pair.primary.create_database, main)
+    await asyncio.to_thread(shard_instance.create_database, remote)
+    begins = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    env = {
+        **os.environ,
+        "PAMTALK_FARM_DATABASE_URL": replica_pair.primary.url(main),
+        "PAMTALK_FARM_SHARDS": json.dumps([{"begins": begins, "url": shard_instance.url(remote)}]),
+    }
+    command = [sys.executable, *migration_command("farm")[1:]]
+    for expected in ("shard 2: ids from", "shard 2: in place"):
+        done = await asyncio.to_thread(
+            subprocess.run, command, env=env, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "migrated farm" in done.stdout and expected in done.stdout, done.stdout
+    partitions = await _fetch(
+        replica_pair.primary.url(main),
+        "SELECT c.relkind::text AS relkind FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'farm_svc.farms'::regclass",
+    )
+    assert {r["relkind"] for r in partitions} == {"r", "f"}  # the local range and the foreign one
+    tables = await _fetch(shard_instance.url(remote), "SELECT to_regclass('farm_svc.farms_local') AS t")
+    assert tables[0]["t"] is not None

@@ -45,3 +45,14 @@ def test_every_service_secret_names_the_database_and_its_read_replica() -> None:
 def test_the_documentation_names_the_operators_services() -> None:
     text = (ROOT / "docs" / "kubernetes.md").read_text()
     assert data.read_write_host() in text and data.read_only_host() in text
+
+
+def test_the_ledger_commits_wait_for_one_standby_and_nothing_else_does() -> None:
+    """The blockchain service asks for synchronous_commit = on; the cluster names one standby
+    synchronous ("any" 1), keeps every other session at "local", and goes on without a standby
+    rather than stopping the ledger ("preferred"); a farm shard has no ledger and no wait."""
+    main = clusters()[data.MAIN_CLUSTER]["spec"]["postgresql"]
+    assert main["synchronous"] == {"method": "any", "number": 1, "dataDurability": "preferred"}
+    assert main["parameters"]["synchronous_commit"] == "local"
+    for name in data.SHARD_CLUSTERS:
+        assert "synchronous" not in clusters()[name]["spec"]["postgresql"], name

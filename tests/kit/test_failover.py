@@ -8,9 +8,7 @@ the moment before it was lost, and not yet sent, is lost with it: README, "Read 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Column, MetaData, Table, Text, Uuid
@@ -19,27 +17,13 @@ from loadtests.tcp_proxy import TcpProxy
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
 from tests.kit.db_support import create_tables
-from tests.live_server import free_port
-from tests.pg_pair import TestPair, _available, scratch_folder
+from tests.pg_pair import TestPair
 
 pytestmark = pytest.mark.integration
 
 ADD = sql("INSERT INTO notes (id, text) VALUES (:id, :text)")
 COUNT = sql("SELECT count(*) FROM notes")
 RECOVERING = sql("SELECT pg_is_in_recovery()")
-
-
-@pytest.fixture
-async def own_pair() -> AsyncIterator[TestPair]:
-    _available()
-    root = scratch_folder()
-    pair = TestPair(root / "pg", free_port(), free_port())
-    try:
-        await asyncio.to_thread(pair.up, 180)
-        yield pair
-    finally:
-        await asyncio.to_thread(pair.down)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 async def test_after_the_primary_is_lost_the_promoted_standby_serves_through_the_same_url(
