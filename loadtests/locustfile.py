@@ -112,7 +112,10 @@ def renew(account: dict[str, Any], client: Any, stale: str) -> None:
                 if r.status_code == 200:
                     _store(account, r.json())
                     return
-                r.success()  # an expired session: logging in again is the normal answer
+                if r.status_code == 401:
+                    r.success()  # an expired or ended session: logging in again is the answer
+                else:  # refused for another reason (a 503, a 429): the user logs in, but it counts
+                    r.failure(f"{r.status_code} refresh failed")
         login(account, client)
 
 

@@ -13,8 +13,13 @@ from pydantic import AliasChoices, BaseModel, Field, PlainSerializer
 
 from pamtalk.vocabulary import Grade
 
-# A score of 0-100 as the API shows it: 42.545100000000005 -> 42.55
-Score = Annotated[float, PlainSerializer(lambda value: round(value, 2), return_type=float, when_used="json")]
+
+def shown_score(value: float) -> float:
+    """A score of 0-100 as the API shows it: 42.545100000000005 -> 42.55."""
+    return round(value, 2)
+
+
+Score = Annotated[float, PlainSerializer(shown_score, return_type=float, when_used="json")]
 
 
 class EsgAssessment(BaseModel):

@@ -14,7 +14,7 @@ import orjson
 from pamtalk.auth.jwks import Principal
 from pamtalk.db.tx import Read, Tx
 from pamtalk.errors import Problem
-from pamtalk.esg_assessment import EsgAssessment
+from pamtalk.esg_assessment import EsgAssessment, shown_score
 from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.pagination import decode_cursor, encode_cursor
 from services.farm import store
@@ -134,7 +134,9 @@ async def record_score(tx: Tx, event: EsgScored, assessed_at: datetime) -> bool:
             "submission_id": event.submission_id,
             "assessed_at": assessed_at,
             "assessment": orjson.dumps(assessment.model_dump()).decode(),
-            "score": event.overall,
+            "score": shown_score(
+                event.overall
+            ),  # the farm's score as shown (the assessment keeps every digit)
             "grade": event.grade,
             "grade_rank": grade_rank(event.grade),
             "valid_until": event.valid_until,

@@ -103,7 +103,7 @@ class FarmOut(BaseModel):
     crops: list[Crop]
     status: Status
     wallet_address: str | None = None
-    esg_score: float | None = None
+    esg_score: Score | None = None
     esg_grade: Grade | None = None
     esg_assessed_at: datetime | None = None
     esg_valid_until: date | None = None

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 from pamtalk.bodies import JsonDecimal, JsonUUID, RequestBody
+from pamtalk.esg_assessment import Score
 from pamtalk.vocabulary import Crop, TradeStatus
 
 PaymentMethod = Literal["bank_transfer", "card", "mobile_pay", "cash_on_delivery"]
@@ -91,7 +92,7 @@ class TradeOut(BaseModel):
     delivery_hours: int
     payment_method: str
     location: str
-    producer_esg_score: float | None = None
+    producer_esg_score: Score | None = None
     status: TradeStatus
     cancel_reason: str | None = None
     review: ReviewFlag | None = Field(default=None, description="the anomaly flag (shown to admins)")

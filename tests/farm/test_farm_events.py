@@ -77,6 +77,24 @@ async def test_esg_scored_twice_changes_the_farm_once(farm_api, tokens) -> None:
     assert item["status"] == "scored" and item["assessment"]["overall"] == 84.5
 
 
+async def test_the_farm_shows_its_esg_score_to_two_decimals_as_the_assessment_does(farm_api, tokens) -> None:
+    """The formula's overall score is a float (77.84999... here); the farm page, the list and the
+    ESG history show it as the assessment does (77.85), not with the float's tail."""
+    client, app = farm_api
+    owner = uuid.uuid4()
+    farm = await create_farm(client, tokens, owner)
+    headers = tokens.headers("farmer", owner)
+    submission = (await client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)).json()
+    await deliver(app, scored_envelope(farm, "Silver", 77.84999999999, uuid.UUID(submission["id"])))
+
+    page = (await client.get(f"{FARMS}/{farm['id']}")).json()
+    assert page["esg_score"] == 77.85
+    mine = (await client.get(FARMS, params={"mine": "true"}, headers=headers)).json()
+    assert [item["esg_score"] for item in mine["items"]] == [77.85]
+    history = (await client.get(f"{FARMS}/{farm['id']}/esg", headers=headers)).json()
+    assert history["latest"]["score"] == 77.85
+
+
 async def test_older_assessment_does_not_replace_newer(farm_api, tokens) -> None:
     client, app = farm_api
     farm = await create_farm(client, tokens)
