@@ -134,9 +134,8 @@ async def record_score(tx: Tx, event: EsgScored, assessed_at: datetime) -> bool:
             "submission_id": event.submission_id,
             "assessed_at": assessed_at,
             "assessment": orjson.dumps(assessment.model_dump()).decode(),
-            "score": shown_score(
-                event.overall
-            ),  # the farm's score as shown (the assessment keeps every digit)
+            # the farm's score as shown; its assessment keeps every digit
+            "score": shown_score(event.overall),
             "grade": event.grade,
             "grade_rank": grade_rank(event.grade),
             "valid_until": event.valid_until,
