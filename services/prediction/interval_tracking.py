@@ -11,7 +11,8 @@ keep, and every worker process computes the same shift from the same tables.
 
 Read before forecasting, once a new day has begun and otherwise at most every
 ``tracking_refresh_seconds`` (late settlements of past days); a failed read keeps the shift
-it had (and is tried again on the next forecast)."""
+it had (and is tried again on the next forecast). The shift in use is on ``/metrics`` as
+``forecast_interval_shift{crop, bound}`` (log1p units; > 0: wider than the offsets alone)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ import math
 import time
 from datetime import date
 
+from prometheus_client import Gauge
+
 from pamtalk.db.database import Database
 from services.prediction.ml.runtime import ModelRuntime
 from services.prediction.ml.tracking import TRACKED_DAYS
@@ -27,6 +30,13 @@ from services.prediction.state import PredictionState
 from services.prediction.store import served_forecasts
 
 log = logging.getLogger("pamtalk.prediction.tracking")
+SHIFT = Gauge(
+    "forecast_interval_shift",
+    "Tracked shift (log1p units) added to the conformal offset of a crop's lower or upper bound, "
+    "days 1-7 ahead of forecasts from the platform's history; > 0 widens",
+    ["crop", "bound"],
+    multiprocess_mode="mostrecent",
+)
 
 
 async def follow(state: PredictionState, rt: ModelRuntime, db: Database, on: date) -> None:
@@ -46,3 +56,7 @@ async def follow(state: PredictionState, rt: ModelRuntime, db: Database, on: dat
         state.tracking_read_at = -math.inf
         return
     rt.follow({r["crop"]: (r["days"], r["below"], r["above"]) for r in rows})
+    if rt.tracking is not None:
+        for crop, lower, upper in zip(rt.tracking.crops, rt.tracking.lower, rt.tracking.upper, strict=True):
+            SHIFT.labels(crop, "lower").set(float(lower))
+            SHIFT.labels(crop, "upper").set(float(upper))

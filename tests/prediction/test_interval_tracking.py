@@ -10,13 +10,15 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import analytics_data
 from services.prediction.forecasts import forecast_pairs, today
 from services.prediction.ml import calibration as CAL
 from services.prediction.ml import tracking as TR
-from services.prediction.ml.recursive import SeriesForecast, SeriesInput
+from services.prediction.ml.generator import generate_series
+from services.prediction.ml.recursive import SeriesForecast, SeriesInput, recursive_forecast
 from services.prediction.ml.runtime import ForecastRequest, ModelRuntime
 from tests.prediction.support import KST, Api, change, platform_history, rows, settled, state
 
@@ -104,7 +106,7 @@ async def test_the_service_moves_the_shift_with_the_misses_of_its_served_forecas
     """A forecast served from the platform's history is recorded with its model version; once
     its first days are over, their settled demand moves the crop's shift by STEP x (missed -
     0.1) per day and bound, and the next forecasts are served with it."""
-    _, app = prediction_api
+    client, app = prediction_api
     crop, region = "lettuce", "Gangwon"
     start = today() - timedelta(days=3)
     await platform_history(app, crop, region, start)
@@ -132,6 +134,12 @@ async def test_the_service_moves_the_shift_with_the_misses_of_its_served_forecas
         assert rt.card_tracking is not None and rt.tracking is not None
         assert rt.tracking.lower[i] == pytest.approx(rt.card_tracking.lower[i] + TR.STEP * (1 - 0.3))
         assert rt.tracking.upper[i] == pytest.approx(rt.card_tracking.upper[i] + TR.STEP * (1 - 0.3))
+        families = {f.name: f for f in text_string_to_metric_families((await client.get("/metrics")).text)}
+        shown = {
+            (s.labels["crop"], s.labels["bound"]): s.value
+            for s in families["forecast_interval_shift"].samples
+        }
+        assert shown[(crop, "upper")] == pytest.approx(rt.tracking.upper[i])
 
         # what the API and the jobs serve now is the card's model with that shift
         assert week["history_source"] == "platform"
@@ -146,3 +154,33 @@ async def test_the_service_moves_the_shift_with_the_misses_of_its_served_forecas
         await change(app, "DELETE FROM served_forecasts WHERE crop = :c", c=crop)
         rt.follow({})
         state(app).tracking_day = None
+
+
+def test_the_committed_model_with_its_shift_followed_covers_80_percent_after_its_window():
+    """Out of sample, as served: the committed model's 7-day forecasts from every origin of the
+    12 weeks after its data window (generated demand), each with the card's offsets and the
+    card's shift followed day by day from the end of the data."""
+    rt = ModelRuntime()  # not the shared one: the service tests move its shift
+    assert rt.card_tracking is not None and rt.tracked_after is not None
+    first = rt.tracked_after + timedelta(days=1)
+    inputs, actual = [], []
+    for crop in rt.vocab.crops:
+        for region in rt.vocab.regions:
+            series = generate_series(crop, region, first - timedelta(days=28), first + timedelta(days=89))
+            for k in range(84):
+                inputs.append(
+                    SeriesInput(crop, region, first + timedelta(days=k), 7, series.quantity[k : k + 28])
+                )
+                actual.append(series.quantity[k + 28 : k + 35])
+    raw = recursive_forecast(inputs, rt.predict_target, rt.vocab)
+    served, _ = TR.tracked_forecasts(
+        inputs, raw, actual, rt.offsets, rt.card_tracking, first + timedelta(days=90)
+    )
+    crops = np.array([i.crop for i in inputs])
+    a, lo, hi = (np.stack(x) for x in (actual, [f.lower for f in served], [f.upper for f in served]))
+    for crop in rt.vocab.crops:
+        mine = crops == crop
+        assert 0.77 <= np.mean((a >= lo)[mine] & (a <= hi)[mine]) <= 0.83, crop
+        assert np.mean(a[mine] < lo[mine]) < 0.13 and np.mean(a[mine] > hi[mine]) < 0.13, crop
+    inside = (a >= lo) & (a <= hi)
+    assert np.all(np.abs(inside.mean(axis=0) - 0.8) <= 0.02)  # every day ahead
