@@ -14,6 +14,7 @@ from typing import Any
 
 from pamtalk.db.database import Database
 from pamtalk.errors import Problem
+from services.prediction import interval_tracking
 from services.prediction.ml.crops import normalise_crop
 from services.prediction.ml.runtime import ForecastInputError, ForecastRequest, ForecastResult, ModelRuntime
 from services.prediction.ml.trades import KST
@@ -86,6 +87,8 @@ async def forecast_pairs(
     histories, then all requests into the batcher at once (so they share model calls).
     Raises ``ForecastInputError`` when a request is refused by the models."""
     histories = await load_histories(db, state.history_index, pairs, start)
+    if histories:  # only forecasts from the platform's history carry the tracked shift
+        await interval_tracking.follow(state, rt, db, today())
     requests = [
         ForecastRequest(crop, region, start, days, histories.get((crop, region))) for crop, region in pairs
     ]
@@ -111,6 +114,7 @@ def served_rows(results: Sequence[ForecastResult]) -> list[dict[str, Any]]:
             "demand": [p.demand for p in r.points],
             "lower": [p.lower for p in r.points],
             "upper": [p.upper for p in r.points],
+            "model_version": r.model_version,
         }
         for r in results
     ]

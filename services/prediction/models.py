@@ -131,9 +131,11 @@ class DailyDemand(Base):
 class ServedForecast(Base):
     """A forecast served from the platform's own history, compactly: crop, model region, its
     first day, and per day ahead (index 0 = the first day) the point forecast and the 80 %
-    interval, as 4-byte floats. ``forecast_quality.py`` compares each day with ``daily_demand``.
-    One row per (first day, crop, region): a longer forecast of the same start replaces a
-    shorter one (the same model and history give the same first days)."""
+    interval, as 4-byte floats, and the model version that served it (None for rows recorded
+    before the column). ``forecast_quality.py`` compares each day with ``daily_demand``, and
+    ``interval_tracking.py`` counts the misses of the model's bounds. One row per (first day,
+    crop, region): a longer forecast of the same start replaces a shorter one (the same model
+    and history give the same first days)."""
 
     __tablename__ = "served_forecasts"
 
@@ -143,6 +145,7 @@ class ServedForecast(Base):
     demand: Mapped[list[float]] = mapped_column(ARRAY(REAL))
     lower: Mapped[list[float]] = mapped_column(ARRAY(REAL))
     upper: Mapped[list[float]] = mapped_column(ARRAY(REAL))
+    model_version: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         CheckConstraint(

@@ -24,5 +24,8 @@ class PredictionSettings(ServiceSettings):
     # A scrape of /metrics reads the live forecast quality again at most this often per process
     # (the 14-day figures change when a day's trades settle; one read costs tens of ms).
     quality_refresh_seconds: float = 60.0
+    # The tracked shift of the forecast intervals is read again when a day begins and otherwise
+    # at most this often per process (settlements of past days that arrive late).
+    tracking_refresh_seconds: float = 300.0
     page_size: int = 20
     max_page_size: int = 100

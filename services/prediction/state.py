@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,8 @@ class PredictionState:
     cache: Cache
     loading: asyncio.Task[ModelRuntime]
     quality_read_at: float = float("-inf")  # when this process last read the forecast quality
+    tracking_day: date | None = None  # the day the interval tracking was last read for
+    tracking_read_at: float = float("-inf")  # and when (``interval_tracking.py``)
     history_index: HistoryIndex = field(init=False)
     forecasts: MicroBatcher[ForecastRequest, ForecastResult] = field(init=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -108,3 +108,18 @@ def created(**kwargs: Any) -> TransactionCreated:
 
 def settled(**kwargs: Any) -> TransactionSettled:
     return TransactionSettled(**trade("settled", **kwargs))
+
+
+async def platform_history(app: FastAPI, crop: str, region: str, start: date) -> None:
+    """28 days of settled demand before ``start`` (a backfill), nothing recorded yet."""
+    await change(app, "DELETE FROM daily_demand WHERE crop = :c AND region = :r", c=crop, r=region)
+    await change(app, "DELETE FROM served_forecasts WHERE crop = :c", c=crop)
+    async with app.state.runtime.db.write() as tx:
+        await tx.executemany(
+            sql("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, :c, :r, :q)"),
+            [
+                {"d": start - timedelta(days=28 - i), "c": crop, "r": region, "q": 900 + 10 * i}
+                for i in range(28)
+            ],
+        )
+    state(app).history_index.forget()

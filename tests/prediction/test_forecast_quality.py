@@ -15,31 +15,15 @@ from decimal import Decimal
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from pamtalk.db.statements import sql
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import analytics_data
 from services.prediction.forecast_quality import quality
 from services.prediction.forecasts import forecast_pairs, today
-from tests.prediction.support import KST, Api, change, rows, settled, state
+from tests.prediction.support import KST, Api, platform_history, rows, settled, state
 
 pytestmark = pytest.mark.integration
 DEMAND = "/api/v1/predictions/demand"
 SERVED = "SELECT start, demand, lower, upper FROM served_forecasts WHERE crop = :crop AND region = :region"
-
-
-async def platform_history(app, crop: str, region: str, start) -> None:
-    """28 days of settled demand before ``start`` (a backfill), nothing recorded yet."""
-    await change(app, "DELETE FROM daily_demand WHERE crop = :c AND region = :r", c=crop, r=region)
-    await change(app, "DELETE FROM served_forecasts WHERE crop = :c", c=crop)
-    async with app.state.runtime.db.write() as tx:
-        await tx.executemany(
-            sql("INSERT INTO daily_demand (day, crop, region, quantity) VALUES (:d, :c, :r, :q)"),
-            [
-                {"d": start - timedelta(days=28 - i), "c": crop, "r": region, "q": 900 + 10 * i}
-                for i in range(28)
-            ],
-        )
-    state(app).history_index.forget()
 
 
 async def test_forecasts_from_platform_history_are_recorded_once_per_first_day(

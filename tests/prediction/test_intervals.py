@@ -18,7 +18,7 @@ from services.prediction.ml.crops import CROPS, REGIONS
 from services.prediction.ml.dataset import DailySeries
 from services.prediction.ml.features import Vocabulary
 from services.prediction.ml.fit import GBR_PARAMS
-from services.prediction.ml.generator import generate_series
+from services.prediction.ml.generator import generate_series, generated_history
 from services.prediction.ml.recursive import SeriesForecast, SeriesInput
 from services.prediction.ml.runtime import ForecastRequest, ModelRuntime, get_runtime
 from services.prediction.ml.train import main
@@ -55,8 +55,10 @@ def test_card_promises_80_percent_and_its_backtest_keeps_it():
 
 def test_served_forecasts_apply_the_card_offsets(tmp_path: Path):
     """The runtime's bounds are the quantile models' bounds moved by the card's offsets for the
-    crop, the day ahead and the month of the forecast day; the demand is untouched. (A card
-    without offsets, from an older trainer, serves the quantile models' bounds.)"""
+    crop, the day ahead and the month of the forecast day; forecasts from a given history (the
+    platform's, whose misses the service follows) have the card's tracked shift of the crop's
+    bound on days 1-7 ahead on top. The demand is untouched. (A card without offsets, from an
+    older trainer, serves the quantile models' bounds.)"""
     for name in [*K.ONNX_FILES.values(), K.NORMS_FILE, K.CARD_FILE]:
         shutil.copy(K.ARTIFACTS_DIR / name, tmp_path / name)
     card = json.loads((tmp_path / K.CARD_FILE).read_text())
@@ -66,13 +68,22 @@ def test_served_forecasts_apply_the_card_offsets(tmp_path: Path):
 
     start = date(2026, 12, 20)  # 28 days run from December into January
     requests = [ForecastRequest(c, r, start, 28) for c in CROPS for r in REGIONS]
+    given = [
+        ForecastRequest(c, r, start, 28, generated_history(c, r, start, 28)) for c in CROPS for r in REGIONS
+    ]
+    requests += given
     moved = 0
-    for served, raw in zip(calibrated.forecast_many(requests), plain.forecast_many(requests), strict=True):
-        table = K.load_card()["intervals"]["offsets"][served.crop]
+    intervals = K.load_card()["intervals"]
+    for served, raw, req in zip(
+        calibrated.forecast_many(requests), plain.forecast_many(requests), requests, strict=True
+    ):
+        table = intervals["offsets"][served.crop]
+        shift = intervals["tracking"]["shift"][served.crop]
         for h, (p, q) in enumerate(zip(served.points, raw.points, strict=True), start=1):
             assert p.demand == q.demand
-            lo_off = table["lower"][_group(h)][p.date.month - 1]
-            hi_off = table["upper"][_group(h)][p.date.month - 1]
+            tracked = req.history is not None and h <= intervals["tracking"]["days_ahead"]
+            lo_off = table["lower"][_group(h)][p.date.month - 1] + tracked * shift["lower"]
+            hi_off = table["upper"][_group(h)][p.date.month - 1] + tracked * shift["upper"]
             lower = min(max((q.lower + 1) * np.exp(-lo_off) - 1, 0.0), q.demand)
             upper = max((q.upper + 1) * np.exp(hi_off) - 1, q.demand)
             assert p.lower == pytest.approx(lower, abs=0.02) and p.upper == pytest.approx(upper, abs=0.02)
@@ -174,6 +185,7 @@ def test_trainer_refuses_intervals_calibrated_outside_75_85_percent(monkeypatch,
     monkeypatch.setattr("services.prediction.ml.train._load", lambda args: _small(470))
     monkeypatch.setitem(GBR_PARAMS, "n_estimators", 20)  # the gate is under test, not the models
     monkeypatch.setattr(CAL, "TAIL", 0.35)  # offsets at the 65 % quantile: a ~30 % interval
+    monkeypatch.setattr("services.prediction.ml.tracking.TAIL", 0.35)  # and the tracker aims at it
     args = ["--out", str(tmp_path), "--allow-worse-than-baseline", "--jobs", "1"]
     assert main(args) == 4
     err = capsys.readouterr().err

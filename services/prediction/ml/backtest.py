@@ -5,7 +5,8 @@ One origin a day, placed so that every ``horizon``-day forecast lies inside the 
 recursively from the actual history up to the origin. The model must have been trained on
 data before those weeks. Per crop we report MAPE (over days with positive demand), MASE
 (errors scaled by the in-sample mean absolute seasonal-naive error of each series) and the
-share of actual days inside the 80 % interval, calibrated (``calibration.py``) and as the
+share of actual days inside the 80 % interval, calibrated (``calibration.py``, and with the
+shift of ``tracking.py`` followed from origin to origin as the service follows it) and as the
 quantile models give it, per day ahead and in total, with the share below / above it.
 
 ``window_forecasts`` also serves the calibration: out-of-sample forecasts from every origin
@@ -25,6 +26,7 @@ from .calibration import HORIZON_GROUPS, MAX_HORIZON, IntervalCalibration, Score
 from .dataset import DailySeries
 from .features import WINDOW, Vocabulary
 from .recursive import Predictor, SeriesForecast, SeriesInput, recursive_forecast
+from .tracking import Tracking, tracked_forecasts
 
 SEASON = 7  # seasonal-naive period: same weekday last week
 BACKTEST_WEEKS = 8
@@ -150,7 +152,37 @@ def rolling_origin_backtest(
     horizon: int = HORIZON_DAYS,
     calibration: IntervalCalibration | None = None,
 ) -> dict[str, CropMetrics]:
-    """Metrics per crop and over all crops (key ``"all"``)."""
+    """Metrics per crop and over all crops (key ``"all"``), the intervals calibrated with the
+    offsets of ``calibration`` alone (when given)."""
+    return _backtest(series, predict, vocab, weeks, horizon, calibration, None)[0]
+
+
+def tracked_backtest(
+    series: Sequence[DailySeries],
+    predict: Predictor,
+    vocab: Vocabulary,
+    calibration: IntervalCalibration,
+    tracking: Tracking,
+    weeks: int = BACKTEST_WEEKS,
+    horizon: int = HORIZON_DAYS,
+) -> tuple[dict[str, CropMetrics], Tracking]:
+    """``rolling_origin_backtest`` with the offsets of ``calibration`` plus the shift of
+    ``tracking``, moved from origin to origin by the forecast days already over (``tracking.py``);
+    also the shift at the end of the data."""
+    metrics, end = _backtest(series, predict, vocab, weeks, horizon, calibration, tracking)
+    assert end is not None
+    return metrics, end
+
+
+def _backtest(
+    series: Sequence[DailySeries],
+    predict: Predictor,
+    vocab: Vocabulary,
+    weeks: int,
+    horizon: int,
+    calibration: IntervalCalibration | None,
+    tracking: Tracking | None,
+) -> tuple[dict[str, CropMetrics], Tracking | None]:
     first, stop = _backtest_window(series, weeks)
     scales: dict[int, float] = {}
     for si, s in enumerate(series):
@@ -163,7 +195,26 @@ def rolling_origin_backtest(
     chosen = [series[si] for si in scales]
     if not chosen:
         raise ValueError("no series is long enough for the backtest")
-    forecasts = window_forecasts(chosen, predict, vocab, first, stop, horizon, calibration=calibration)
+    static = calibration if tracking is None else None
+    forecasts = window_forecasts(chosen, predict, vocab, first, stop, horizon, calibration=static)
+    if calibration is not None and tracking is not None:
+        inputs = [
+            SeriesInput(
+                chosen[f.series_index].crop,
+                chosen[f.series_index].region,
+                chosen[f.series_index].start + timedelta(days=f.origin),
+                len(f.raw.demand),
+                chosen[f.series_index].quantity[: f.origin],
+            )
+            for f in forecasts
+        ]
+        actuals = [f.actual(chosen) for f in forecasts]
+        served, tracking = tracked_forecasts(
+            inputs, [f.raw for f in forecasts], actuals, calibration, tracking, stop
+        )
+        forecasts = [
+            WindowForecast(f.series_index, f.origin, f.raw, g) for f, g in zip(forecasts, served, strict=True)
+        ]
     index = list(scales)
     by_crop: dict[str, list[tuple[np.ndarray, ...]]] = {}
     series_of: dict[str, set[int]] = {}
@@ -187,7 +238,7 @@ def rolling_origin_backtest(
     result = {crop: _metrics(rows, len(series_of[crop])) for crop, rows in by_crop.items()}
     every = [r for rows in by_crop.values() for r in rows]
     result["all"] = _metrics(every, len(scales))
-    return result
+    return result, tracking
 
 
 def longer_horizon_coverage(

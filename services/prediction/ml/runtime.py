@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -28,6 +28,7 @@ from .holidays_kr import HOLIDAY_SOURCE
 from .isolation import isolation_score
 from .onnx_session import make_session
 from .recursive import SeriesInput, recursive_forecast
+from .tracking import Tracking
 from .trades import CropNorm, TradeRow, norms_from_json, trade_matrix
 
 MAX_DAYS = MAX_HORIZON
@@ -94,14 +95,34 @@ class ModelRuntime:
         self.norms: dict[str, CropNorm] = norms_from_json(K.load_norms(self.directory))
         self._offset = float(self.card["anomaly"]["offset"])
         intervals = self.card.get("intervals")
+        tracking = (intervals or {}).get("tracking")
+        #: The shift of the card (``tracking.py``) and the last day it has counted (None: no tracking).
+        self.card_tracking: Tracking | None = None
+        self.tracked_after: date | None = None
         if intervals is None:
             log.warning("the model card has no interval calibration: serving the quantile models' bounds")
-            self.calibration = IntervalCalibration.identity(self.vocab.crops)
+            self.offsets = IntervalCalibration.identity(self.vocab.crops)
         else:
-            self.calibration = IntervalCalibration.from_json(intervals["offsets"], self.vocab.crops)
+            self.offsets = IntervalCalibration.from_json(intervals["offsets"], self.vocab.crops)
+        if tracking is not None:
+            step = float(tracking["step"])
+            self.card_tracking = Tracking.from_json(tracking["shift"], self.vocab.crops, step)
+            self.tracked_after = date.fromisoformat(tracking["counted_until"])
+        self.tracking = self.card_tracking
+        #: What ``forecast_many`` applies: the offsets plus the current shift (replaced whole by ``follow``).
+        self.calibration = self.offsets if self.tracking is None else self.tracking.calibration(self.offsets)
         trained_with = self.card["data"].get("holidays")
         if trained_with and not trained_with.startswith(HOLIDAY_SOURCE.split(" ")[0]):
             log.warning("model trained with holidays from %r, serving with %r", trained_with, HOLIDAY_SOURCE)
+
+    def follow(self, counts: Mapping[str, tuple[int, int, int]]) -> None:
+        """Serve with the card's shift moved by the compared days of this model's served
+        forecasts after ``tracked_after``: ``{crop: (days, below the lower, above the upper)}``
+        (``tracking.py``; the service reads them, ``interval_tracking.py``). No-op without tracking."""
+        if self.card_tracking is None:
+            return
+        tracking = self.card_tracking.plus_counts(counts)
+        self.tracking, self.calibration = tracking, tracking.calibration(self.offsets)
 
     def _run(self, name: str, x: np.ndarray, output: int = 0) -> np.ndarray:
         result = self._sessions[name].run(None, {"X": x})[output]
@@ -138,11 +159,20 @@ class ModelRuntime:
         return SeriesInput(crop, region, request.start_date, request.days, history[-WINDOW:])
 
     def forecast_many(self, requests: Sequence[ForecastRequest]) -> list[ForecastResult]:
-        """Forecast all requests; each step is ONE call per model for all requests."""
+        """Forecast all requests; each step is ONE call per model for all requests. Bounds: the
+        card's offsets plus the tracked shift for forecasts from a given (the platform's) history,
+        whose misses the service follows; the offsets alone for forecasts from generated history,
+        which nothing follows (a shift left where it was drifts off: ``tracking.py``)."""
         inputs = [self.validate(r) for r in requests]
-        forecasts = self.calibration.apply(
-            inputs, recursive_forecast(inputs, self.predict_target, self.vocab)
-        )
+        raw = recursive_forecast(inputs, self.predict_target, self.vocab)
+        tracked = [r.history is not None for r in requests]
+        forecasts = list(raw)
+        for calibration, chosen in ((self.calibration, True), (self.offsets, False)):
+            ks = [k for k, t in enumerate(tracked) if t is chosen]
+            for k, f in zip(
+                ks, calibration.apply([inputs[k] for k in ks], [raw[k] for k in ks]), strict=True
+            ):
+                forecasts[k] = f
         results = []
         for req, inp, f in zip(requests, inputs, forecasts, strict=True):
             points = tuple(

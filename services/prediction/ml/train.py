@@ -31,6 +31,7 @@ from .backtest import (
     format_table,
     longer_horizon_coverage,
     rolling_origin_backtest,
+    tracked_backtest,
     window_forecasts,
     window_scores,
 )
@@ -67,6 +68,7 @@ from .generator import DEFAULT_SEED
 from .holidays_kr import HOLIDAY_SOURCE
 from .onnx_export import TOLERANCE, export_checked
 from .platform_data import MIN_HISTORY_DAYS, NotEnoughHistoryError, load_platform_series
+from .tracking import TRACKED_DAYS, Tracking
 from .trades import TRADE_FEATURES, compute_norms, generate_trades, norms_to_json, trade_matrix
 
 #: The days before the backtest weeks are cut in this many consecutive blocks; each block is
@@ -114,7 +116,8 @@ def _backtest_section(
             f"rolling origin, one origin a day, every {HORIZON_DAYS}-day recursive forecast inside the "
             f"last {BACKTEST_WEEKS} weeks, from the actual history up to its origin; models trained "
             "on the data before those weeks; intervals calibrated with the offsets of 'intervals' "
-            "(learnt before those weeks)"
+            "(learnt before those weeks) plus the tracked shift of 'intervals.tracking', starting at 0 "
+            "on the first of those weeks and moved at each origin by the forecast days already over"
         ),
         "weeks": BACKTEST_WEEKS,
         "horizon_days": HORIZON_DAYS,
@@ -134,7 +137,28 @@ def _backtest_section(
     }
 
 
-def _intervals_section(calibration: IntervalCalibration, meta: dict[str, Any]) -> dict[str, Any]:
+def _tracking_section(tracking: Tracking, until: date) -> dict[str, Any]:
+    return {
+        "method": (
+            "quantile tracking (online conformal): per crop, a shift of the lower and of the upper offset "
+            f"of days 1-{TRACKED_DAYS} ahead; each served forecast day 1-{TRACKED_DAYS} days ahead, once "
+            "its demand is known, adds step * (1 if outside that served bound else 0 - tail)"
+        ),
+        "step": tracking.step,
+        "tail": round(TAIL, 4),
+        "days_ahead": TRACKED_DAYS,
+        "counted_until": until.isoformat(),
+        "shift": tracking.to_json(),
+        "serving": (
+            "the prediction service adds the served forecasts of this model version (served_forecasts) "
+            "against the settled demand (daily_demand) of the days after counted_until"
+        ),
+    }
+
+
+def _intervals_section(
+    calibration: IntervalCalibration, meta: dict[str, Any], tracking: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "nominal_coverage": NOMINAL_COVERAGE,
         "tail": round(TAIL, 4),
@@ -157,6 +181,7 @@ def _intervals_section(calibration: IntervalCalibration, meta: dict[str, Any]) -
         "horizon_groups": [group_label(g) for g in HORIZON_GROUPS],
         "offsets_layout": "offsets[crop][lower|upper][horizon group][month 1-12], log1p units",
         "offsets": calibration.to_json(),
+        "tracking": tracking,
     }
 
 
@@ -231,8 +256,8 @@ def run(args: argparse.Namespace) -> int:
     _log(
         f"3/6 80 % intervals calibrated on {calibration_meta['scores']} out-of-sample forecast days", started
     )
-    metrics = rolling_origin_backtest(
-        series, bt_models.predict, vocab, BACKTEST_WEEKS, HORIZON_DAYS, calibration
+    metrics, tracking = tracked_backtest(
+        series, bt_models.predict, vocab, calibration, Tracking.zero(vocab.crops)
     )
     longer = longer_horizon_coverage(
         series, bt_models.predict, vocab, calibration, BACKTEST_WEEKS, HORIZON_DAYS
@@ -279,10 +304,10 @@ def run(args: argparse.Namespace) -> int:
     files[K.NORMS_FILE] = (json.dumps(norms_json, indent=2) + "\n").encode()
 
     end = data_window(series)[1]
-    intervals = _intervals_section(calibration, calibration_meta)
+    intervals = _intervals_section(calibration, calibration_meta, _tracking_section(tracking, end))
     digest = K.sha256_bytes(
         b"".join(files[K.ONNX_FILES[n]] for n in ("point", "lower", "upper"))
-        + json.dumps(intervals["offsets"], sort_keys=True).encode()
+        + json.dumps([intervals["offsets"], intervals["tracking"]], sort_keys=True).encode()
     )
     card: dict[str, Any] = {
         "model": "pamtalk-demand-forecast",
