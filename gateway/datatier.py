@@ -26,6 +26,8 @@ from pathlib import Path
 PG_BIN = Path(os.environ.get("PAMTALK_PG_BIN", "/usr/lib/postgresql/15/bin"))
 CONF = Path(__file__).with_name("postgresql.conf")
 OS_USER = "postgres"
+#: The primary's synchronous standbys once its standby streams: any one of them.
+SYNC_STANDBYS = "ANY 1 (*)"
 DATABASE = "pamtalk"
 
 
@@ -159,6 +161,12 @@ class Pair:
         self.standby.configure()
         self.standby.start()
         self.wait_streaming(timeout)
+        self.name_sync_standby()
+
+    def name_sync_standby(self) -> None:
+        """The ledger's commits wait for the standby from now on (gateway/sync_standby.py)."""
+        self.primary.psql(f"ALTER SYSTEM SET synchronous_standby_names = '{SYNC_STANDBYS}'")
+        self.primary.psql("SELECT pg_reload_conf()")
 
     def wait_streaming(self, timeout: float = 120) -> None:
         """Until the primary sees its standby streaming (or ``RuntimeError`` after ``timeout``)."""

@@ -1,14 +1,15 @@
 """The ledger waits for the standby, but not for ever: the local stand-in for what the
 CloudNativePG operator does in Kubernetes with ``synchronous: dataDurability: preferred``.
 
-gateway/postgresql.conf names any streaming standby synchronous
-(``synchronous_standby_names = 'ANY 1 (*)'``), and the sessions that ask for it (the blockchain
-service: ``synchronous_commit = on``) get their commit back only once that standby has it on
-disk: losing the primary loses none of the ledger's commits (RPO 0 for them). Were the standby
-gone, those commits would wait until it came back. So, as an operator would, this guard looks
-at the primary every second: once no standby has streamed for ``grace`` seconds it names none
-(``ALTER SYSTEM``, then a reload: PostgreSQL releases the waiting commits at once, each committed
-on the primary), and once one streams again it restores the configured names. Meanwhile the
+A pair's primary names any streaming standby synchronous (``synchronous_standby_names =
+'ANY 1 (*)'``, set by gateway/datatier.py once its standby streams), and the sessions that ask
+for it (the blockchain service: ``synchronous_commit = on``) get their commit back only once
+that standby has it on disk: losing the primary loses none of the ledger's commits (RPO 0 for
+them). Were the standby gone, those commits would wait until it came back. So, as an operator
+would, this guard looks at the primary every second: once no standby has streamed for
+``grace`` seconds it names none (``ALTER SYSTEM``, then a reload: PostgreSQL releases the
+waiting commits at once, each committed on the primary), and once one streams again it names
+it again. Meanwhile the
 ledger's commits are on the primary only, as every other service's always are; ReplicaDown
 (the services' ``database_replica_up``) says so.
 
@@ -25,6 +26,8 @@ import time
 
 import asyncpg
 
+from gateway.datatier import SYNC_STANDBYS
+
 log = logging.getLogger("pamtalk.sync_standby")
 PRIMARY_ENV = "PAMTALK_SYNC_STANDBY_PRIMARY"
 GRACE_SECONDS = 5.0  # PAMTALK_SYNC_STANDBY_GRACE_SECONDS: how long a ledger commit may wait
@@ -32,10 +35,10 @@ LOOK_SECONDS = 1.0
 
 LOOK = (
     "SELECT (SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'), "
-    "setting, coalesce(sourcefile, '') FROM pg_settings WHERE name = 'synchronous_standby_names'"
+    "current_setting('synchronous_standby_names')"
 )
 NAME_NONE = "ALTER SYSTEM SET synchronous_standby_names = ''"
-RESTORE = "ALTER SYSTEM RESET synchronous_standby_names"
+NAME_ANY = f"ALTER SYSTEM SET synchronous_standby_names = '{SYNC_STANDBYS}'"
 RELOAD = "SELECT pg_reload_conf()"
 
 
@@ -58,7 +61,7 @@ class SyncStandbyGuard:
         return cls(url, float(os.environ.get("PAMTALK_SYNC_STANDBY_GRACE_SECONDS") or GRACE_SECONDS))
 
     def step(self, now: float | None = None) -> str | None:
-        """One look, at most every second: ``"none named"`` or ``"restored"`` when it changed
+        """One look, at most every second: ``"none named"`` or ``"named"`` when it changed
         the primary's setting, else ``None`` (also while the primary does not answer)."""
         now = time.monotonic() if now is None else now
         if now - self._looked_at < LOOK_SECONDS:
@@ -73,13 +76,13 @@ class SyncStandbyGuard:
     async def _step(self, now: float) -> str | None:
         if self._conn is None or self._conn.is_closed():
             self._conn = await asyncpg.connect(self.url, timeout=5)
-        streaming, names, source = await self._conn.fetchrow(LOOK, timeout=5)
+        streaming, names = await self._conn.fetchrow(LOOK, timeout=5)
         if streaming:
             self._streamed_at = now
-            if not names and source.endswith("postgresql.auto.conf"):  # named none by us
-                await self._apply(RESTORE)
+            if not names:
+                await self._apply(NAME_ANY)
                 log.warning("a standby streams again: the ledger's commits wait for it again")
-                return "restored"
+                return "named"
         elif names and now - self._streamed_at >= self.grace:
             await self._apply(NAME_NONE)
             log.warning(

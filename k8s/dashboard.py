@@ -241,6 +241,17 @@ def panels() -> list[Obj]:
         ),
         12,
     )
+    g.add(
+        timeseries(
+            "Forecast interval shift by crop and bound",
+            [("max by (crop, bound) (forecast_interval_shift)", "{{crop}} {{bound}}")],
+            "none",
+            description="Tracked shift added to the conformal offsets of days 1-7 ahead of forecasts from "
+            "the platform's history (log1p units; above 0: wider). It moves by 0.005 x (missed - 0.1) per "
+            "compared forecast day: docs/prediction-model.md, Calibrated intervals.",
+        ),
+        12,
+    )
     return g.panels
 
 

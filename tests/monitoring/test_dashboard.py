@@ -65,3 +65,5 @@ def test_dashboard_shows_the_forecast_quality_with_the_alert_lines() -> None:
     steps = coverage["fieldConfig"]["defaults"]["thresholds"]["steps"]
     assert [s["value"] for s in steps if s["value"] is not None] == [0.7, 0.9]  # ForecastCoverageOutOfRange
     assert "forecast_mape_ratio" in exprs(dashboard)
+    # the tracked shift of the intervals (services/prediction/interval_tracking.py), per crop and bound
+    assert "max by (crop, bound) (forecast_interval_shift)" in exprs(dashboard)
