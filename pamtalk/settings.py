@@ -41,6 +41,10 @@ class ServiceSettings(BaseSettings):
     # Unacknowledged events a consumer queue takes at once: each one in hand waits for a
     # database connection, so a high value lets an event burst take the pool from requests.
     consumer_prefetch: int = 4
+    # Queues whose handler takes batches (the kit's inbox): at most this many events in one
+    # transaction and one ack (1: one at a time), and how long an event waits for others.
+    consumer_batch: int = 16
+    consumer_batch_wait: float = 0.02
     jwks_url: str = "http://127.0.0.1:8080/.well-known/jwks.json"
     jwt_issuer: str = "pamtalk-user-service"
     jwt_audience: str = "pamtalk"
