@@ -57,6 +57,8 @@ class ServiceSettings(BaseSettings):
     # Objects allocated (net) before a young-generation collection; 0 keeps Python's 700.
     gc_threshold: int = Field(default=50_000, ge=0)
     outbox_poll_seconds: float = 1.0
+    # After a commit wakes the relay, how long it waits for more before publishing (one round).
+    outbox_coalesce_seconds: float = 0.02
     # Largest request body a service reads (413 problem beyond it, before anything is parsed).
     # Every request body of the API is a few kilobytes; the gateway's outer limit is 1 MiB.
     max_body_bytes: int = Field(default=65_536, ge=1024)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -238,6 +238,34 @@ async def test_events_go_out_at_once_after_the_commit_and_never_after_a_rollback
     finally:
         await relay.stop()
     assert await _value(db, COUNT_OUTBOX) == 1
+
+
+async def test_commits_of_one_moment_go_out_in_one_round(db: Database) -> None:
+    """A commit wakes the relay, which waits ``coalesce_seconds`` for the others of that
+    moment: they are published together, in commit order (one claim, one batch of confirms)."""
+    rounds: list[int] = []
+
+    class Counting(MemoryBus):
+        async def publish_many(
+            self, items: Sequence[tuple[Envelope, Mapping[str, str] | None]]
+        ) -> list[BusUnavailable | None]:
+            rounds.append(len(items))
+            return await super().publish_many(items)
+
+    bus = Counting()
+    relay = OutboxRelay(db, bus, poll_seconds=60, coalesce_seconds=0.5)
+    relay.start()
+    try:
+        await asyncio.sleep(0.1)  # the relay's first look is over
+        sent = []
+        for _ in range(5):
+            async with db.write() as tx:
+                sent.append(await tx.add_event(registered()))
+        await wait_until(lambda: len(bus.published) == 5, within=5)
+    finally:
+        await relay.stop()
+    assert bus.published == sent
+    assert rounds == [5]
 
 
 async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_commit(db: Database) -> None:
