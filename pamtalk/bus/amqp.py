@@ -291,7 +291,10 @@ class AmqpBus(AmqpTopology, Bus):
                     await asyncio.sleep(waiting[0][0] + self.batch_wait - time.monotonic())
                 batch = [message for _, message in waiting[: self.batch]]
                 del waiting[: len(batch)]
-                await self._process_batch(name, batch)
+                try:
+                    await self._process_batch(name, batch)
+                except Exception:  # a bug: the batch stays unacked, the ones waiting still go on
+                    log.exception("could not handle a batch", extra={"queue": name})
         finally:
             self._batching.discard(name)
             self._inflight.discard(task)
@@ -316,6 +319,8 @@ class AmqpBus(AmqpTopology, Bus):
             )
             deliveries.append(Delivery(envelope, headers, span))
             kept.append(message)
+        if not deliveries:
+            return
         try:
             await handler.apply_batch(deliveries)
         except Exception as exc:  # nothing of it committed: one at a time, a failure retried alone
