@@ -82,7 +82,10 @@ def create_service_app(
                 await runtime.bus.start()
             if definition.outbox is not None:
                 runtime.relay = OutboxRelay(
-                    runtime.db, runtime.bus, poll_seconds=settings.outbox_poll_seconds
+                    runtime.db,
+                    runtime.bus,
+                    poll_seconds=settings.outbox_poll_seconds,
+                    coalesce_seconds=settings.outbox_coalesce_seconds,
                 )
                 runtime.relay.start()
             if shared is None:  # a process of its own (the embedded host applies it once for all)

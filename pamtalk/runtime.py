@@ -68,6 +68,8 @@ def _bus(settings: ServiceSettings, service: str) -> Bus:
         service=service,
         queue_prefix=settings.amqp_prefix,
         prefetch=settings.consumer_prefetch,
+        batch=settings.consumer_batch,
+        batch_wait=settings.consumer_batch_wait,
     )
 
 

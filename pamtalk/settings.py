@@ -48,6 +48,10 @@ class ServiceSettings(BaseSettings):
     # Unacknowledged events a consumer queue takes at once: each one in hand waits for a
     # database connection, so a high value lets an event burst take the pool from requests.
     consumer_prefetch: int = 4
+    # Queues whose handler takes batches (the kit's inbox): at most this many events in one
+    # transaction and one ack (1: one at a time), and how long an event waits for others.
+    consumer_batch: int = 16
+    consumer_batch_wait: float = 0.02
     jwks_url: str = "http://127.0.0.1:8080/.well-known/jwks.json"
     jwt_issuer: str = "pamtalk-user-service"
     jwt_audience: str = "pamtalk"
@@ -60,6 +64,8 @@ class ServiceSettings(BaseSettings):
     # Objects allocated (net) before a young-generation collection; 0 keeps Python's 700.
     gc_threshold: int = Field(default=50_000, ge=0)
     outbox_poll_seconds: float = 1.0
+    # After a commit wakes the relay, how long it waits for more before publishing (one round).
+    outbox_coalesce_seconds: float = 0.02
     # Largest request body a service reads (413 problem beyond it, before anything is parsed).
     # Every request body of the API is a few kilobytes; the gateway's outer limit is 1 MiB.
     max_body_bytes: int = Field(default=65_536, ge=1024)

@@ -22,6 +22,13 @@ peeking at a dead letter (get, then requeue) must not count towards a delivery l
 
 A consumed message is acked only after its handler returned, or after its retry/dead-letter
 copy was confirmed by the broker; if that copy cannot be published, the message is requeued.
+
+Batches: a queue whose handler can apply a batch (``BatchHandler``: the kit's inbox handler)
+takes its deliveries in batches of up to ``batch``, one batch at a time. A delivery waits at
+most ``batch_wait`` seconds for others to join it; the batch is applied in one transaction
+and acked with one ``basic.ack`` (``multiple``, per channel: every earlier delivery of the
+channel is settled by then). If the batch fails, its messages are handled one at a time as
+above, so a poison message goes to its retry queue alone and the others are applied once.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Mapping, Sequence
 from functools import partial
@@ -46,7 +54,7 @@ from aio_pika.exceptions import CONNECTION_EXCEPTIONS
 from pydantic import ValidationError
 
 from pamtalk.bus.amqp_admin import AmqpTopology, outgoing, text_headers
-from pamtalk.bus.base import Bus, BusUnavailable, Handler
+from pamtalk.bus.base import BatchHandler, Bus, BusUnavailable, Delivery, Handler
 from pamtalk.bus.topology import EXCHANGE, QUEUES, RETRY_DELAYS
 from pamtalk.bus.tracing import consumer_span, publish_span
 from pamtalk.events.envelope import Envelope
@@ -67,6 +75,8 @@ class AmqpBus(AmqpTopology, Bus):
         queue_prefix: str = "",
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         prefetch: int | None = None,  # None: the settings' consumer_prefetch default
+        batch: int | None = None,  # None: the settings' consumer_batch default
+        batch_wait: float | None = None,  # None: the settings' consumer_batch_wait default
         service: str = "",
         connect_timeout: float = 5.0,
         publish_timeout: float = 5.0,
@@ -75,9 +85,10 @@ class AmqpBus(AmqpTopology, Bus):
         self.exchange_name = f"{queue_prefix}{exchange}"
         self.queue_prefix = queue_prefix
         self.retry_delays = retry_delays
-        self.prefetch = (
-            ServiceSettings.model_fields["consumer_prefetch"].default if prefetch is None else prefetch
-        )
+        defaults = ServiceSettings.model_fields
+        self.prefetch = defaults["consumer_prefetch"].default if prefetch is None else prefetch
+        self.batch = defaults["consumer_batch"].default if batch is None else batch
+        self.batch_wait = defaults["consumer_batch_wait"].default if batch_wait is None else batch_wait
         self.service = service
         self.connect_timeout = connect_timeout
         self.publish_timeout = publish_timeout
@@ -89,6 +100,9 @@ class AmqpBus(AmqpTopology, Bus):
         self._consumers: dict[str, tuple[AbstractChannel, AbstractQueue, str]] = {}
         self._active: set[str] = set()  # queues whose deliveries are handled (not stopped)
         self._inflight: set[asyncio.Task[Any]] = set()
+        # Batched queues: deliveries waiting (with their arrival time), queues being applied.
+        self._waiting: dict[str, list[tuple[float, AbstractIncomingMessage]]] = {}
+        self._batching: set[str] = set()
         self._starting: set[asyncio.Task[None]] = set()
         self._consuming = False
 
@@ -223,10 +237,13 @@ class AmqpBus(AmqpTopology, Bus):
     async def _start_consumer(self, name: str) -> None:
         connection = await self._connect()
         channel = await connection.channel(publisher_confirms=False)
-        await channel.set_qos(prefetch_count=self.prefetch)
+        batched = self.batch > 1 and isinstance(self._handlers[name], BatchHandler)
+        # A batched queue uses one database connection at a time, whatever it holds: room for
+        # the next batch to gather while one is applied.
+        await channel.set_qos(prefetch_count=max(self.prefetch, 2 * self.batch) if batched else self.prefetch)
         queue = await channel.declare_queue(self.physical(name), durable=True)
         self._active.add(name)
-        tag = await queue.consume(partial(self._on_message, name))
+        tag = await queue.consume(partial(self._on_batched if batched else self._on_message, name))
         self._consumers[name] = (channel, queue, tag)
 
     async def stop_consuming(self) -> None:
@@ -258,12 +275,71 @@ class AmqpBus(AmqpTopology, Bus):
         finally:
             self._inflight.discard(task)
 
+    async def _on_batched(self, name: str, message: AbstractIncomingMessage) -> None:
+        """Queue the delivery; the first task of an idle queue applies batches until none waits."""
+        waiting = self._waiting.setdefault(name, [])
+        waiting.append((time.monotonic(), message))
+        if name in self._batching:
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self._batching.add(name)
+        self._inflight.add(task)
+        try:
+            while waiting:
+                if len(waiting) < self.batch:  # the oldest waits at most batch_wait
+                    await asyncio.sleep(waiting[0][0] + self.batch_wait - time.monotonic())
+                batch = [message for _, message in waiting[: self.batch]]
+                del waiting[: len(batch)]
+                try:
+                    await self._process_batch(name, batch)
+                except Exception:  # a bug: the batch stays unacked, the ones waiting still go on
+                    log.exception("could not handle a batch", extra={"queue": name})
+        finally:
+            self._batching.discard(name)
+            self._inflight.discard(task)
+
+    async def _process_batch(self, name: str, batch: list[AbstractIncomingMessage]) -> None:
+        handler = self._handlers[name]
+        if len(batch) == 1 or name not in self._active or not isinstance(handler, BatchHandler):
+            for message in batch:
+                await self._process(name, message)
+            return
+        deliveries: list[Delivery] = []
+        kept: list[AbstractIncomingMessage] = []
+        for message in batch:
+            headers, failures = _received(message)
+            try:
+                envelope = Envelope.model_validate_json(message.body)
+            except ValidationError:
+                await self._process(name, message)  # dead-lettered alone
+                continue
+            span = partial(
+                consumer_span, SYSTEM, name, envelope, message.message_id or "", headers, failures + 1
+            )
+            deliveries.append(Delivery(envelope, headers, span))
+            kept.append(message)
+        if not deliveries:
+            return
+        try:
+            await handler.apply_batch(deliveries)
+        except Exception as exc:  # nothing of it committed: one at a time, a failure retried alone
+            log.warning(
+                "batch failed, handling its messages one at a time",
+                extra={"queue": name, "error_code": repr(exc)},
+            )
+            for message in kept:
+                await self._process(name, message)
+            return
+        last = {id(message.channel): message for message in kept}  # deliveries come in tag order
+        for message in last.values():
+            await self._settle(message.ack(multiple=True))
+
     async def _process(self, name: str, message: AbstractIncomingMessage) -> None:
         if name not in self._active:  # arrived after stop_consuming: back to the queue
             await self._settle(message.nack(requeue=True))
             return
-        headers = text_headers(message.headers)
-        failures = int(attempts) if (attempts := headers.get("x-attempts", "0")).isdigit() else 0
+        headers, failures = _received(message)
         try:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError as exc:  # retrying cannot fix a malformed body
@@ -306,3 +382,10 @@ class AmqpBus(AmqpTopology, Bus):
             await settling
         except _FAILURES:
             log.warning("could not ack/nack a delivery; the broker will redeliver it", exc_info=True)
+
+
+def _received(message: AbstractIncomingMessage) -> tuple[dict[str, str], int]:
+    """The message's headers as text, and how many deliveries of it failed before."""
+    headers = text_headers(message.headers)
+    failures = int(attempts) if (attempts := headers.get("x-attempts", "0")).isdigit() else 0
+    return headers, failures

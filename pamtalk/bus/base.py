@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from pamtalk.events.envelope import Envelope
 
@@ -13,6 +15,27 @@ Handler = Callable[[Envelope, Mapping[str, str]], Awaitable[None]]
 """A consumer: gets the envelope and the message headers (trace context, request id).
 Returning means the effect is committed and the message may be acked; raising sends it
 to retry (then to the dead-letter queue)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message of a batch: its envelope, its headers, and its consumer span (entered
+    around the message's own work, so what it publishes carries its trace)."""
+
+    envelope: Envelope
+    headers: Mapping[str, str]
+    span: Callable[[], AbstractContextManager[object]]
+
+
+@runtime_checkable
+class BatchHandler(Protocol):
+    """A handler that can also apply several deliveries in one commit. ``apply_batch``
+    either commits the effects of all of them or raises having committed none (the bus then
+    hands them to ``__call__`` one at a time, so a failing message is retried alone)."""
+
+    async def __call__(self, envelope: Envelope, headers: Mapping[str, str]) -> None: ...
+
+    async def apply_batch(self, deliveries: Sequence[Delivery]) -> None: ...
 
 
 class BusUnavailable(RuntimeError):

@@ -44,9 +44,11 @@ class OutboxRelay:
     One round takes a batch in one statement (claimed and marked sent, in a transaction
     held while publishing), publishes the batch and waits for the broker's confirms of all
     of it together, then commits; rows the broker did not confirm are unmarked first.
-    A commit of this process that wrote events wakes the relay; otherwise it looks every
-    ``poll_seconds`` (rows of another replica, or kept while the broker was down) with one
-    cheap read outside a transaction."""
+    A commit of this process that wrote events wakes the relay, which waits ``coalesce_seconds``
+    more so that the commits of that moment go out in one round (one claim, one batch of
+    confirms, and deliveries that arrive together for the consumers to take as a batch);
+    otherwise it looks every ``poll_seconds`` (rows of another replica, or kept while the
+    broker was down) with one cheap read outside a transaction."""
 
     def __init__(
         self,
@@ -54,12 +56,14 @@ class OutboxRelay:
         bus: Bus,
         *,
         poll_seconds: float = 1.0,
+        coalesce_seconds: float = 0.0,
         batch: int = 100,
         keep_published: timedelta = timedelta(days=1),
         max_backoff: float = 5.0,
     ) -> None:
         self.db, self.bus = db, bus
         self.poll_seconds, self.batch, self.keep_published = poll_seconds, batch, keep_published
+        self.coalesce_seconds = coalesce_seconds
         # While the broker is down the relay backs off up to this; it is short so that
         # events go out within seconds of the broker's return even with no new commit.
         self.max_backoff = max_backoff
@@ -106,6 +110,8 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
                 look = True  # woken by a commit: no need to look first
+                if self.coalesce_seconds > 0:
+                    await asyncio.sleep(self.coalesce_seconds)  # the other commits of the moment
             self._wake.clear()
 
     async def _pending(self) -> bool:

@@ -14,8 +14,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from pamtalk.bus.base import Handler
-from pamtalk.db.inbox import Effects, handle_once
+from pamtalk.bus.base import Delivery, Handler
+from pamtalk.db.inbox import Effects, OnceHandler, handle_once
 from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import (
     EsgScored,
@@ -171,21 +171,31 @@ async def _remember(tx: Tx, user: UserRegistered | UserUpdated, envelope: Envelo
     )
 
 
+class Counted:
+    """The inbox handler, its events counted (a batch that fails is counted as its events
+    are then handled one at a time)."""
+
+    def __init__(self, once: OnceHandler) -> None:
+        self.once = once
+        self.handled = EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok")
+        self.failed = EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error")
+
+    async def __call__(self, envelope: Envelope, headers: Mapping[str, str]) -> None:
+        try:
+            await self.once(envelope, headers)
+        except Exception:
+            self.failed.inc()
+            raise
+        self.handled.inc()
+
+    async def apply_batch(self, deliveries: Sequence[Delivery]) -> None:
+        await self.once.apply_batch(deliveries)
+        self.handled.inc(len(deliveries))
+
+
 def build(runtime: Runtime) -> Handler:
     """The bus handler: each event's effect once, counted."""
     state = service_state(runtime, NotificationState)
-    once = handle_once(runtime.db, CONSUMER, Notifier(runtime.redis, state.settings.channel_prefix).effects())
-    handled, failed = (
-        EVENTS_HANDLED.labels(CONSUMER, QUEUE, "ok"),
-        EVENTS_HANDLED.labels(CONSUMER, QUEUE, "error"),
+    return Counted(
+        handle_once(runtime.db, CONSUMER, Notifier(runtime.redis, state.settings.channel_prefix).effects())
     )
-
-    async def handler(envelope: Envelope, headers: Mapping[str, str]) -> None:
-        try:
-            await once(envelope, headers)
-        except Exception:
-            failed.inc()
-            raise
-        handled.inc()
-
-    return handler

@@ -57,6 +57,21 @@ async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 10.0) 
             await asyncio.sleep(0.02)
 
 
+async def published(app: FastAPI, event_type: str, **data: Any) -> list[Envelope]:
+    """The events of that type with these data values the service has published, once there
+    is one (the relay publishes after the commit, on its own task, a moment later)."""
+
+    async def found() -> list[Envelope]:
+        return [
+            e
+            for e in app.state.runtime.bus.published
+            if e.type == event_type and all(e.data.get(k) == v for k, v in data.items())
+        ]
+
+    found_events: list[Envelope] = await eventually(found)
+    return found_events
+
+
 def state_of(app: FastAPI) -> BlockchainState:
     return service_state(app.state.runtime, BlockchainState)
 

@@ -20,6 +20,7 @@ from tests.blockchain.support import (
     entries_for,
     fund,
     publish,
+    published,
     recorded,
     scored,
     state_of,
@@ -61,7 +62,7 @@ async def test_redeeming_burns_ten_percent_and_credits_the_rest(ledger_api: Api,
     assert credit["kind"] == "token_transferred" and credit["payload"]["to"] == "treasury:pamtalk"
     supply = (await client.get(f"{WALLETS}/supply")).json()
     assert supply["burned_micro"] - supply_before["burned_micro"] == 60 * DC
-    burned = [e for e in app.state.runtime.bus.published if e.type == "token.burned"]
+    burned = await published(app, "token.burned", reference=burn["reference"])
     assert burned[-1].data["amount_micro"] == 60 * DC and burned[-1].data["owner_id"] == str(buyer.id)
 
 

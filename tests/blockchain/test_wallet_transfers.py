@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.blockchain.conftest import Api
-from tests.blockchain.support import DC, LEDGER, WALLETS, User, balance, fund, user
+from tests.blockchain.support import DC, LEDGER, WALLETS, User, balance, fund, published, user
 from tests.conftest import TokenFactory
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ async def test_a_transfer_moves_tokens_and_is_one_ledger_entry(
     ]
     sent = (await client.get(f"{WALLETS}/{farmer.wallet}/history", headers=farmer.headers)).json()["items"]
     assert sent[0]["kind"] == "sent" and sent[0]["balance_after_micro"] == 70 * DC - 5
-    events = [e for e in app.state.runtime.bus.published if e.type == "token.transferred"]
+    events = await published(app, "token.transferred", reference=body["reference"])
     assert events[-1].data["to_owner_id"] == str(buyer.id) and events[-1].data["owner_id"] == str(farmer.id)
 
 

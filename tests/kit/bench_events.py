@@ -13,9 +13,11 @@ of the local RabbitMQ, one step at a time:
    mark sent), with the table full (rounds of a whole batch) and with one row per round
    (what a relay woken by each commit does at a low rate);
 3. ``handle_once`` with an effect of one insert (plain SQL), then a redelivery
-   (duplicate), then an event type with no effect (claim only);
+   (duplicate), then an event type with no effect (claim only), then the same effect applied
+   in batches of 4 and of 16 (``apply_batch``: one transaction, one claim statement);
 4. the AMQP consume path: events published to a queue of the scratch topology, consumed by
-   an ``AmqpBus`` with a handler that does nothing (consume, ack).
+   an ``AmqpBus`` with a handler that does nothing (consume, ack), one at a time and in
+   batches (up to 16 in one multiple ack).
 
 The best of ``--rounds`` rounds is shown (least disturbed by other work on the machine)."""
 
@@ -25,13 +27,15 @@ import argparse
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import nullcontext
 
 import aio_pika
 import uvloop
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from pamtalk.bus.amqp import AmqpBus
+from pamtalk.bus.base import Delivery
 from pamtalk.db.database import Database
 from pamtalk.db.inbox import Effects, handle_once, inbox_table
 from pamtalk.db.outbox import OutboxRelay, outbox_table
@@ -133,6 +137,16 @@ async def bench(n: int, rounds: int, url: str) -> None:
             return (time.process_time() - started) * 1000 / n
 
         results["handle_once, one insert as effect"] = min([await fresh_events() for _ in range(rounds)])
+        for size in (4, 16):
+
+            async def in_batches(size: int = size) -> float:
+                batch = [Envelope.wrap(registered(i), "bench") for i in range(n)]
+                started = time.process_time()
+                for i in range(0, n, size):
+                    await handler.apply_batch([Delivery(e, {}, nullcontext) for e in batch[i : i + size]])
+                return (time.process_time() - started) * 1000 / n
+
+            results[f"handle_once, batches of {size}"] = min([await in_batches() for _ in range(rounds)])
         results["handle_once, duplicate"] = await cpu_per_event(n, rounds, lambda: _each(handler, handled))
         ignored = [
             Envelope(
@@ -145,6 +159,14 @@ async def bench(n: int, rounds: int, url: str) -> None:
             n, rounds, lambda: _each(handler, next(chunks))
         )
         results["AMQP consume + ack (empty handler)"] = await consume_cost(bus, prefix, n, rounds)
+        batching = AmqpBus(AMQP, queue_prefix=prefix, service="bench", batch=16, batch_wait=0.005)
+        await batching.start()
+        try:
+            results["AMQP consume + ack, batches of up to 16"] = await consume_cost(
+                batching, prefix, n, rounds, batched=True
+            )
+        finally:
+            await batching.close()
         for name, ms in results.items():
             print(f"{name:<44} {ms:7.3f} ms CPU per event", flush=True)
     finally:
@@ -160,7 +182,7 @@ async def _each(
         await handler(envelope, {})
 
 
-async def consume_cost(bus: AmqpBus, prefix: str, n: int, rounds: int) -> float:
+async def consume_cost(bus: AmqpBus, prefix: str, n: int, rounds: int, batched: bool = False) -> float:
     """CPU per message of consuming: messages are put in the queue first (not measured)."""
     queue = "farm_updates"  # bound to esg.scored only; filled straight through the default exchange
     body = Envelope(type="esg.scored", producer="bench", data={"n": 1}).model_dump_json().encode()
@@ -179,7 +201,7 @@ async def consume_cost(bus: AmqpBus, prefix: str, n: int, rounds: int) -> float:
                 )
             )
         done = asyncio.Event()
-        handler = _counting(n, done)
+        handler = _Counting(n, done) if batched else _counting(n, done)
 
         started = time.process_time()
         bus.consume(queue, handler)
@@ -201,6 +223,24 @@ def _counting(n: int, done: asyncio.Event) -> Callable[[Envelope, object], Await
             done.set()
 
     return handler
+
+
+class _Counting:
+    """``_counting`` taking batches too."""
+
+    def __init__(self, n: int, done: asyncio.Event) -> None:
+        self.n, self.seen, self.done = n, 0, done
+
+    def _count(self, k: int) -> None:
+        self.seen += k
+        if self.seen >= self.n:
+            self.done.set()
+
+    async def __call__(self, envelope: Envelope, headers: object) -> None:
+        self._count(1)
+
+    async def apply_batch(self, deliveries: Sequence[Delivery]) -> None:
+        self._count(len(deliveries))
 
 
 async def _delete_topology(bus: AmqpBus) -> None:

@@ -8,13 +8,20 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateSchema, CreateTable
 
 from pamtalk.db.database import Database
+from pamtalk.db.statements import sql
 
 _DIALECT = postgresql.dialect()
+# A table for a consumer's effect in the inbox and outbox tests, and its insert.
+STORE_EFFECT = sql("INSERT INTO effects (email) VALUES (:email)")
+
+
+def effects_table(metadata: MetaData) -> Table:
+    return Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
 
 
 async def create_tables(database: Database, metadata: MetaData) -> None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from loadtests.tcp_proxy import TcpProxy
 from pamtalk.bus import AmqpBus, BusUnavailable, MemoryBus
@@ -24,7 +23,7 @@ from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import LedgerRecorded, TradeEvent, TransactionSettled, UserRegistered
 from pamtalk.events.envelope import Envelope
 from tests.kit.bus_support import delete_topology, eventually, wait_until
-from tests.kit.db_support import scratch_schema
+from tests.kit.db_support import STORE_EFFECT, effects_table, scratch_schema
 from tests.services_available import require
 
 pytestmark = pytest.mark.integration
@@ -36,16 +35,13 @@ COUNT_OUTBOX = sql("SELECT count(*) FROM outbox")
 ONE_ENVELOPE = sql("SELECT envelope FROM outbox LIMIT 1")
 INBOX = sql("SELECT consumer, event_id FROM inbox")
 UNPUBLISHED = sql("SELECT envelope FROM outbox WHERE published_at IS NULL ORDER BY id")
-STORE = sql("INSERT INTO effects (email) VALUES (:email)")
-
-
-def effects(metadata: MetaData) -> Table:
-    return Table("effects", metadata, Column("id", Integer, primary_key=True), Column("email", String))
 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    async with scratch_schema(database_url, outbox_table, inbox_table, effects, producer="user") as database:
+    async with scratch_schema(
+        database_url, outbox_table, inbox_table, effects_table, producer="user"
+    ) as database:
         yield database
 
 
@@ -91,7 +87,7 @@ async def test_event_committed_while_broker_down_is_published_later(db: Database
     seen: list[str] = []
 
     async def apply(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
-        await tx.execute(STORE, email=event.email)
+        await tx.execute(STORE_EFFECT, email=event.email)
         seen.append(event.email)
 
     handler = handle_once(db, "test-consumer", Effects().on(UserRegistered, apply))
@@ -244,6 +240,34 @@ async def test_events_go_out_at_once_after_the_commit_and_never_after_a_rollback
     assert await _value(db, COUNT_OUTBOX) == 1
 
 
+async def test_commits_of_one_moment_go_out_in_one_round(db: Database) -> None:
+    """A commit wakes the relay, which waits ``coalesce_seconds`` for the others of that
+    moment: they are published together, in commit order (one claim, one batch of confirms)."""
+    rounds: list[int] = []
+
+    class Counting(MemoryBus):
+        async def publish_many(
+            self, items: Sequence[tuple[Envelope, Mapping[str, str] | None]]
+        ) -> list[BusUnavailable | None]:
+            rounds.append(len(items))
+            return await super().publish_many(items)
+
+    bus = Counting()
+    relay = OutboxRelay(db, bus, poll_seconds=60, coalesce_seconds=0.5)
+    relay.start()
+    try:
+        await asyncio.sleep(0.1)  # the relay's first look is over
+        sent = []
+        for _ in range(5):
+            async with db.write() as tx:
+                sent.append(await tx.add_event(registered()))
+        await wait_until(lambda: len(bus.published) == 5, within=5)
+    finally:
+        await relay.stop()
+    assert bus.published == sent
+    assert rounds == [5]
+
+
 async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_commit(db: Database) -> None:
     """An effect that raises rolls back its claim, its rows and its events: the retry
     applies it; the events added by the effect wake the relay once committed."""
@@ -253,7 +277,7 @@ async def test_failed_effect_keeps_no_claim_and_its_events_go_out_after_the_comm
     fail = True
 
     async def apply(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
-        await tx.execute(STORE, email=event.email)
+        await tx.execute(STORE_EFFECT, email=event.email)
         await tx.add_event(registered())
         if fail:
             raise RuntimeError("the effect failed")
