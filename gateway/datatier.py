@@ -163,19 +163,26 @@ class Pair:
         self.wait_streaming(timeout)
         self.name_sync_standby()
 
-    def name_sync_standby(self) -> None:
-        """The ledger's commits wait for the standby from now on (gateway/sync_standby.py)."""
+    def name_sync_standby(self, timeout: float = 60) -> None:
+        """The ledger's commits wait for the standby from now on (gateway/sync_standby.py):
+        named, and seen synchronous by the primary (a reload takes effect a moment later)."""
         self.primary.psql(f"ALTER SYSTEM SET synchronous_standby_names = '{SYNC_STANDBYS}'")
         self.primary.psql("SELECT pg_reload_conf()")
+        synchronous = "SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')"
+        self._until(synchronous, timeout, "not synchronous")
 
     def wait_streaming(self, timeout: float = 120) -> None:
         """Until the primary sees its standby streaming (or ``RuntimeError`` after ``timeout``)."""
-        query = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+        streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+        self._until(streaming, timeout, "not streaming")
+
+    def _until(self, count: str, timeout: float, failing: str) -> None:
+        """Until ``count`` (a count of the primary's standbys) is above 0, or ``RuntimeError``."""
         deadline = time.monotonic() + timeout
-        while self.primary.psql(query).strip() in ("", "0"):
+        while self.primary.psql(count).strip() in ("", "0"):
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"the standby on port {self.standby_port} is not streaming: see {self.standby.log}"
+                    f"the standby on port {self.standby_port} is {failing}: see {self.standby.log}"
                 )
             time.sleep(0.2)
 

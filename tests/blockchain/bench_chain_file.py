@@ -28,9 +28,9 @@ from typing import Any
 from services.blockchain.anchoring.chain import AnchorReceipt, local_anchor_client
 from services.blockchain.anchoring.chain_file import file_anchor_client
 from services.blockchain.anchoring.chain_rpc import client_rpc
-from services.blockchain.app import create_app
 from services.blockchain.ledger.anchor import check_anchor_on_chain
-from tests.conftest import REDIS_URL, TokenFactory, scratch_database, service_client
+from tests.blockchain.support import ledger_service
+from tests.conftest import REDIS_URL, TokenFactory, scratch_database
 
 
 def best_ms(rounds: int, action: Callable[[], Any]) -> float:
@@ -65,12 +65,10 @@ async def service_start_ms(chain_file: Path | None, rounds: int) -> float:
     async with scratch_database("pamtalk_bench_chain", ("blockchain",)) as url:
         for _ in range(rounds):
             start = time.perf_counter()
-            async with service_client(
-                create_app,
-                service="blockchain",
-                database_url=url,
-                redis_url=REDIS_URL,
-                tokens=TokenFactory(),
+            async with ledger_service(
+                url,
+                REDIS_URL,
+                TokenFactory(),
                 db_pool_size=2,
                 in_process_chain_file=str(chain_file or ""),
             ):

@@ -8,26 +8,20 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.blockchain.app import create_app
-from tests.blockchain.support import User, user
-from tests.conftest import TokenFactory, scratch_database, service_client
+from tests.blockchain.support import Api, User, ledger_service, user
+from tests.conftest import TokenFactory, scratch_database
 
-Api = tuple[httpx.AsyncClient, FastAPI]
 Starter = Callable[..., AbstractAsyncContextManager[Api]]
 
 
 @pytest.fixture
 async def ledger_api(database_url: str, redis_url: str, tokens: TokenFactory) -> AsyncIterator[Api]:
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=database_url,
-        redis_url=redis_url,
-        tokens=tokens,
+    async with ledger_service(
+        database_url,
+        redis_url,
+        tokens,
         anchor_enabled=False,
         outbox_poll_seconds=0.05,
     ) as pair:
@@ -42,12 +36,10 @@ def anchoring(database_url: str, redis_url: str, tokens: TokenFactory) -> Starte
 
     @asynccontextmanager
     async def started(chain_file: Path | None = None) -> AsyncIterator[Api]:
-        async with service_client(
-            create_app,
-            service="blockchain",
-            database_url=database_url,
-            redis_url=redis_url,
-            tokens=tokens,
+        async with ledger_service(
+            database_url,
+            redis_url,
+            tokens,
             anchor_every_entries=1,
             anchor_poll_seconds=0.05,
             in_process_chain_file=str(chain_file or ""),

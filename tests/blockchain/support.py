@@ -9,7 +9,7 @@ import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,8 +24,26 @@ from pamtalk.bus.memory import MemoryBus
 from pamtalk.events.catalogue import EsgScored, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
 from pamtalk.runtime import service_state
+from services.blockchain.app import create_app
 from services.blockchain.state import BlockchainState
-from tests.conftest import TokenFactory
+from tests.conftest import TokenFactory, service_client
+
+Api = tuple[httpx.AsyncClient, FastAPI]
+
+
+def ledger_service(
+    database_url: str, redis_url: str, tokens: TokenFactory, **settings: Any
+) -> AbstractAsyncContextManager[Api]:
+    """The blockchain service in-process on these stores (``service_client``), with ``settings``."""
+    return service_client(
+        create_app,
+        service="blockchain",
+        database_url=database_url,
+        redis_url=redis_url,
+        tokens=tokens,
+        **settings,
+    )
+
 
 ROOT = Path(__file__).parents[2]
 LEDGER = "/api/v1/ledger"

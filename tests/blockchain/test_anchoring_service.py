@@ -12,13 +12,12 @@ from eth_tester import EthereumTester, PyEVMBackend
 from services.blockchain.anchoring.chain import AnchorClient, in_process_chain
 from services.blockchain.anchoring.chain_rpc import client_rpc
 from services.blockchain.anchoring.policy import Outcome
-from services.blockchain.app import create_app
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.tree_head import load_public_key
 from tests.blockchain.chain_support import OutageProvider
 from tests.blockchain.conftest import Api
-from tests.blockchain.support import LEDGER, User, eventually, settle, settled, state_of
-from tests.conftest import TokenFactory, service_client
+from tests.blockchain.support import LEDGER, User, eventually, ledger_service, settle, settled, state_of
+from tests.conftest import TokenFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -37,12 +36,10 @@ async def anchored_api(
     database_url: str, redis_url: str, tokens: TokenFactory, flaky_chain: tuple[AnchorClient, OutageProvider]
 ) -> AsyncIterator[Api]:
     flaky_chain[1].down = False
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=database_url,
-        redis_url=redis_url,
-        tokens=tokens,
+    async with ledger_service(
+        database_url,
+        redis_url,
+        tokens,
         anchor_client=flaky_chain[0],
         anchor_every_entries=4,
         anchor_every_seconds=3600,
@@ -149,12 +146,10 @@ async def test_the_background_task_anchors_by_itself(
     flaky_chain: tuple[AnchorClient, OutageProvider],
 ) -> None:
     flaky_chain[1].down = False
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=database_url,
-        redis_url=redis_url,
-        tokens=tokens,
+    async with ledger_service(
+        database_url,
+        redis_url,
+        tokens,
         anchor_client=flaky_chain[0],
         anchor_every_entries=1,
         anchor_poll_seconds=0.05,

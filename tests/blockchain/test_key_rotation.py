@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.blockchain.app import create_app
 from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.tree_head import TreeHeadSigner, key_id, load_public_key, public_key_b64
 from services.blockchain.ledger.verify import run
 from services.blockchain.settings import BlockchainSettings
 from tests.blockchain.conftest import Api
-from tests.blockchain.support import LEDGER, User, settle, settled
-from tests.conftest import TokenFactory, scratch_database, service_client
+from tests.blockchain.support import LEDGER, User, ledger_service, settle, settled
+from tests.conftest import TokenFactory, scratch_database
 
 pytestmark = pytest.mark.integration
 
@@ -42,12 +41,10 @@ def signed_with(signer: TreeHeadSigner, *previous: TreeHeadSigner) -> dict[str, 
 
 
 def service(database: str, redis_url: str, tokens: TokenFactory, **keys: Any) -> Any:
-    return service_client(
-        create_app,
-        service="blockchain",
-        database_url=database,
-        redis_url=redis_url,
-        tokens=tokens,
+    return ledger_service(
+        database,
+        redis_url,
+        tokens,
         anchor_enabled=False,
         **keys,
     )

@@ -15,7 +15,6 @@ import pytest
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
 from pamtalk.events.envelope import Envelope
-from services.blockchain.app import create_app
 from services.blockchain.append import LedgerWriter
 from services.blockchain.consumers import blockchain_consumer
 from services.blockchain.ledger.entry import EntryKind, LedgerEntry
@@ -30,13 +29,14 @@ from tests.blockchain.support import (
     WALLETS,
     User,
     balance,
+    ledger_service,
     scored,
     settle,
     settled,
     state_of,
     user,
 )
-from tests.conftest import TokenFactory, service_client
+from tests.conftest import TokenFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # What the outbox announced of ledger entries and mints, in the order it was written.
@@ -60,12 +60,10 @@ ASSESSMENTS = sql("SELECT assessment_id, ledger_index FROM esg_assessments")
 
 @pytest.fixture(scope="module")
 async def fresh_api(fresh_database: str, redis_url: str, tokens: TokenFactory) -> AsyncIterator[Api]:
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=fresh_database,
-        redis_url=redis_url,
-        tokens=tokens,
+    async with ledger_service(
+        fresh_database,
+        redis_url,
+        tokens,
         anchor_enabled=False,
     ) as pair:
         yield pair

@@ -10,10 +10,19 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.blockchain.app import create_app
 from tests.blockchain.conftest import Starter
-from tests.blockchain.support import LEDGER, User, eventually, serve, settle, settled, state_of, verify
-from tests.conftest import TokenFactory, service_client
+from tests.blockchain.support import (
+    LEDGER,
+    User,
+    eventually,
+    ledger_service,
+    serve,
+    settle,
+    settled,
+    state_of,
+    verify,
+)
+from tests.conftest import TokenFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -70,12 +79,10 @@ LOOSE_CALLS = (
 
 
 async def test_the_chain_endpoint_only_reads(database_url: str, redis_url: str, tokens: TokenFactory) -> None:
-    async with service_client(
-        create_app,
-        service="blockchain",
-        database_url=database_url,
-        redis_url=redis_url,
-        tokens=tokens,
+    async with ledger_service(
+        database_url,
+        redis_url,
+        tokens,
         anchor_enabled=False,
     ) as (client, _):
         off = await client.post(f"{LEDGER}/chain/rpc", json={"id": 1, "method": "eth_chainId"})

@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 import asyncpg
@@ -23,6 +23,7 @@ from gateway.sync_standby import SyncStandbyGuard
 from pamtalk.db.database import Database
 from pamtalk.db.statements import sql
 from services.blockchain.settings import BlockchainSettings
+from tests.kit.bus_support import eventually
 from tests.kit.db_support import create_tables
 from tests.pg_pair import TestPair
 
@@ -69,13 +70,6 @@ async def primary_value(pair: TestPair, query: str) -> object:
         return await conn.fetchval(query)
     finally:
         await conn.close()
-
-
-async def until(probe: Callable[[], Awaitable[object]], what: str, within: float = 60) -> None:
-    deadline = time.monotonic() + within
-    while not await probe():
-        assert time.monotonic() < deadline, what
-        await asyncio.sleep(0.05)
 
 
 async def waiting_for_standby(pair: TestPair) -> bool:
@@ -131,7 +125,7 @@ async def test_a_ledger_commit_returns_only_once_the_standby_has_it_and_survives
             await asyncio.wait_for(add(other, "a trade"), 30)
             # the ledger: held until the standby has it
             pending = asyncio.create_task(add(ledger, "a ledger entry"))
-            await until(lambda: waiting_for_standby(own_pair), "the ledger's commit did not wait")
+            await eventually(lambda: waiting_for_standby(own_pair), within=60)  # the ledger's commit waits
             assert not pending.done()
         kept = await asyncio.wait_for(pending, 60)  # the standby took it: the commit returns
 
@@ -166,10 +160,10 @@ async def test_with_the_standby_gone_the_ledger_waits_seconds_not_for_ever(own_p
             async def named_again() -> bool:
                 return await primary_value(own_pair, names) != ""
 
-            await until(named_again, "the standby streams again but is not named synchronous")
+            await eventually(named_again, within=60)  # the standby streams again: named synchronous
         async with ledger.read() as read:
             assert await read.fetchval(COUNT_ONE, id=kept) == 1
         async with receiver_stopped(own_pair):  # protected again: the next ledger commit waits for it
             pending = asyncio.create_task(add(ledger, "protected again"))
-            await until(lambda: waiting_for_standby(own_pair), "the ledger's commit did not wait again")
+            await eventually(lambda: waiting_for_standby(own_pair), within=60)  # waits again
         await asyncio.wait_for(pending, 60)
