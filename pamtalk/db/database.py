@@ -119,6 +119,31 @@ class _Held:
             await self.snapshot.start()
 
 
+class _Begun:
+    """A transaction begun by one simple query: its ``BEGIN`` and its ``SET LOCAL`` in one round
+    trip (asyncpg's ``Transaction`` sends the ``BEGIN`` alone). Same interface."""
+
+    __slots__ = ("conn", "text")
+
+    def __init__(self, conn: asyncpg.Connection, isolation: str | None, durable: bool) -> None:
+        self.conn = conn
+        level = f" ISOLATION LEVEL {isolation.replace('_', ' ').upper()}" if isolation else ""
+        self.text = f"BEGIN{level}" + ("" if durable else "; SET LOCAL synchronous_commit TO off")
+
+    async def start(self) -> None:
+        await self.conn.execute(self.text)
+
+    async def commit(self) -> None:
+        await self.conn.execute("COMMIT")
+
+    async def rollback(self) -> None:
+        await self.conn.execute("ROLLBACK")
+
+
+def _transaction(conn: asyncpg.Connection, isolation: str | None, durable: bool) -> Transaction | _Begun:
+    return conn.transaction(isolation=isolation) if durable else _Begun(conn, isolation, durable)
+
+
 class Database:
     """The pools of one service's schema (opened on first use, closed by ``close``)."""
 
@@ -204,24 +229,31 @@ class Database:
             pause = min(pause * 2, 0.5)
 
     @asynccontextmanager
-    async def write(self, *, isolation: str | None = None) -> AsyncIterator[Tx]:
+    async def write(self, *, isolation: str | None = None, durable: bool = True) -> AsyncIterator[Tx]:
         """One transaction on the primary: committed when the block ends, rolled back if it
         raises. After the commit, the relay is woken for the events it queued and the
         ``after_commit`` hooks run. A pooled connection found dead when the transaction
         begins (the server restarted meanwhile) is replaced and the transaction begun again
-        on a new one: nothing had been sent on it."""
+        on a new one: nothing had been sent on it.
+
+        ``durable=False``: the commit returns before its WAL is flushed (and before any
+        standby has it): ``synchronous_commit`` off for this transaction alone. Only for
+        writes whose loss in a crash of PostgreSQL is harmless - the outbox relay's marks
+        (an event whose mark is lost is published again, and consumers apply it once). It
+        saves the commit's disk flush and the standby's round, about half of PostgreSQL's
+        cost of a small transaction on ``make up``'s data tier."""
         pool = await self._primary()
         conn = await self._acquire(pool)
         try:
             try:
-                transaction = conn.transaction(isolation=isolation)
+                transaction = _transaction(conn, isolation, durable)
                 await transaction.start()
             except Exception as error:
                 if not unusable(conn, error):
                     raise
                 await self._discard(pool, conn)
                 conn = await self._acquire(pool)
-                transaction = conn.transaction(isolation=isolation)
+                transaction = _transaction(conn, isolation, durable)
                 await transaction.start()
             tx = Tx(conn, self.producer)
             try:

@@ -12,7 +12,7 @@ from services.farm.api import esg, farms, listing
 from services.farm.consumers import QUEUE, esg_scored_consumer
 from services.farm.models import outbox
 from services.farm.settings import FarmSettings
-from services.farm.state import build_state
+from services.farm.state import build_state, stop_state
 
 DEFINITION = ServiceDefinition(
     name="farm",
@@ -22,6 +22,7 @@ DEFINITION = ServiceDefinition(
     routers=[listing.router, farms.router, esg.router],  # listing first: /crops before /{farm_id}
     outbox=outbox,
     build_state=build_state,
+    on_shutdown=[stop_state],
     consumers={QUEUE: esg_scored_consumer},
     openapi_tags=[
         {"name": "farms", "description": "Register, read, edit and list farms"},

@@ -13,13 +13,15 @@ from typing import Any
 from asyncpg import Record
 
 from pamtalk.auth.jwks import Principal
-from pamtalk.db.tx import Read, Tx
+from pamtalk.db.database import Database
+from pamtalk.db.tx import Tx
 from pamtalk.errors import Problem
 from pamtalk.events.catalogue import FarmRegistered, FarmSnapshot, FarmUpdated
 from services.farm import store
 from services.farm.access import check_owner, is_owner, not_owner, visible
 from services.farm.ids import uuid7
 from services.farm.schemas import FarmIn, FarmPatch
+from services.farm.shard_reads import ShardReads, farm_row
 
 SNAPSHOT_FIELDS = FarmSnapshot.attributes()
 Written = tuple[Mapping[str, Any], bool]  # the farm as it now is, and whether this changed it
@@ -44,9 +46,10 @@ async def register(tx: Tx, owner_id: uuid.UUID, body: FarmIn) -> dict[str, Any]:
     return farm
 
 
-async def shown(read: Read, principal: Principal | None, farm_id: uuid.UUID) -> Record:
-    """The farm as the API shows it, if the caller may see it (else 404)."""
-    return visible(principal, await store.farms.by_id(read, farm_id))
+async def shown(db: Database, shards: ShardReads, principal: Principal | None, farm_id: uuid.UUID) -> Record:
+    """The farm as the API shows it, if the caller may see it (else 404): read where it
+    lives (``shard_reads.farm_row``)."""
+    return visible(principal, await farm_row(db, shards, farm_id))
 
 
 async def locked(tx: Tx, principal: Principal, farm_id: uuid.UUID) -> Record:

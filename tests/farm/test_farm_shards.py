@@ -14,6 +14,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,8 +24,10 @@ import pytest
 
 from gateway.datatier import Instance
 from k8s.config import migration_command
+from loadtests.tcp_proxy import free_port
 from pamtalk.db.migrations import upgrade
 from services.farm.app import create_app
+from services.farm.ids import uuid7
 from services.farm.shards import ShardError, ShardSpec, apply, boundary
 from tests.conftest import service_client
 from tests.farm.support import create_farm, esg_body, farm_body, page_through
@@ -34,7 +37,8 @@ pytestmark = pytest.mark.integration
 FARMS = "/api/v1/farms"
 DATABASE = "pamtalk_shards"
 # (region, latitude, longitude) of the farms registered on each side of the boundary
-PAGE_PLAN = "EXPLAIN SELECT * FROM farm_svc.farms WHERE id = $1"
+PAGE = "SELECT * FROM farm_svc.farms WHERE id = $1"
+PAGE_PLAN = f"EXPLAIN {PAGE}"
 SUBMISSIONS = "SELECT farm_id FROM farm_svc.esg_submissions_local WHERE farm_id = $1"
 PLACES = [("Jeonnam", 34.57, 126.60), ("Gyeonggi", 37.27, 127.01), ("Jeonnam", 34.81, 126.39)]
 
@@ -76,6 +80,7 @@ async def sharded(
             "before": before,
             "after": after,
             "begins": begins,
+            "redis_url": redis_url,
         }
 
 
@@ -107,6 +112,79 @@ async def test_a_farm_page_reads_one_shard(sharded: dict[str, Any]) -> None:
         text = "\n".join(row[0] for row in plan)
         other = "farms_shard_2" if scanned == "farms_local" else "farms_local"
         assert scanned in text and other not in text, text
+
+
+@asynccontextmanager
+async def reading_shards(
+    sharded: dict[str, Any], tokens: Any, begins: datetime
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The farm service on the same database with a shard map naming shard 2 from ``begins``:
+    its farm pages read that shard directly (services/farm/shard_reads.py)."""
+    spec = ShardSpec(begins=begins, url=sharded["shard_url"])
+    async with service_client(
+        create_app,
+        service="farm",
+        database_url=sharded["url"],
+        redis_url=sharded["redis_url"],
+        tokens=tokens,
+        shards=[spec],
+        db_reconnect_seconds=0.5,
+    ) as (client, _):
+        yield client
+
+
+@asynccontextmanager
+async def foreign_server_unreachable(url: str) -> AsyncIterator[None]:
+    """The primary's way to shard 2 (its postgres_fdw server) pointed at a closed port."""
+    port = (await _fetch(url, "SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'farm_shard_2'"))[0][
+        0
+    ]
+    kept = next(option.split("=", 1)[1] for option in port if option.startswith("port="))
+    await _fetch(url, f"ALTER SERVER farm_shard_2 OPTIONS (SET port '{free_port()}')")
+    try:
+        yield
+    finally:
+        await _fetch(url, f"ALTER SERVER farm_shard_2 OPTIONS (SET port '{kept}')")
+
+
+async def test_a_farm_page_of_a_further_shard_is_read_on_that_shard(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    async with reading_shards(sharded, tokens, sharded["begins"]) as client:
+        async with foreign_server_unreachable(sharded["url"]):
+            # the one table cannot reach shard 2 now: the pages of its farms come from the shard
+            with pytest.raises(asyncpg.PostgresError):
+                await _fetch(sharded["url"], PAGE, uuid.UUID(sharded["after"][0]["id"]))
+            for farm in (sharded["after"][0], sharded["before"][0]):
+                page = await client.get(f"{FARMS}/{farm['id']}")
+                assert page.status_code == 200, page.text
+                assert page.json()["name"] == farm["name"] and page.json()["owner_id"] is None
+                contact = await client.get(
+                    f"{FARMS}/{farm['id']}/contact", headers=tokens.headers("consumer")
+                )
+                assert contact.status_code == 200 and contact.json()["owner_id"] == farm["owner_id"]
+        missing = await client.get(f"{FARMS}/{uuid7()}")  # in shard 2's range, on no shard
+        assert missing.status_code == 404
+
+        await asyncio.to_thread(sharded["shard"].stop)
+        try:  # shard 2 down: its pages are a 503 problem (as through the one table), shard 1's answer
+            down = await client.get(f"{FARMS}/{sharded['after'][0]['id']}")
+            assert down.status_code == 503, down.text
+            assert down.headers["content-type"] == "application/problem+json"
+            assert (await client.get(f"{FARMS}/{sharded['before'][1]['id']}")).status_code == 200
+        finally:
+            await asyncio.to_thread(sharded["shard"].start)
+
+
+async def test_a_shard_map_ahead_of_the_database_still_finds_every_farm(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    """A map naming shard 2 from before the farms of shard 1 were made (the range not split
+    there): their pages miss on the shard and are found through the one table."""
+    async with reading_shards(sharded, tokens, sharded["begins"] - timedelta(hours=1)) as client:
+        for farm in sharded["before"] + sharded["after"]:
+            page = await client.get(f"{FARMS}/{farm['id']}")
+            assert page.status_code == 200 and page.json()["id"] == farm["id"], page.text
 
 
 async def test_the_list_is_correct_across_shards(sharded: dict[str, Any]) -> None:

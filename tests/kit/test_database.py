@@ -36,6 +36,8 @@ MY_PID = sql("SELECT pg_backend_pid()")
 TERMINATE = sql("SELECT pg_terminate_backend(:pid)")
 GONE = sql("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid")
 IN_SNAPSHOT = sql("SELECT current_setting('transaction_read_only')")
+SYNC_COMMIT = sql("SHOW synchronous_commit")
+ISOLATION = sql("SHOW transaction_isolation")
 
 
 def notes(metadata: MetaData) -> Table:
@@ -113,6 +115,27 @@ async def test_committed_events_wake_the_relay_once(db: Database) -> None:
         await tx.add_event(_event())
         await tx.add_event(_event())
     assert woken == [1]
+
+
+async def test_a_write_that_need_not_be_durable_commits_and_rolls_back_like_any(db: Database) -> None:
+    """``durable=False`` (the outbox relay's marks): the setting holds for that transaction
+    alone, on a pooled connection the next write finds as it was."""
+    async with db.write() as tx:
+        default = await tx.fetchval(SYNC_COMMIT)
+    assert default != "off"
+    kept = uuid.uuid4()
+    async with db.write(durable=False) as tx:
+        assert await tx.fetchval(SYNC_COMMIT) == "off"
+        await tx.execute(ADD, id=kept, text="marked", extra=None)
+    with pytest.raises(RuntimeError):
+        async with db.write(durable=False, isolation="repeatable_read") as tx:
+            assert await tx.fetchval(ISOLATION) == "repeatable read"
+            await tx.execute(ADD, id=uuid.uuid4(), text="rolled back", extra=None)
+            raise RuntimeError("the round failed")
+    assert await texts(db) == ["marked"]
+    for _ in range(3):  # every pooled connection: back to the default
+        async with db.write() as tx:
+            assert await tx.fetchval(SYNC_COMMIT) == default
 
 
 async def test_a_consistent_read_is_one_read_only_snapshot(db: Database) -> None:

@@ -20,8 +20,11 @@ import pytest
 from sqlalchemy import Column, MetaData, Table, Text, Uuid
 
 from gateway.sync_standby import SyncStandbyGuard
+from pamtalk.bus import MemoryBus
 from pamtalk.db.database import Database
+from pamtalk.db.outbox import OutboxRelay, outbox_table
 from pamtalk.db.statements import sql
+from pamtalk.events.catalogue import UserRegistered
 from services.blockchain.settings import BlockchainSettings
 from tests.kit.bus_support import eventually
 from tests.kit.db_support import create_tables
@@ -39,6 +42,7 @@ GRACE = 2.0
 def notes() -> MetaData:
     metadata = MetaData(schema=SCHEMA)
     Table("notes", metadata, Column("id", Uuid, primary_key=True), Column("text", Text, nullable=False))
+    outbox_table(metadata)
     return metadata
 
 
@@ -55,6 +59,18 @@ async def ledger_and_other(pair: TestPair) -> AsyncIterator[tuple[Database, Data
     finally:
         await ledger.close()
         await other.close()
+
+
+async def relay_round(ledger: Database, other: Database) -> None:
+    """An event in the schema's outbox (written by ``other``: committed at once), then
+    published by a relay round on the ledger's pool."""
+    async with other.write() as tx:
+        await tx.add_event(
+            UserRegistered(user_id=uuid.uuid4(), email="a@b.kr", display_name="A", role="consumer")
+        )
+    bus = MemoryBus()
+    assert await OutboxRelay(ledger, bus).publish_pending() == 1
+    assert [envelope.type for envelope in bus.published] == ["user.registered"]
 
 
 async def add(db: Database, text: str) -> uuid.UUID:
@@ -123,6 +139,8 @@ async def test_a_ledger_commit_returns_only_once_the_standby_has_it_and_survives
         async with receiver_stopped(own_pair):
             # every other service: committed at once, standby or not
             await asyncio.wait_for(add(other, "a trade"), 30)
+            # the ledger's own outbox relay: its marks need not wait (pamtalk/db/outbox.py)
+            await asyncio.wait_for(relay_round(ledger, other), 30)
             # the ledger: held until the standby has it
             pending = asyncio.create_task(add(ledger, "a ledger entry"))
             await eventually(lambda: waiting_for_standby(own_pair), within=60)  # the ledger's commit waits

@@ -57,8 +57,7 @@ async def register_farm(body: FarmIn, farmer: Farmer, tx: Write, state: State) -
     responses={**NOT_MODIFIED, **problem_responses(401, 404, 422)},
 )
 async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser, state: State) -> Response:
-    async with state.db.read("replica") as read:  # a page: seconds of staleness are fine
-        farm = await farms.shown(read, principal, farm_id)
+    farm = await farms.shown(state.db, state.shards, principal, farm_id)
     public = farm["status"] == "active"  # the same for everyone: the gateway keeps it
     max_age = state.settings.public_max_age_seconds if public else 0
     data = dumps(as_shown(farm, public))
@@ -72,8 +71,7 @@ async def get_farm(farm_id: uuid.UUID, request: Request, principal: OptionalUser
     responses=problem_responses(401, 404, 422),
 )
 async def get_farm_contact(farm_id: uuid.UUID, principal: CurrentUser, state: State) -> Response:
-    async with state.db.read("replica") as read:
-        farm = await farms.shown(read, principal, farm_id)
+    farm = await farms.shown(state.db, state.shards, principal, farm_id)
     contact = {"farm_id": farm["id"], **{name: farm[name] for name in PERSONAL}}
     return Response(dumps(contact), 200, {"Cache-Control": "private, no-store"}, media_type=JSON)
 

@@ -58,6 +58,8 @@ _NO_DISTANCE = "NULL::float8 AS distance_km"
 # A new farm: the ESG grade, its rank and assessment id start NULL.
 _INSERT = sql(f"INSERT INTO farms ({SHOWN}) VALUES ({', '.join(':' + name for name in COLUMNS)})")
 _BY_ID = sql(f"SELECT {SHOWN}, {_NO_DISTANCE} FROM farms WHERE id = :id")
+# The same row on a further shard's own database (services/farm/shard_reads.py).
+_BY_ID_ON_SHARD = sql(f"SELECT {SHOWN}, {_NO_DISTANCE} FROM farms_local WHERE id = :id")
 _LOCKED = sql(f"SELECT {SHOWN}, {_NO_DISTANCE} FROM farms WHERE id = :id FOR UPDATE")
 _UPDATE = sql(
     f"UPDATE farms SET {', '.join(f'{name} = :{name}' for name in WRITABLE)}, "
@@ -82,6 +84,11 @@ async def insert(tx: Tx, farm: Mapping[str, Any]) -> dict[str, Any]:
 
 async def by_id(read: Read, farm_id: uuid.UUID) -> Record | None:
     return await read.fetchrow(_BY_ID, id=farm_id)
+
+
+async def by_id_on_shard(read: Read, farm_id: uuid.UUID) -> Record | None:
+    """``by_id`` on a further shard's database, where the farms are its ``farms_local``."""
+    return await read.fetchrow(_BY_ID_ON_SHARD, id=farm_id)
 
 
 async def locked(tx: Tx, farm_id: uuid.UUID) -> Record | None:
