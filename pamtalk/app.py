@@ -51,6 +51,11 @@ class ServiceDefinition:
     metrics_refresh: Hook | None = None
     openapi_tags: list[dict[str, str]] = field(default_factory=list)
     version: str = API_VERSION
+    # Whether the service's replica reads show callers their own writes (read-your-writes:
+    # a write by a logged-in user then records its WAL position - one query and one Redis
+    # SET - and that user's replica reads wait for it). False where every replica read is
+    # public and cached anyway (the transaction service's dashboard).
+    replica_own_writes: bool = True
 
 
 def create_service_app(
@@ -66,7 +71,9 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = build_runtime(definition.name, settings, shared, definition.outbox)
+        runtime = build_runtime(
+            definition.name, settings, shared, definition.outbox, own_writes=definition.replica_own_writes
+        )
         app.state.runtime = runtime
         runtime.db.start_replica()
         runtime.revocation_listener = RevocationListener(runtime.redis, runtime.revocations)

@@ -165,6 +165,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
             return problem_response(unavailable_problem(), request.url.path)
 
+    for conflict in (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError):
+
+        @app.exception_handler(conflict)
+        async def _concurrent(request: Request, exc: Exception) -> Response:
+            # Another transaction changed the same rows first: this one was rolled back whole.
+            log.warning("concurrent update", extra={"error_code": "concurrent-update", "error": str(exc)})
+            problem = unavailable_problem(
+                "Someone changed the same data at the same moment; nothing was changed. Try again.",
+                type_="concurrent-update",
+            )
+            return problem_response(problem, request.url.path)
+
     @app.exception_handler(asyncpg.PostgresError)
     async def _database(request: Request, exc: Exception) -> Response:
         # Text PostgreSQL cannot store (a NUL character, say) is bad input, not our failure;

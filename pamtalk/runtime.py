@@ -74,7 +74,12 @@ def _bus(settings: ServiceSettings, service: str) -> Bus:
 
 
 def build_runtime(
-    service: str, settings: ServiceSettings, shared: Shared | None, outbox: Table | None
+    service: str,
+    settings: ServiceSettings,
+    shared: Shared | None,
+    outbox: Table | None,
+    *,
+    own_writes: bool = True,
 ) -> Runtime:
     db = Database(
         shared.database_url if shared and shared.database_url else settings.database_url,
@@ -93,6 +98,7 @@ def build_runtime(
             redis=redis,
             max_lag=settings.replica_max_lag_seconds,
             wait=settings.replica_wait_seconds,
+            own_writes=own_writes,
         )
     fetcher = (shared.jwks_fetcher if shared else None) or http_fetcher(settings.jwks_url)
     verifier = JwksVerifier(fetcher, issuer=settings.jwt_issuer, audience=settings.jwt_audience)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import asyncpg
 import orjson
@@ -36,8 +37,17 @@ from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx, is_dead, unusable
 
-__all__ = ["NAMING", "Database", "Role", "dsn", "schema_metadata"]
+__all__ = ["CONCURRENT_UPDATE", "NAMING", "Database", "Role", "dsn", "schema_metadata"]
 Role = Literal["primary", "replica"]
+T = TypeVar("T")
+# A transaction PostgreSQL gave up because another one changed the same rows first (40001:
+# a repeatable-read transaction, such as postgres_fdw's on a farm shard, saw a newer row
+# version; 40P01: a deadlock). Nothing of it was kept; run again, it normally succeeds.
+CONCURRENT_UPDATE: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+)
+WRITE_ATTEMPTS = 3
 ACQUIRE_TIMEOUT = 30.0  # seconds a request waits for a pooled connection
 RECONNECT_SECONDS = 5.0  # how long a new connection is tried again while the server restarts
 # A new connection that failed because the server is not there for a moment: refused, reset,
@@ -179,15 +189,24 @@ class Database:
         }
 
     def attach_replica(
-        self, url: str, *, redis: Redis | None, max_lag: float, wait: float, watch_seconds: float = 1.0
+        self,
+        url: str,
+        *,
+        redis: Redis | None,
+        max_lag: float,
+        wait: float,
+        watch_seconds: float = 1.0,
+        own_writes: bool = True,
     ) -> Replica:
         """Reads of role ``replica`` go to the streaming replica at ``url`` while it answers,
         lags at most ``max_lag`` seconds and holds the reader's own writes (kept in ``redis``;
-        waited for up to ``wait`` seconds): ``pamtalk.db.replica``. ``start_replica`` watches it."""
+        waited for up to ``wait`` seconds; ``own_writes=False``: not tracked, for a service
+        whose replica reads are all public): ``pamtalk.db.replica``. ``start_replica`` watches it."""
         self.replica = Replica(
             dsn(url),
             service=self.producer,
             redis=redis,
+            own_writes=own_writes,
             capacity=self.capacity,
             max_lag=max_lag,
             wait=wait,
@@ -272,11 +291,33 @@ class Database:
             self.wake_relay()
         await tx.run_after_commit()
 
+    async def write_retrying(
+        self,
+        work: Callable[[Tx], Awaitable[T]],
+        *,
+        isolation: str | None = None,
+        attempts: int = WRITE_ATTEMPTS,
+    ) -> T:
+        """``work`` in a transaction (``write``), run again - in a new transaction, after a
+        pause of a few milliseconds - when PostgreSQL gives it up for a concurrent update
+        (``CONCURRENT_UPDATE``), up to ``attempts`` times in all; then the error goes up (a 503
+        the client may retry). For writes whose rows other writers change at the same moment
+        (a farm's row on a shard: its ESG grade moves while its owner submits)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.write(isolation=isolation) as tx:
+                    return await work(tx)
+            except CONCURRENT_UPDATE:
+                if attempt == attempts:
+                    raise
+                await asyncio.sleep(random.uniform(0.002, 0.02) * attempt)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     async def _written(self, conn: asyncpg.Connection) -> int | None:
         """After a commit by a logged-in user, with a replica: the primary's WAL position,
         past that commit (read-your-writes). ``None`` otherwise, or if it cannot be read (the
         write is committed either way)."""
-        if self.replica is None or user_id_var.get() is None:
+        if self.replica is None or not self.replica.own_writes or user_id_var.get() is None:
             return None
         try:
             return int(await conn.fetchval(PRIMARY_LSN.text))

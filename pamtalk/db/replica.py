@@ -14,6 +14,9 @@ a read may use it.
   replica read by that user goes to the replica only once it has replayed that position:
   at once when the last sample says so, else after waiting up to ``wait`` seconds for it, else
   on the primary. Anonymous reads and reads by users who wrote nothing lately need no check.
+  A service whose replica reads are all public (``own_writes=False``: the transaction
+  service's dashboard, cached for a minute anyway) tracks nothing: its writes cost no
+  position query and no Redis SET, its replica reads no Redis GET.
 
 The watcher's figures are the metrics ``database_replica_lag_seconds`` and
 ``database_replica_up``; ``database_reads_total`` counts reads by the target they used.
@@ -62,6 +65,7 @@ class Replica:
         wait: float = 0.25,
         watch_seconds: float = 1.0,
         pool_options: dict[str, Any] | None = None,
+        own_writes: bool = True,
     ) -> None:
         self.url = url
         self.pool_options = pool_options or {}
@@ -71,6 +75,7 @@ class Replica:
         self.max_lag = max_lag
         self.wait = wait
         self.watch_seconds = watch_seconds
+        self.own_writes = own_writes  # read-your-writes tracked (see the module's text)
         self.ttl = max(10, int(2 * max_lag + 2 * watch_seconds) + 1)
         self.pool: asyncpg.Pool | None = None
         self.up = False
@@ -91,7 +96,7 @@ class Replica:
     async def remember(self, lsn: int) -> None:
         """The current user's last write reached WAL position ``lsn`` (kept ``ttl`` seconds)."""
         user = user_id_var.get()
-        if user is None or self.redis is None:
+        if user is None or self.redis is None or not self.own_writes:
             return
         try:
             await self.redis.set(self._key(user), lsn, ex=self.ttl)
@@ -102,7 +107,7 @@ class Replica:
         """The current user's last write position, or ``None`` (no user, or none lately);
         ``-1`` when it cannot be known (Redis down): the caller reads the primary."""
         user = user_id_var.get()
-        if user is None or self.redis is None:
+        if user is None or self.redis is None or not self.own_writes:
             return None
         try:
             value = await self.redis.get(self._key(user))

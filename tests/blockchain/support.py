@@ -8,7 +8,7 @@ import asyncio
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,6 +27,7 @@ from pamtalk.runtime import service_state
 from services.blockchain.app import create_app
 from services.blockchain.state import BlockchainState
 from tests.conftest import TokenFactory, service_client
+from tests.waiting import eventually, sent
 
 Api = tuple[httpx.AsyncClient, FastAPI]
 
@@ -67,24 +68,12 @@ def user(tokens: TokenFactory, role: str = "consumer") -> User:
     return User(user_id, role, tokens.headers(role, user_id))
 
 
-async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 10.0) -> Any:
-    async with asyncio.timeout(within):
-        while True:
-            if result := await probe():
-                return result
-            await asyncio.sleep(0.02)
-
-
 async def published(app: FastAPI, event_type: str, **data: Any) -> list[Envelope]:
     """The events of that type with these data values the service has published, once there
     is one (the relay publishes after the commit, on its own task, a moment later)."""
 
     async def found() -> list[Envelope]:
-        return [
-            e
-            for e in app.state.runtime.bus.published
-            if e.type == event_type and all(e.data.get(k) == v for k, v in data.items())
-        ]
+        return sent(app, event_type, **data)
 
     found_events: list[Envelope] = await eventually(found)
     return found_events
@@ -164,7 +153,8 @@ async def recorded(client: httpx.AsyncClient, reference: str) -> dict[str, Any]:
         items = await entries_for(client, reference)
         return items[0] if items else None
 
-    found: dict[str, Any] = await eventually(probe)
+    found = await eventually(probe)
+    assert found is not None
     return found
 
 

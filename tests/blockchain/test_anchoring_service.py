@@ -16,8 +16,9 @@ from services.blockchain.ledger.bundle import verify_bundle
 from services.blockchain.ledger.tree_head import load_public_key
 from tests.blockchain.chain_support import OutageProvider
 from tests.blockchain.conftest import Api
-from tests.blockchain.support import LEDGER, User, eventually, ledger_service, settle, settled, state_of
+from tests.blockchain.support import LEDGER, User, ledger_service, settle, settled, state_of
 from tests.conftest import TokenFactory
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

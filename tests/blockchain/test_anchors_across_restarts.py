@@ -18,8 +18,9 @@ import pytest
 from fastapi import FastAPI
 
 from tests.blockchain.conftest import Starter
-from tests.blockchain.support import LEDGER, ROOT, User, eventually, serve, settle, settled, state_of, verify
+from tests.blockchain.support import LEDGER, ROOT, User, serve, settle, settled, state_of, verify
 from tests.embedded_process import embedded_platform
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

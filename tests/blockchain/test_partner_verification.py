@@ -14,7 +14,6 @@ from tests.blockchain.conftest import Starter
 from tests.blockchain.support import (
     LEDGER,
     User,
-    eventually,
     ledger_service,
     serve,
     settle,
@@ -23,6 +22,7 @@ from tests.blockchain.support import (
     verify,
 )
 from tests.conftest import TokenFactory
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ import pytest
 
 from containers.stack import Stack
 from k8s.config import ROOT
-from tests.kit.bus_support import eventually
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 PASSWORD = "container journey 1"

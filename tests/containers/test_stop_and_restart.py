@@ -24,7 +24,7 @@ from containers.play import Plan, PodPlan
 from containers.stack import Runner, Stack
 from tests.containers.conftest import pod
 from tests.containers.test_journey import FARM, account
-from tests.kit.bus_support import eventually
+from tests.waiting import eventually
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.harness import Distributed
-from tests.kit.bus_support import eventually, wait_until
+from tests.waiting import eventually, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 PASSWORD = "e2e password 123"

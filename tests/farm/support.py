@@ -13,6 +13,7 @@ from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import EsgScored
 from pamtalk.events.envelope import Envelope
 from services.farm.consumers import esg_scored_consumer
+from tests.waiting import sent
 
 
 def farm_body(**overrides: Any) -> dict[str, Any]:
@@ -81,11 +82,7 @@ async def outbox_count(app: FastAPI) -> int:
 async def published(app: FastAPI, event_type: str, farm_id: str | None = None) -> list[dict[str, Any]]:
     """Bodies of the events of this type the relay has published (after flushing the outbox)."""
     await app.state.runtime.relay.publish_pending()
-    return [
-        e.data
-        for e in app.state.runtime.bus.published
-        if e.type == event_type and (farm_id is None or e.data.get("farm_id") == farm_id)
-    ]
+    return [e.data for e in sent(app, event_type, **({} if farm_id is None else {"farm_id": farm_id}))]
 
 
 def scored_envelope(

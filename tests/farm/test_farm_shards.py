@@ -32,6 +32,7 @@ from services.farm.shards import ShardError, ShardSpec, apply, boundary
 from tests.conftest import service_client
 from tests.farm.support import create_farm, esg_body, farm_body, page_through
 from tests.pg_pair import TestPair
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 FARMS = "/api/v1/farms"
@@ -217,6 +218,39 @@ async def test_esg_submissions_live_beside_their_farm(sharded: dict[str, Any], t
     assert len(rows) == 1
     history = await client.get(f"{FARMS}/{farm['id']}/esg", headers=headers)
     assert history.status_code == 200 and len(history.json()["items"]) == 1
+
+
+async def _waiting_for_a_lock(url: str) -> bool:
+    query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+    return bool((await _fetch(url, query))[0][0])
+
+
+async def test_an_esg_submission_meeting_a_change_of_its_farm_on_the_shard_is_made_again(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    """The submission locks its farm's row; on shard 2 postgres_fdw does that in a repeatable-
+    read transaction, which PostgreSQL gives up (40001) when the row changed meanwhile (the
+    farm's grade moving, say): the service makes the submission again, and answers 202."""
+    client, farm = sharded["client"], sharded["after"][2]
+    headers = tokens.headers("farmer", uuid.UUID(farm["owner_id"]))
+    holder = await asyncpg.connect(sharded["shard_url"])
+    try:
+        change = holder.transaction()
+        await change.start()
+        await holder.execute(
+            "UPDATE farm_svc.farms_local SET version = version + 1 WHERE id = $1", uuid.UUID(farm["id"])
+        )
+        sending = asyncio.create_task(
+            client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)
+        )
+        await eventually(lambda: _waiting_for_a_lock(sharded["shard_url"]), within=30)  # it waits for the row
+        await change.commit()
+        answer = await asyncio.wait_for(sending, 60)
+    finally:
+        await holder.close()
+    assert answer.status_code == 202, answer.text
+    stored = await _fetch(sharded["shard_url"], SUBMISSIONS, uuid.UUID(farm["id"]))
+    assert len(stored) == 1  # made once: the given-up attempt kept nothing
 
 
 async def test_applying_the_map_again_changes_nothing_and_no_row_is_ever_moved(

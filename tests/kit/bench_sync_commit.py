@@ -1,6 +1,8 @@
-"""What the ledger's synchronous commit costs: the same one-row write transaction committed
-with ``synchronous_commit = on`` (waits for the standby, the blockchain service's setting) and
-``local`` (every other service), alternated in rounds on a pair of its own (tests/pg_pair.py).
+"""What a commit's durability costs: the same one-row write transaction committed with
+``synchronous_commit = on`` (waits for the standby, the blockchain service's setting),
+``local`` (every other service) and ``off`` (``Database.write(durable=False)``: the outbox
+relay's marks), alternated in rounds on a pair of its own (tests/pg_pair.py): milliseconds per
+commit as the client waits, and the CPU of the pair's PostgreSQL processes per commit.
 A benchmark, not a test: ``.venv/bin/python -m tests.kit.bench_sync_commit [--rounds 6]``."""
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ import shutil
 import statistics
 import time
 import uuid
+from pathlib import Path
 
+import psutil
+
+from gateway.datatier import Instance
 from pamtalk.db.database import Database
 from tests.kit.db_support import create_tables
 from tests.kit.test_ledger_durability import ADD, SCHEMA, notes
@@ -19,12 +25,31 @@ from tests.live_server import free_port
 from tests.pg_pair import TestPair, scratch_folder
 
 
-async def commit_ms(db: Database, commits: int) -> float:
+def postgres_cpu(instances: list[Instance]) -> float:
+    """CPU seconds so far of these instances' postmasters and every process they started."""
+    total = 0.0
+    for instance in instances:
+        pid = int(Path(instance.data, "postmaster.pid").read_text().split()[0])
+        master = psutil.Process(pid)
+        for proc in [master, *master.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+    return total
+
+
+async def commit_ms(db: Database, commits: int, durable: bool, pair: TestPair) -> tuple[float, float]:
+    """(ms per commit as the client waits, ms of PostgreSQL CPU per commit)."""
+    instances = [pair.primary, pair.standby]
+    cpu = postgres_cpu(instances)
     began = time.perf_counter()
     for _ in range(commits):
-        async with db.write() as tx:
+        async with db.write(durable=durable) as tx:
             await tx.execute(ADD, id=uuid.uuid4(), text="bench")
-    return (time.perf_counter() - began) / commits * 1000
+    waited = (time.perf_counter() - began) / commits * 1000
+    return waited, (postgres_cpu(instances) - cpu) / commits * 1000
 
 
 async def main(rounds: int, commits: int) -> None:
@@ -33,20 +58,26 @@ async def main(rounds: int, commits: int) -> None:
     await asyncio.to_thread(pair.up, 180)
     try:
         url = pair.primary.url()
-        pools = {
-            "local": Database(url, SCHEMA, pool_size=1),
-            "on": Database(url, SCHEMA, pool_size=1, synchronous_commit="on"),
+        local = Database(url, SCHEMA, pool_size=1)
+        ways = {  # name: (pool, durable)
+            "local": (local, True),
+            "on": (Database(url, SCHEMA, pool_size=1, synchronous_commit="on"), True),
+            "off": (local, False),
         }
-        await create_tables(pools["local"], notes())
-        measured: dict[str, list[float]] = {name: [] for name in pools}
+        await create_tables(local, notes())
+        measured: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
         for _ in range(rounds):
-            for name, db in pools.items():
-                measured[name].append(await commit_ms(db, commits))
+            for name, (db, durable) in ways.items():
+                measured[name].append(await commit_ms(db, commits, durable, pair))
         for name, values in measured.items():
-            shown = ", ".join(f"{v:.3f}" for v in values)
-            median = statistics.median(values)
-            print(f"synchronous_commit={name:<5} ms per commit: median {median:.3f} ({shown})")
-        for db in pools.values():
+            waited = statistics.median(v[0] for v in values)
+            cpu = statistics.median(v[1] for v in values)
+            shown = ", ".join(f"{v[0]:.3f}/{v[1]:.3f}" for v in values)
+            print(
+                f"synchronous_commit={name:<5} per commit: median {waited:.3f} ms waited, "
+                f"{cpu:.3f} ms of PostgreSQL CPU ({shown})"
+            )
+        for db, _ in ways.values():
             await db.close()
     finally:
         await asyncio.to_thread(pair.down)

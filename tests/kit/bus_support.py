@@ -7,7 +7,6 @@ afterwards, so runs never see each other's messages. Import the fixtures into a 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -31,24 +30,6 @@ MakeBus = Callable[..., Awaitable[Bus]]
 
 def envelope(type_: str = "transaction.settled", **data: Any) -> Envelope:
     return Envelope(type=type_, producer="test", data=data or {"n": 1})
-
-
-async def wait_until(predicate: Callable[[], object], within: float = 5.0) -> None:
-    """Poll ``predicate`` until it is truthy; fail the test after ``within`` seconds."""
-    async with asyncio.timeout(within):
-        while True:
-            if predicate():
-                return
-            await asyncio.sleep(0.01)
-
-
-async def eventually(probe: Callable[[], Awaitable[object]], within: float = 5.0) -> object:
-    """Await ``probe`` until it returns something truthy, and return it."""
-    async with asyncio.timeout(within):
-        while True:
-            if result := await probe():
-                return result
-            await asyncio.sleep(0.02)
 
 
 async def delete_topology(prefix: str) -> None:

@@ -216,7 +216,7 @@ async def test_once_a_connection_is_found_dead_the_pools_others_are_replaced_too
 
 
 async def wait_until_pool_busy(db: Database, count: int) -> None:
-    from tests.kit.bus_support import eventually
+    from tests.waiting import eventually
 
     async def busy() -> bool:
         return bool(db.pool_status()["in_use"] >= count)
@@ -288,7 +288,8 @@ async def test_a_broker_outage_keeps_the_service_ready_and_is_reported_as_degrad
     Service (events wait in the outbox meanwhile); /health and the gauge report it."""
     from pamtalk.app import ServiceDefinition, create_service_app
     from pamtalk.settings import ServiceSettings
-    from tests.kit.bus_support import delete_topology, eventually
+    from tests.kit.bus_support import delete_topology
+    from tests.waiting import eventually
 
     broker = TcpProxy("127.0.0.1", 5672)
     await broker.start()

@@ -14,8 +14,9 @@ from opentelemetry.trace import SpanKind
 from pamtalk.bus import AmqpBus, BusUnavailable, make_bus
 from pamtalk.bus.memory import MemoryBus
 from pamtalk.events.envelope import Envelope
-from tests.kit.bus_support import MakeBus, envelope, eventually, new_bus, spans, wait_until
+from tests.kit.bus_support import MakeBus, envelope, new_bus, spans
 from tests.services_available import AMQP_URL
+from tests.waiting import eventually, wait_until
 
 __all__ = ["new_bus", "spans"]  # fixtures
 

@@ -11,8 +11,9 @@ import pytest
 from pamtalk.bus import Bus
 from pamtalk.bus.dlq import amain, parser, run, table
 from pamtalk.events.envelope import Envelope
-from tests.kit.bus_support import MakeBus, envelope, eventually, new_bus, wait_until
+from tests.kit.bus_support import MakeBus, envelope, new_bus
 from tests.services_available import AMQP_URL
+from tests.waiting import eventually, wait_until
 
 __all__ = ["new_bus"]  # fixture
 

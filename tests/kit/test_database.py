@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from pamtalk.db.database import Database
 from pamtalk.db.outbox import outbox_table
 from pamtalk.db.statements import sql
+from pamtalk.db.tx import Tx
 from pamtalk.deps import Db, Write
 from pamtalk.errors import Problem, install_problem_handlers
 from pamtalk.events.catalogue import UserRegistered
@@ -138,6 +139,43 @@ async def test_a_write_that_need_not_be_durable_commits_and_rolls_back_like_any(
             assert await tx.fetchval(SYNC_COMMIT) == default
 
 
+SET_TEXT = sql("UPDATE notes SET text = :text WHERE id = :id")
+TEXT_OF = sql("SELECT text FROM notes WHERE id = :id")
+
+
+async def test_a_write_given_up_for_a_concurrent_update_is_made_again(db: Database) -> None:
+    """``write_retrying``: a repeatable-read transaction that finds its row changed since its
+    snapshot (40001) is rolled back by PostgreSQL and run again, in a new transaction."""
+    note_id = uuid.uuid4()
+    async with db.write() as tx:
+        await tx.execute(ADD, id=note_id, text="first", extra=None)
+    runs: list[int] = []
+
+    async def rename(tx: Tx) -> int:
+        runs.append(1)
+        await tx.fetchval(TEXT_OF, id=note_id)  # the snapshot is taken here
+        if len(runs) == 1:  # someone else changes the row meanwhile, and commits
+            async with db.write() as other:
+                await other.execute(SET_TEXT, id=note_id, text="theirs")
+        await tx.execute(SET_TEXT, id=note_id, text="mine")
+        return len(runs)
+
+    assert await db.write_retrying(rename, isolation="repeatable_read") == 2
+    async with db.read() as read:
+        assert await read.fetchval(TEXT_OF, id=note_id) == "mine"
+
+    async def always_behind(tx: Tx) -> None:  # every run loses: after the last, the error goes up
+        await tx.fetchval(TEXT_OF, id=note_id)
+        async with db.write() as other:
+            await other.execute(SET_TEXT, id=note_id, text="theirs again")
+        await tx.execute(SET_TEXT, id=note_id, text="never")
+
+    with pytest.raises(asyncpg.SerializationError):
+        await db.write_retrying(always_behind, isolation="repeatable_read", attempts=2)
+    async with db.read() as read:
+        assert await read.fetchval(TEXT_OF, id=note_id) == "theirs again"
+
+
 async def test_a_consistent_read_is_one_read_only_snapshot(db: Database) -> None:
     async with db.read("replica", consistent=True) as read:
         assert await read.fetchval(IN_SNAPSHOT) == "on"
@@ -196,6 +234,18 @@ async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
     async def list_notes(db: Db) -> list[str]:
         return await texts(db)
 
+    @app.post("/notes/{note_id}/lost-race")
+    async def lose_a_race(note_id: uuid.UUID, db: Db) -> None:
+        """A write PostgreSQL gives up for a concurrent update (its retries spent)."""
+
+        async def behind(tx: Tx) -> None:
+            await tx.fetchval(TEXT_OF, id=note_id)
+            async with db.write() as other:
+                await other.execute(SET_TEXT, id=note_id, text="theirs")
+            await tx.execute(SET_TEXT, id=note_id, text="mine")
+
+        await db.write_retrying(behind, isolation="repeatable_read", attempts=1)
+
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -212,6 +262,21 @@ async def test_an_endpoint_that_fails_after_its_insert_keeps_nothing(client: htt
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
     assert (await client.get("/notes")).json() == []
+
+
+async def test_a_write_lost_to_a_concurrent_update_is_a_503_to_retry(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    note_id = uuid.uuid4()
+    async with db.write() as tx:
+        await tx.execute(ADD, id=note_id, text="first", extra=None)
+    answer = await client.post(f"/notes/{note_id}/lost-race")
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["Retry-After"]
+    assert answer.json()["type"].endswith("/concurrent-update")
+    async with db.read() as read:
+        assert await read.fetchval(TEXT_OF, id=note_id) == "theirs"  # nothing of it kept
 
 
 async def test_text_the_database_cannot_store_is_422_and_nothing_written(client: httpx.AsyncClient) -> None:

@@ -22,9 +22,10 @@ from pamtalk.db.statements import sql
 from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import UserRegistered
 from pamtalk.events.envelope import Envelope
-from tests.kit.bus_support import DELAYS, delete_topology, eventually, spans, wait_until
+from tests.kit.bus_support import DELAYS, delete_topology, spans
 from tests.kit.db_support import STORE_EFFECT, effects_table, scratch_schema
 from tests.services_available import AMQP_URL, require
+from tests.waiting import eventually, wait_until
 
 pytestmark = pytest.mark.integration
 __all__ = ["spans"]  # fixture

@@ -26,9 +26,9 @@ from pamtalk.db.outbox import OutboxRelay, outbox_table
 from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import UserRegistered
 from services.blockchain.settings import BlockchainSettings
-from tests.kit.bus_support import eventually
 from tests.kit.db_support import create_tables
 from tests.pg_pair import TestPair
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

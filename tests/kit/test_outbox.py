@@ -22,9 +22,10 @@ from pamtalk.db.statements import Sql, sql
 from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import LedgerRecorded, TradeEvent, TransactionSettled, UserRegistered
 from pamtalk.events.envelope import Envelope
-from tests.kit.bus_support import delete_topology, eventually, wait_until
+from tests.kit.bus_support import delete_topology
 from tests.kit.db_support import STORE_EFFECT, effects_table, scratch_schema
 from tests.services_available import require
+from tests.waiting import eventually, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -68,10 +68,15 @@ async def replicated(
     0.1 s), once the standby shows the schema."""
     made: list[Database] = []
 
-    async def make(max_lag: float = 60.0, wait: float = 0.25) -> Database:
+    async def make(max_lag: float = 60.0, wait: float = 0.25, own_writes: bool = True) -> Database:
         db = Database(primary.url, primary.schema, producer=f"kit-{uuid.uuid4().hex[:6]}", pool_size=3)
         replica = db.attach_replica(
-            replica_pair.standby.url(), redis=redis, max_lag=max_lag, wait=wait, watch_seconds=0.1
+            replica_pair.standby.url(),
+            redis=redis,
+            max_lag=max_lag,
+            wait=wait,
+            watch_seconds=0.1,
+            own_writes=own_writes,
         )
         made.append(db)
         db.start_replica()
@@ -156,6 +161,28 @@ async def test_a_writer_reads_its_own_write_while_the_standby_is_behind(
         assert await replica_text(db, mine) is None  # another user reads the standby: not yet there
     finally:
         user_id_var.reset(other)
+
+
+async def test_a_service_whose_replica_reads_are_public_tracks_no_writer(
+    replicated: Callable[..., Awaitable[Database]], replica_pair: TestPair, redis: Redis
+) -> None:
+    """``own_writes=False`` (the transaction service: its replica read is the public
+    dashboard): a logged-in user's write records no position, and that user's replica reads
+    go to the standby as anyone's do, even while it has not replayed the write."""
+    db = await replicated(own_writes=False)
+    user = str(uuid.uuid4())
+    token = user_id_var.set(user)
+    try:
+        await replica_pair.pause_replay()
+        mine = await note(db, "mine, not replayed")
+        assert await redis.exists(f"pamtalk:written-lsn:{db.producer}:{user}") == 0
+        served = reads(db, "replica")
+        assert await replica_text(db, mine) is None  # the standby's past: the write is not there
+        assert reads(db, "replica") == served + 1
+    finally:
+        user_id_var.reset(token)
+    await replica_pair.resume_replay()
+    await until(lambda: _shows(db, mine), "the standby to replay the write")
 
 
 async def test_reads_go_to_the_primary_while_the_standby_lags_and_come_back(

@@ -11,7 +11,8 @@ from opentelemetry.trace import SpanKind
 from pamtalk.bus.memory import MemoryBus
 from services.user.app import create_app
 from tests.conftest import service_client
-from tests.kit.bus_support import spans, wait_until
+from tests.kit.bus_support import spans
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 __all__ = ["spans"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI
@@ -25,8 +25,8 @@ from pamtalk.events.catalogue import (
     UserRegistered,
 )
 from pamtalk.events.envelope import Envelope, Event
+from tests.waiting import eventually
 
-T = TypeVar("T")
 TRADES: dict[str, type[TradeEvent]] = {
     "created": TransactionCreated,
     "confirmed": TransactionConfirmed,
@@ -85,18 +85,6 @@ async def publish(app: FastAPI, event: Event | Envelope, **envelope_fields: Any)
         envelope = envelope.model_copy(update=envelope_fields)
     await app.state.runtime.bus.publish(envelope)
     return envelope
-
-
-async def eventually(probe: Callable[[], Awaitable[T]], ok: Callable[[T], bool], within: float = 5.0) -> T:
-    """Poll ``probe`` until ``ok`` holds for its result (the consumer runs asynchronously)."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await probe()
-        if ok(value):
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met in {within} s; last value: {value!r}")
-        await asyncio.sleep(0.02)
 
 
 async def mine(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:

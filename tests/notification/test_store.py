@@ -17,7 +17,8 @@ from services.notification import consumers, live
 from services.notification.consumers import Notifier
 from services.notification.schemas import KINDS
 from services.notification.store import notifications, recipients
-from tests.notification.support import eventually, forecast, publish, wait_for_count
+from tests.notification.support import forecast, publish, wait_for_count
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 STORED = sql("SELECT count(*) FROM notifications WHERE event_id = :event_id")

@@ -17,7 +17,8 @@ from services.notification.app import create_app
 from services.notification.state import NotificationState
 from tests.conftest import service_client
 from tests.notification.conftest import HEARTBEAT, serve
-from tests.notification.support import eventually, forecast, open_stream, publish, registered, wait_for_count
+from tests.notification.support import forecast, open_stream, publish, registered, wait_for_count
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from asyncpg import Record
@@ -17,10 +15,10 @@ from pamtalk.db.statements import sql
 from pamtalk.events.catalogue import TransactionCreated, TransactionSettled
 from pamtalk.events.envelope import Envelope, Event
 from services.prediction.state import PredictionState, state_of
+from tests.waiting import sent
 
 Api = tuple[httpx.AsyncClient, FastAPI]
 KST = timezone(timedelta(hours=9))
-T = TypeVar("T")
 
 
 def state(app: FastAPI) -> PredictionState:
@@ -49,23 +47,7 @@ async def publish(app: FastAPI, event: Event) -> Envelope:
 async def published(app: FastAPI, event_type: str, **match: Any) -> list[dict[str, Any]]:
     """Bodies of the events of this type the service has published (outbox flushed first)."""
     await app.state.runtime.relay.publish_pending()
-    return [
-        e.data
-        for e in app.state.runtime.bus.published
-        if e.type == event_type and all(e.data.get(k) == v for k, v in match.items())
-    ]
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], within: float = 10.0) -> T:
-    """The first truthy value of ``probe`` (polled), or an AssertionError after ``within`` s."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"gave up waiting after {within} s (last value {value!r})")
-        await asyncio.sleep(0.05)
+    return [e.data for e in sent(app, event_type, **match)]
 
 
 def trade(

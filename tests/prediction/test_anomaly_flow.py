@@ -14,7 +14,8 @@ from asyncpg import Record
 from pamtalk.events.catalogue import TransactionConfirmed, TransactionFlagged
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import analytics_data
-from tests.prediction.support import KST, created, eventually, publish, published, rows, settled, trade
+from tests.prediction.support import KST, created, publish, published, rows, settled, trade
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 ANOMALIES = "/api/v1/anomalies"

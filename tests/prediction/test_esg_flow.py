@@ -13,7 +13,8 @@ from pamtalk.events.catalogue import EsgData, EsgScored, FarmEsgSubmitted
 from pamtalk.events.envelope import Envelope
 from services.prediction.consumers import prediction_requests
 from services.prediction.forecasts import today
-from tests.prediction.support import change, eventually, publish, published, rows
+from tests.prediction.support import change, publish, published, rows
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 ESG = {

@@ -15,7 +15,8 @@ from services.prediction.consumers import prediction_requests
 from services.prediction.forecasts import today
 from services.prediction.ml.crops import CROPS, REGIONS
 from services.prediction.store import forecast_jobs
-from tests.prediction.support import eventually, published
+from tests.prediction.support import published
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 JOBS = "/api/v1/predictions/jobs"

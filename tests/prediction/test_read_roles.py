@@ -16,7 +16,8 @@ import pytest
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read
 from services.prediction.forecasts import today
-from tests.prediction.support import Api, change, eventually, state
+from tests.prediction.support import Api, change, state
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 DEMAND = "/api/v1/predictions/demand"

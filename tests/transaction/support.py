@@ -3,9 +3,7 @@ model through the bus (as the farm service would), and trades opened through the
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +19,7 @@ from pamtalk.events.envelope import Envelope
 from pamtalk.runtime import service_state
 from services.transaction.state import TransactionState
 from tests.conftest import TokenFactory
+from tests.waiting import eventually, sent
 
 API = "/api/v1/transactions"
 
@@ -35,14 +34,6 @@ class User:
 def user(tokens: TokenFactory, role: str = "consumer") -> User:
     user_id = uuid.uuid4()
     return User(user_id, role, tokens.headers(role, user_id))
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], within: float = 5.0) -> Any:
-    async with asyncio.timeout(within):
-        while True:
-            if result := await probe():
-                return result
-            await asyncio.sleep(0.02)
 
 
 def state_of(app: FastAPI) -> TransactionState:
@@ -139,12 +130,7 @@ async def trade_count(app: FastAPI, buyer_id: uuid.UUID) -> int:
 async def published(app: FastAPI, type_: str, trade_id: str | None = None) -> list[Envelope]:
     """Events the relay has published (it is run once first), optionally for one trade."""
     await app.state.runtime.relay.publish_pending()
-    bus: MemoryBus = app.state.runtime.bus
-    return [
-        e
-        for e in bus.published
-        if e.type == type_ and (trade_id is None or e.data.get("transaction_id") == trade_id)
-    ]
+    return sent(app, type_, **({} if trade_id is None else {"transaction_id": trade_id}))
 
 
 IN_INBOX = sql("SELECT true FROM inbox WHERE event_id = :event_id")

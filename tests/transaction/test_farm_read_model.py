@@ -15,7 +15,6 @@ from tests.transaction.support import (
     API,
     User,
     add_farm,
-    eventually,
     farm_row,
     handled,
     open_trade,
@@ -23,6 +22,7 @@ from tests.transaction.support import (
     trade_body,
     update_farm,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,6 @@ from tests.transaction.support import (
     API,
     User,
     add_farm,
-    eventually,
     farm_row,
     publish_farm,
     published,
@@ -28,6 +27,7 @@ from tests.transaction.support import (
     trade_body,
     trade_count,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

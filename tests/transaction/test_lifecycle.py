@@ -14,7 +14,8 @@ from pamtalk.events.catalogue import TransactionFlagged
 from pamtalk.events.envelope import Envelope
 from services.transaction.ids import new_trade_id
 from tests.transaction.conftest import Api
-from tests.transaction.support import API, User, eventually, handled, open_trade, published
+from tests.transaction.support import API, User, handled, open_trade, published
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

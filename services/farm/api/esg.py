@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from pamtalk.deps import CurrentUser, Write
+from pamtalk.deps import CurrentUser
 from pamtalk.errors import problem_responses
 from pamtalk.json_body import dumps
 from services.farm import esg
@@ -26,9 +26,12 @@ router = APIRouter(prefix="/api/v1/farms", tags=["esg submissions"])
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def submit_esg(
-    farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, tx: Write
+    farm_id: uuid.UUID, body: EsgSubmissionIn, principal: CurrentUser, state: State
 ) -> Response:
-    submission = await esg.submit(tx, principal, farm_id, body)
+    # The farm's row is locked while its grade may be moving (esg.scored); on a further shard
+    # postgres_fdw reads it in a repeatable-read transaction, which PostgreSQL gives up when
+    # the grade moved first: the submission is then made again (Database.write_retrying).
+    submission = await state.db.write_retrying(lambda tx: esg.submit(tx, principal, farm_id, body))
     return Response(dumps(submission), 202, media_type="application/json")
 
 
