@@ -82,7 +82,7 @@ async def main(primary: str, replica: str, shard: str, reads: int, rounds: int) 
             server = statistics.median(v[0] for v in values)
             client = statistics.median(v[1] for v in values)
             print(
-                f"{name:<42} PostgreSQL {server:.3f} ms, client {client:.3f} ms per page (median of {rounds})"
+                f"{name:<42} PostgreSQL {server:.3f} ms, client {client:.3f} ms a page (median of {rounds})"
             )
     finally:
         await one_table.close()
