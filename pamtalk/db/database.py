@@ -129,16 +129,17 @@ class _Held:
             await self.snapshot.start()
 
 
-class _Begun:
-    """A transaction begun by one simple query: its ``BEGIN`` and its ``SET LOCAL`` in one round
-    trip (asyncpg's ``Transaction`` sends the ``BEGIN`` alone). Same interface."""
+class _NotDurable:
+    """A transaction whose commit does not wait for the disk: its ``BEGIN`` and its ``SET LOCAL
+    synchronous_commit`` sent as one simple query, in one round trip (asyncpg's ``Transaction``
+    sends the ``BEGIN`` alone). The interface of asyncpg's ``Transaction`` that ``write`` uses."""
 
     __slots__ = ("conn", "text")
 
-    def __init__(self, conn: asyncpg.Connection, isolation: str | None, durable: bool) -> None:
+    def __init__(self, conn: asyncpg.Connection, isolation: str | None) -> None:
         self.conn = conn
         level = f" ISOLATION LEVEL {isolation.replace('_', ' ').upper()}" if isolation else ""
-        self.text = f"BEGIN{level}" + ("" if durable else "; SET LOCAL synchronous_commit TO off")
+        self.text = f"BEGIN{level}; SET LOCAL synchronous_commit TO off"
 
     async def start(self) -> None:
         await self.conn.execute(self.text)
@@ -150,8 +151,8 @@ class _Begun:
         await self.conn.execute("ROLLBACK")
 
 
-def _transaction(conn: asyncpg.Connection, isolation: str | None, durable: bool) -> Transaction | _Begun:
-    return conn.transaction(isolation=isolation) if durable else _Begun(conn, isolation, durable)
+def _transaction(conn: asyncpg.Connection, isolation: str | None, durable: bool) -> Transaction | _NotDurable:
+    return conn.transaction(isolation=isolation) if durable else _NotDurable(conn, isolation)
 
 
 class Database:

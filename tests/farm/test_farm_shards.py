@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -225,32 +225,54 @@ async def _waiting_for_a_lock(url: str) -> bool:
     return bool((await _fetch(url, query))[0][0])
 
 
-async def test_an_esg_submission_meeting_a_change_of_its_farm_on_the_shard_is_made_again(
-    sharded: dict[str, Any], tokens: Any
-) -> None:
-    """The submission locks its farm's row; on shard 2 postgres_fdw does that in a repeatable-
-    read transaction, which PostgreSQL gives up (40001) when the row changed meanwhile (the
-    farm's grade moving, say): the service makes the submission again, and answers 202."""
-    client, farm = sharded["client"], sharded["after"][2]
-    headers = tokens.headers("farmer", uuid.UUID(farm["owner_id"]))
+async def _while_the_shard_changes_the_farm(
+    sharded: dict[str, Any], farm: dict[str, Any], send: Callable[[], Awaitable[httpx.Response]]
+) -> httpx.Response:
+    """``send`` a request that locks the farm's row while a transaction on shard 2 holds a
+    change of that row; the change commits once the request waits for it. Through postgres_fdw
+    (a repeatable-read transaction on the shard) PostgreSQL then gives the request's transaction
+    up (40001): the service has to make it again."""
     holder = await asyncpg.connect(sharded["shard_url"])
     try:
         change = holder.transaction()
         await change.start()
         await holder.execute(
-            "UPDATE farm_svc.farms_local SET version = version + 1 WHERE id = $1", uuid.UUID(farm["id"])
+            "UPDATE farm_svc.farms_local SET updated_at = now() WHERE id = $1", uuid.UUID(farm["id"])
         )
-        sending = asyncio.create_task(
-            client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)
-        )
+        sending = asyncio.create_task(send())
         await eventually(lambda: _waiting_for_a_lock(sharded["shard_url"]), within=30)  # it waits for the row
         await change.commit()
-        answer = await asyncio.wait_for(sending, 60)
+        return await asyncio.wait_for(sending, 60)
     finally:
         await holder.close()
+
+
+async def test_an_esg_submission_meeting_a_change_of_its_farm_on_the_shard_is_made_again(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    """The submission locks its farm's row while the farm's grade may be moving (esg.scored)."""
+    client, farm = sharded["client"], sharded["after"][2]
+    headers = tokens.headers("farmer", uuid.UUID(farm["owner_id"]))
+    answer = await _while_the_shard_changes_the_farm(
+        sharded, farm, lambda: client.post(f"{FARMS}/{farm['id']}/esg", json=esg_body(), headers=headers)
+    )
     assert answer.status_code == 202, answer.text
     stored = await _fetch(sharded["shard_url"], SUBMISSIONS, uuid.UUID(farm["id"]))
     assert len(stored) == 1  # made once: the given-up attempt kept nothing
+
+
+async def test_an_edit_meeting_a_change_of_its_farm_on_the_shard_is_made_again(
+    sharded: dict[str, Any], tokens: Any
+) -> None:
+    client, farm = sharded["client"], sharded["after"][1]
+    headers = tokens.headers("farmer", uuid.UUID(farm["owner_id"]))
+    before = (await client.get(f"{FARMS}/{farm['id']}", headers=headers)).json()["version"]
+    name = f"Renamed {uuid.uuid4().hex[:6]}"
+    answer = await _while_the_shard_changes_the_farm(
+        sharded, farm, lambda: client.patch(f"{FARMS}/{farm['id']}", json={"name": name}, headers=headers)
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["name"] == name and answer.json()["version"] == before + 1  # one new version
 
 
 async def test_applying_the_map_again_changes_nothing_and_no_row_is_ever_moved(
