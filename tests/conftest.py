@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -28,6 +29,27 @@ from tests.pg_pair import TestPair, instance_fixture, own_pair_fixture, pair_fix
 from tests.services_available import PG_URL, REDIS_URL, require
 
 ISSUER, AUDIENCE = "pamtalk-user-service", "pamtalk"
+
+# The suite runs on its own settings. A developer's shell may export the platform's variables
+# for `make up` or a load run (PAMTALK_PG_PORT, PAMTALK_LOG_LEVEL, PAMTALK_REDIS_URL, ...); they
+# would reach every service and launcher a test starts (a test's environment is the shell's plus
+# its own) and change what the tests see. Kept: the suite's own switches and where the machine
+# keeps PostgreSQL's programs.
+SHELL_SETTINGS_KEPT = ("PAMTALK_REQUIRE_SERVICES", "PAMTALK_TEST_", "PAMTALK_FUZZ_RANDOM", "PAMTALK_PG_BIN")
+DROPPED_SHELL_SETTINGS: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in sorted(os.environ):
+        if name.startswith("PAMTALK_") and not name.startswith(SHELL_SETTINGS_KEPT):
+            DROPPED_SHELL_SETTINGS.append(name)
+            del os.environ[name]
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if DROPPED_SHELL_SETTINGS:
+        return "left out of the tests' environment (the shell's): " + ", ".join(DROPPED_SHELL_SETTINGS)
+    return None
 
 
 class TokenFactory:
