@@ -21,26 +21,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
-import psutil
 from asyncpg import Record
 
 from pamtalk.db.database import Database, Role
 from pamtalk.db.tx import Read
 from services.farm.shards import SCHEMA
 from services.farm.store.farms import by_id, by_id_on_shard
-
-
-def postgres_cpu() -> float:
-    total = 0.0
-    for proc in psutil.process_iter(["name"]):
-        if (proc.info["name"] or "").startswith("postgres"):
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-    return total
-
+from tests.postgres_cpu import postgres_cpu
 
 ReadOne = Callable[[Read, uuid.UUID], Awaitable[Record | None]]
 

@@ -18,22 +18,11 @@ import asyncio
 import time
 
 import asyncpg
-import psutil
 import uvloop
 
+from tests.postgres_cpu import postgres_cpu
+
 STATEMENT = "SELECT $1::int AS a"
-
-
-def postgres_cpu() -> float:
-    total = 0.0
-    for proc in psutil.process_iter(["name"]):
-        if (proc.info["name"] or "").startswith("postgres"):
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-    return total
 
 
 async def measure(dsn: str, statements: int, in_flight: int) -> tuple[float, float]:

@@ -13,31 +13,13 @@ import shutil
 import statistics
 import time
 import uuid
-from pathlib import Path
 
-import psutil
-
-from gateway.datatier import Instance
 from pamtalk.db.database import Database
 from tests.kit.db_support import create_tables
 from tests.kit.test_ledger_durability import ADD, SCHEMA, notes
 from tests.live_server import free_port
 from tests.pg_pair import TestPair, scratch_folder
-
-
-def postgres_cpu(instances: list[Instance]) -> float:
-    """CPU seconds so far of these instances' postmasters and every process they started."""
-    total = 0.0
-    for instance in instances:
-        pid = int(Path(instance.data, "postmaster.pid").read_text().split()[0])
-        master = psutil.Process(pid)
-        for proc in [master, *master.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-    return total
+from tests.postgres_cpu import postgres_cpu
 
 
 async def commit_ms(db: Database, commits: int, durable: bool, pair: TestPair) -> tuple[float, float]:
