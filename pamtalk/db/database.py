@@ -17,21 +17,17 @@ migrations; it has no part in serving requests.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeVar
 
 import asyncpg
-import orjson
-from asyncpg.transaction import Transaction
 from redis.asyncio import Redis
 
 from pamtalk.context import user_id_var
+from pamtalk.db.connections import CONNECT_FAILED, Held, begin_write, dsn, keep_session, setup
 from pamtalk.db.replica import PRIMARY_LSN, Replica
 from pamtalk.db.schema import NAMING, schema_metadata
 from pamtalk.db.statements import sql
@@ -50,109 +46,7 @@ CONCURRENT_UPDATE: tuple[type[Exception], ...] = (
 WRITE_ATTEMPTS = 3
 ACQUIRE_TIMEOUT = 30.0  # seconds a request waits for a pooled connection
 RECONNECT_SECONDS = 5.0  # how long a new connection is tried again while the server restarts
-# A new connection that failed because the server is not there for a moment: refused, reset,
-# "the database system is shutting down / starting up" (57P01, 57P03), lost while opening.
-# Nothing was sent on it, so trying again is always safe.
-_CONNECT_FAILED: tuple[type[Exception], ...] = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.InterfaceError,
-)
-
-
-def dsn(url: str) -> str:
-    """A libpq URL for asyncpg from any of ours (``postgresql+asyncpg://`` as Alembic takes)."""
-    for prefix in ("postgresql+asyncpg://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url
-
-
 SELECT_ONE = sql("SELECT 1")
-
-
-def _text(value: str) -> str:
-    return value
-
-
-_LONG_NUMBER = re.compile(r"\d{19,}")
-
-
-def _decode_json(text: str) -> Any:
-    """orjson, except for text holding a number of 19 digits or more: orjson reads integers
-    beyond 64 bits as floats, and amounts must come back exact."""
-    if _LONG_NUMBER.search(text):
-        return json.loads(text)
-    return orjson.loads(text)
-
-
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """A connection goes back to the pool as it is. asyncpg's default reset sends a query
-    (``RESET ALL``, ``UNLISTEN *``, ...) on every release: a round trip per request for state
-    this platform never sets. Session state is never changed here (``SET LOCAL`` and
-    ``pg_advisory_xact_lock`` end with their transaction), and asyncpg still rolls back a
-    transaction left open before calling this."""
-
-
-async def _setup(conn: asyncpg.Connection) -> None:
-    """Per connection: JSON columns take JSON text and give Python values (orjson)."""
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(
-            name, encoder=_text, decoder=_decode_json, schema="pg_catalog", format="text"
-        )
-
-
-@dataclass
-class _Held:
-    """The connection a read holds, its pool, and its read-only snapshot if it wants one."""
-
-    pool: asyncpg.Pool
-    conn: asyncpg.Connection
-    consistent: bool
-    snapshot: Transaction | None = None
-
-    @classmethod
-    async def begin(cls, pool: asyncpg.Pool, conn: asyncpg.Connection, consistent: bool) -> _Held:
-        """Its snapshot begun; the connection goes back to ``pool`` if that fails."""
-        held = cls(pool, conn, consistent)
-        try:
-            await held.start()
-        except BaseException:
-            await pool.release(conn)
-            raise
-        return held
-
-    async def start(self) -> None:
-        if self.consistent:
-            self.snapshot = self.conn.transaction(isolation="repeatable_read", readonly=True)
-            await self.snapshot.start()
-
-
-class _NotDurable:
-    """A transaction whose commit does not wait for the disk: its ``BEGIN`` and its ``SET LOCAL
-    synchronous_commit`` sent as one simple query, in one round trip (asyncpg's ``Transaction``
-    sends the ``BEGIN`` alone). The interface of asyncpg's ``Transaction`` that ``write`` uses."""
-
-    __slots__ = ("conn", "text")
-
-    def __init__(self, conn: asyncpg.Connection, isolation: str | None) -> None:
-        self.conn = conn
-        level = f" ISOLATION LEVEL {isolation.replace('_', ' ').upper()}" if isolation else ""
-        self.text = f"BEGIN{level}; SET LOCAL synchronous_commit TO off"
-
-    async def start(self) -> None:
-        await self.conn.execute(self.text)
-
-    async def commit(self) -> None:
-        await self.conn.execute("COMMIT")
-
-    async def rollback(self) -> None:
-        await self.conn.execute("ROLLBACK")
-
-
-def _transaction(conn: asyncpg.Connection, isolation: str | None, durable: bool) -> Transaction | _NotDurable:
-    return conn.transaction(isolation=isolation) if durable else _NotDurable(conn, isolation)
 
 
 class Database:
@@ -185,8 +79,8 @@ class Database:
         self._options: dict[str, Any] = {
             "max_inactive_connection_lifetime": 300,
             "server_settings": server_settings,
-            "init": _setup,
-            "reset": _keep_session,
+            "init": setup,
+            "reset": keep_session,
         }
 
     def attach_replica(
@@ -242,7 +136,7 @@ class Database:
                 return conn
             except TimeoutError:
                 raise  # the pool was full for ACQUIRE_TIMEOUT: waiting longer helps no one
-            except _CONNECT_FAILED:
+            except CONNECT_FAILED:
                 if asyncio.get_running_loop().time() + pause > deadline:
                     raise
             await asyncio.sleep(pause)
@@ -266,14 +160,14 @@ class Database:
         conn = await self._acquire(pool)
         try:
             try:
-                transaction = _transaction(conn, isolation, durable)
+                transaction = begin_write(conn, isolation, durable)
                 await transaction.start()
             except Exception as error:
                 if not unusable(conn, error):
                     raise
                 await self._discard(pool, conn)
                 conn = await self._acquire(pool)
-                transaction = _transaction(conn, isolation, durable)
+                transaction = begin_write(conn, isolation, durable)
                 await transaction.start()
             tx = Tx(conn, self.producer)
             try:
@@ -348,7 +242,7 @@ class Database:
         finally:
             await held.pool.release(read.conn)
 
-    async def _reader(self, role: Role, consistent: bool) -> _Held:
+    async def _reader(self, role: Role, consistent: bool) -> Held:
         replica = self.replica
         if role == "replica" and replica is not None:
             target, lsn = await replica.target()
@@ -359,9 +253,9 @@ class Database:
                     return held
             replica.counted(role, "primary")
         pool = await self._primary()
-        return await _Held.begin(pool, await self._acquire(pool), consistent)
+        return await Held.begin(pool, await self._acquire(pool), consistent)
 
-    async def _on_replica(self, replica: Replica, lsn: int | None, consistent: bool) -> _Held | None:
+    async def _on_replica(self, replica: Replica, lsn: int | None, consistent: bool) -> Held | None:
         """A connection on the replica (holding position ``lsn`` if given), or ``None``."""
         try:
             pool = await replica.open()
@@ -379,7 +273,7 @@ class Database:
             await pool.release(conn)
             return None
         try:
-            return await _Held.begin(pool, conn, consistent)
+            return await Held.begin(pool, conn, consistent)
         except Exception:
             replica.lost()
             return None
@@ -394,7 +288,7 @@ class Database:
         await pool.expire_connections()
         await pool.release(dead)
 
-    async def _replace(self, held: _Held, dead: asyncpg.Connection) -> asyncpg.Connection:
+    async def _replace(self, held: Held, dead: asyncpg.Connection) -> asyncpg.Connection:
         """A read's new connection for one found unusable (on the primary if it was the
         replica's); a consistent read's snapshot begins on it."""
         await self._discard(held.pool, dead)
