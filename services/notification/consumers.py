@@ -1,55 +1,62 @@
 """The ``notification_events`` consumer: which events notify whom, with what.
 
-Each event is handled once: the kit's inbox claims it in the same transaction as the
-inserts (and the unique (event_id, user_id, kind) makes a second delivery insert nothing
-even without it). Once that transaction has committed, each new notification is announced
-on its user's Redis channel so that every replica's open streams pick it up."""
+Each event is handled once: the kit's inbox claims it in the statement that inserts its
+notifications (``store.notifications.DELIVER``, the consumer's fold: a batch of such events is
+one statement, no transaction round trips), and the unique (event_id, user_id, kind) makes a
+second delivery insert nothing even without it. The user events first keep the recipient's
+language and name (in a transaction, with their claim). Once committed, the new notifications
+are announced on their users' Redis channels (one round trip) so that every replica's open
+streams pick them up."""
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 
 from pamtalk.bus.base import Delivery, Handler
+from pamtalk.db.folded import Row
 from pamtalk.db.inbox import Effects, OnceHandler, handle_once
 from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import (
     EsgScored,
     PredictionCompleted,
     TokenMinted,
-    TokenMovement,
     TokenTransferred,
     TradeEvent,
-    TransactionCancelled,
     TransactionFlagged,
     UserRegistered,
     UserUpdated,
 )
-from pamtalk.events.envelope import Envelope
+from pamtalk.events.envelope import Envelope, Event
 from pamtalk.metrics import EVENTS_HANDLED
 from pamtalk.runtime import Runtime, service_state
 from services.notification import live
+from services.notification.drafts import (
+    esg_scored,
+    prediction,
+    tokens_received,
+    trade,
+    trade_flagged,
+    welcome,
+)
 from services.notification.state import NotificationState
 from services.notification.store import notifications, recipients
-from services.notification.store.notifications import Draft, Written
+from services.notification.store.notifications import Draft
 from services.notification.templates import language_of
 
 log = logging.getLogger("pamtalk.notification.consumer")
 QUEUE = "notification_events"
 CONSUMER = "notification"
-
-
-def _ref(transaction_id: Any) -> str:
-    return "#" + str(transaction_id).replace("-", "")[:8]
+E = TypeVar("E", bound=Event)
 
 
 class Notifier:
-    """The effects of each event class: write the notifications in the event's transaction
-    and announce them after its commit."""
+    """What each event class notifies: drafts, written by the inbox's one statement
+    (``notifications.DELIVER``) and announced once committed; the user events also keep the
+    recipient's language and name (an effect of their own, before their drafts)."""
 
     def __init__(self, redis: Redis, channel_prefix: str) -> None:
         self.redis = redis
@@ -57,108 +64,34 @@ class Notifier:
 
     def effects(self) -> Effects:
         return (
-            Effects()
-            .on(UserRegistered, self.user_registered)
-            .on(UserUpdated, self.user_updated)
-            .on(TradeEvent, self.trade)
-            .on(TransactionFlagged, self.trade_flagged)
-            .on(EsgScored, self.esg_scored)
-            .on(TokenMinted, self.tokens_received)
-            .on(TokenTransferred, self.tokens_received)  # burns have no effect: nobody is told
-            .on(PredictionCompleted, self.prediction)
+            Effects(notifications.DELIVER, after=self._announce)
+            .on(UserRegistered, _remember)
+            .rows(UserRegistered, _drafts(welcome))
+            .on(UserUpdated, _remember)
+            .rows(TradeEvent, _drafts(trade))
+            .rows(TransactionFlagged, _drafts(trade_flagged))
+            .rows(EsgScored, _drafts(esg_scored))
+            .rows(TokenMinted, _drafts(tokens_received))
+            .rows(TokenTransferred, _drafts(tokens_received))  # burns have no effect: nobody is told
+            .rows(PredictionCompleted, _drafts(prediction))
         )
 
-    async def _deliver(self, tx: Tx, envelope: Envelope, drafts: Sequence[Draft]) -> None:
-        written = await notifications.deliver(tx, envelope.event_id, drafts)
-        if written:
-            tx.after_commit(lambda: self._announce(envelope.event_id, written))
-
-    async def _announce(self, event_id: uuid.UUID, written: list[Written]) -> None:
+    async def _announce(self, written: Sequence[tuple[Any, ...]]) -> None:
         # Committed: a failed announcement must not fail the message (a retry would find the
         # event handled and announce nothing). Open streams re-read the database anyway.
         try:
-            await live.announce(self.redis, self.channel_prefix, written)
+            await live.announce(self.redis, self.channel_prefix, notifications.items(written))
         except Exception:
-            log.warning("live announcement failed", extra={"event_id": str(event_id)})
+            log.warning("live announcement failed", extra={"notifications": len(written)})
 
-    async def user_registered(self, tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
-        await _remember(tx, event, envelope)
-        draft = Draft(event.user_id, "welcome", "welcome", {"name": event.display_name}, {"role": event.role})
-        await self._deliver(tx, envelope, [draft])
 
-    async def user_updated(self, tx: Tx, event: UserUpdated, envelope: Envelope) -> None:
-        await _remember(tx, event, envelope)
+def _drafts(draft: Callable[[E, Envelope], Sequence[Draft]]) -> Callable[[E, Envelope], list[Row]]:
+    """The rows of an event class from its drafts."""
 
-    async def trade(self, tx: Tx, event: TradeEvent, envelope: Envelope) -> None:
-        kind = "trade." + envelope.type.split(".", 1)[1]  # transaction.settled -> trade.settled
-        values: dict[str, Any] = {
-            "crop": event.crop,
-            "quantity": event.quantity,
-            "total": event.total_value,
-            "ref": _ref(event.transaction_id),
-        }
-        data: dict[str, Any] = {
-            "trade_id": str(event.transaction_id),
-            "transaction_id": str(event.transaction_id),  # deprecated: trade_id (kept for the app)
-            "farm_id": str(event.farm_id),
-            "crop": event.crop,
-            "quantity": str(event.quantity),
-            "total_value": str(event.total_value),
-            "status": event.status,
-        }
-        if isinstance(event, TransactionCancelled):
-            values["reason"] = event.reason
-            data["reason"] = event.reason
-        drafts = []
-        for side, user_id in (("producer", event.producer_id), ("buyer", event.buyer_id)):
-            template = kind if kind == "trade.cancelled" else f"{kind}/{side}"
-            drafts.append(Draft(user_id, kind, template, values, {**data, "role": side}))
-        await self._deliver(tx, envelope, drafts)
+    def rows(event: E, envelope: Envelope) -> list[Row]:
+        return [one.as_row() for one in draft(event, envelope)]
 
-    async def trade_flagged(self, tx: Tx, event: TransactionFlagged, envelope: Envelope) -> None:
-        # The parties learn that the trade is under review, not the anomaly signals behind it.
-        values = {"ref": _ref(event.transaction_id)}
-        trade = str(event.transaction_id)  # transaction_id is deprecated: trade_id (kept for the app)
-        data = {"trade_id": trade, "transaction_id": trade, "risk_band": event.risk_band}
-        drafts = [
-            Draft(user_id, "trade.flagged", "trade.flagged", values, {**data, "role": side})
-            for side, user_id in (("producer", event.producer_id), ("buyer", event.buyer_id))
-        ]
-        await self._deliver(tx, envelope, drafts)
-
-    async def esg_scored(self, tx: Tx, event: EsgScored, envelope: Envelope) -> None:
-        values = {"grade": event.grade, "score": event.overall, "valid_until": event.valid_until}
-        data = {
-            "farm_id": str(event.farm_id),
-            "assessment_id": str(event.assessment_id),
-            "grade": event.grade,
-            "overall": event.overall,
-            "token_estimate": event.token_estimate,
-        }
-        await self._deliver(tx, envelope, [Draft(event.owner_id, "esg.scored", "esg.scored", values, data)])
-
-    async def tokens_received(self, tx: Tx, event: TokenMovement, envelope: Envelope) -> None:
-        """Minted tokens notify their owner, transferred ones the receiver."""
-        if isinstance(event, TokenTransferred):
-            receiver, wallet = event.to_owner_id, event.to_wallet
-        else:
-            receiver, wallet = event.owner_id, event.wallet
-        if receiver is None:  # a wallet no account has linked
-            return
-        data = {
-            "amount_micro": event.amount_micro,
-            "wallet": wallet,
-            "reason": event.reason,
-            "reference": event.reference,
-            "ledger_index": event.ledger_index,
-        }
-        draft = Draft(receiver, "tokens.received", "tokens.received", {"amount": event.amount_micro}, data)
-        await self._deliver(tx, envelope, [draft])
-
-    async def prediction(self, tx: Tx, event: PredictionCompleted, envelope: Envelope) -> None:
-        data = {"job_id": str(event.job_id), "status": event.status, "result_url": event.result_url}
-        draft = Draft(event.requested_by, "forecast.finished", f"forecast.finished/{event.status}", {}, data)
-        await self._deliver(tx, envelope, [draft])
+    return rows
 
 
 async def _remember(tx: Tx, user: UserRegistered | UserUpdated, envelope: Envelope) -> None:

@@ -1,7 +1,9 @@
 """What the transaction service consumes (queue ``transaction_updates``): farm snapshots for
 the read model, and anomaly flags that put a trade under review. Each event's effect is
-applied once, in the transaction of its inbox claim (``pamtalk.db.inbox.handle_once``);
-other events bound to the queue (``farm.esg_submitted``) are claimed alone."""
+applied once, with its inbox claim (``pamtalk.db.inbox.handle_once``): snapshots are rows,
+written with their claims in one statement (``store.farms.APPLY``), a flag is an effect in the
+claim's transaction; other events bound to the queue (``farm.esg_submitted``) are claimed
+alone."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import logging
 import orjson
 
 from pamtalk.bus.base import Handler
+from pamtalk.db.folded import Row
 from pamtalk.db.inbox import Effects, handle_once
 from pamtalk.db.tx import Tx
 from pamtalk.events.catalogue import FarmSnapshot, TransactionFlagged
@@ -23,11 +26,11 @@ QUEUE = "transaction_updates"
 CONSUMER = "transaction"  # the inbox's name of this consumer
 
 
-async def apply_snapshot(tx: Tx, snapshot: FarmSnapshot, _envelope: Envelope) -> None:
+def snapshot_rows(snapshot: FarmSnapshot, _envelope: Envelope) -> list[Row]:
     """``farm.registered`` / ``farm.updated``: the farm as the snapshot says, crops
     lower-cased, unless what is stored is newer (events arriving out of order cannot roll a
-    farm back)."""
-    await farms.apply(tx, snapshot, [crop.strip().lower() for crop in snapshot.crops])
+    farm back): a row of ``farms.APPLY``."""
+    return [farms.snapshot_row(snapshot, [crop.strip().lower() for crop in snapshot.crops])]
 
 
 async def hold_for_review(tx: Tx, flag: TransactionFlagged, envelope: Envelope) -> None:
@@ -49,7 +52,7 @@ async def hold_for_review(tx: Tx, flag: TransactionFlagged, envelope: Envelope) 
         )
 
 
-EFFECTS = Effects().on(FarmSnapshot, apply_snapshot).on(TransactionFlagged, hold_for_review)
+EFFECTS = Effects(farms.APPLY).rows(FarmSnapshot, snapshot_rows).on(TransactionFlagged, hold_for_review)
 
 
 def transaction_updates(runtime: Runtime) -> Handler:

@@ -195,8 +195,9 @@ async def test_the_unique_key_holds_even_past_the_inbox(notif) -> None:
     _, app = notif
     user, event_id = uuid.uuid4(), uuid.uuid4()
     draft = Draft(user, "forecast.finished", "forecast.finished/succeeded", {}, {})
+    row = {**draft.as_row(), "event_id": event_id, "n": 0}
+    async with app.state.runtime.db.write() as tx:  # as if claimed: the inbox is not asked
+        _, first = await notifications.DELIVER.write(tx, [row], [event_id], None)
     async with app.state.runtime.db.write() as tx:
-        first = await notifications.deliver(tx, event_id, [draft])
-    async with app.state.runtime.db.write() as tx:
-        second = await notifications.deliver(tx, event_id, [draft])
+        _, second = await notifications.DELIVER.write(tx, [row], [event_id], None)
     assert len(first) == 1 and second == []

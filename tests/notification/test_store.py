@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import nullcontext
 from typing import Any
 
 import pytest
 
+from pamtalk.bus.base import Delivery
 from pamtalk.db.statements import Sql, sql
 from pamtalk.events.envelope import Envelope
 from pamtalk.metrics import EVENTS_HANDLED
 from services.notification import consumers, live
-from services.notification.consumers import Notifier
 from services.notification.schemas import KINDS
 from services.notification.store import notifications, recipients
-from tests.notification.support import forecast, publish, wait_for_count
+from tests.notification.support import forecast, publish, registered, wait_for_count
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -32,7 +33,7 @@ async def test_every_statement_prepares_on_the_migrated_tables(notif) -> None:
         for module in (notifications, recipients)
         for value in vars(module).values()
         if isinstance(value, Sql)
-    ]
+    ] + list(notifications.DELIVER.statements)  # the consumer's, both ways
     assert len(statements) >= 10
     async with app.state.runtime.db.read() as read:
         for stmt in statements:
@@ -77,22 +78,27 @@ async def test_announced_once_committed_and_never_after_a_rollback(notif, monkey
     announced = Announcements(app)
     monkeypatch.setattr(live, "announce", announced)
     runtime = app.state.runtime
-    notifier = Notifier(runtime.redis, "notifications")
+    handler = consumers.build(runtime)
     user = uuid.uuid4()
-    envelope = Envelope.wrap(forecast(user), "test")
-    async with runtime.db.write() as tx:
-        await notifier.prediction(tx, forecast(user), envelope)
-        assert announced.calls == []  # not before the commit
+    await handler(Envelope.wrap(forecast(user), "test"), {})  # one statement
     assert len(announced.calls) == 1 and announced.calls[0][1]  # after it: visible to others
 
-    rolled_back = Envelope.wrap(forecast(user), "test")
+    # A batch with a user event is one transaction: announced after its commit ...
+    events = [Envelope.wrap(forecast(user), "test"), Envelope.wrap(registered(user), "test")]
+    await handler.apply_batch([Delivery(envelope, {}, nullcontext) for envelope in events])
+    assert len(announced.calls) == 2 and len(announced.calls[1][0]) == 2 and announced.calls[1][1]
+
+    # ... and never for one rolled back (the recipient's upsert fails after the drafts are made)
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the effect failed")
+
+    monkeypatch.setattr(recipients, "remember", broken)
+    rolled_back = [Envelope.wrap(forecast(user), "test"), Envelope.wrap(registered(uuid.uuid4()), "test")]
     with pytest.raises(RuntimeError):
-        async with runtime.db.write() as tx:
-            await notifier.prediction(tx, forecast(user), rolled_back)
-            raise RuntimeError("the effect failed after writing")
-    assert len(announced.calls) == 1  # nothing announced for what was rolled back
+        await handler.apply_batch([Delivery(envelope, {}, nullcontext) for envelope in rolled_back])
+    assert len(announced.calls) == 2  # nothing announced for what was rolled back
     async with runtime.db.read() as read:
-        assert await read.fetchval(STORED, event_id=rolled_back.event_id) == 0
+        assert await read.fetchval(STORED, event_id=rolled_back[0].event_id) == 0
 
 
 async def test_a_failed_announcement_does_not_fail_the_event(notif, tokens, monkeypatch, caplog) -> None:

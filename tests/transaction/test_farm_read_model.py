@@ -4,18 +4,22 @@ ignored, a redelivery changes nothing, and trades follow the farm's current stat
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pamtalk.bus.base import BatchHandler, Delivery
 from pamtalk.events.catalogue import FarmEsgSubmitted, FarmUpdated
 from pamtalk.events.envelope import Envelope
+from services.transaction import consumers
 from tests.transaction.conftest import Api
 from tests.transaction.support import (
     API,
     User,
     add_farm,
     farm_row,
+    farm_snapshot,
     handled,
     open_trade,
     publish_farm,
@@ -140,3 +144,22 @@ async def test_a_newer_snapshot_replaces_every_field_of_the_farm(trade_api: Api,
 async def _status_is(app, farm_id: uuid.UUID, status: str) -> bool:
     row = await farm_row(app, farm_id)
     return row is not None and row["status"] == status
+
+
+async def test_snapshots_of_one_farm_in_one_batch_leave_the_newest(trade_api: Api, farmer: User) -> None:
+    # The AMQP bus hands waiting events over together; one statement applies them, and it can
+    # change a farm's row only once: the newest snapshot of the batch is the one kept.
+    _, app = trade_api
+    handler = consumers.transaction_updates(app.state.runtime)
+    farm_id, now = uuid.uuid4(), datetime.now(UTC)
+    newer, older, other = (
+        Envelope.wrap(farm_snapshot(farm_id, farmer.id, status="inactive", updated_at=now), "farm"),
+        Envelope.wrap(farm_snapshot(farm_id, farmer.id, updated_at=now - timedelta(seconds=1)), "farm"),
+        Envelope.wrap(farm_snapshot(uuid.uuid4(), farmer.id), "farm"),
+    )
+    assert isinstance(handler, BatchHandler)
+    await handler.apply_batch([Delivery(envelope, {}, nullcontext) for envelope in (newer, older, other)])
+    row = await farm_row(app, farm_id)
+    assert row is not None and row["status"] == "inactive"
+    assert [await handled(app, envelope) for envelope in (newer, older, other)] == [True] * 3
+    assert await farm_row(app, other.data["farm_id"]) is not None

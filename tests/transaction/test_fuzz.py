@@ -33,7 +33,9 @@ async def test_transaction_api_holds_under_fuzzing(
     farmer, farm_id = uuid.uuid4(), uuid.uuid4()
     async with db.write() as tx:  # a farm to trade with, so creation can succeed too
         crops = ["tomatoes", "rice", "cabbage", "lettuce", "carrots"]
-        await farms.apply(tx, farm_snapshot(farm_id, farmer, name="Fuzz farm", region="Jeju"), crops)
+        row = farms.snapshot_row(farm_snapshot(farm_id, farmer, name="Fuzz farm", region="Jeju"), crops)
+        event_id = uuid.uuid4()  # as if its event had been claimed
+        await farms.APPLY.write(tx, [{**row, "event_id": event_id, "n": 0}], [event_id], None)
     await db.close()
     shared = Shared(
         bus=MemoryBus(), redis=make_redis(redis_url), jwks_fetcher=tokens.fetch, database_url=database_url

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 
+from pamtalk.db.folded import Fold
 from pamtalk.db.statements import Sql, sql
 from services.transaction import lifecycle
 from services.transaction.items import FIELDS
@@ -27,6 +28,7 @@ MOVES = [getattr(lifecycle, name) for name in ("CONFIRM", "SETTLE", "CANCEL", "C
 def statements() -> list[Sql]:
     """Every statement the store runs: its constants, every page shape and every move."""
     found = [value for module in (trades, farms, market) for value in vars(module).values()]
+    found += [statement for value in found if isinstance(value, Fold) for statement in value.statements]
     pages = [
         trades.page_statement(scope, tuple(given), status)
         for scope, status in itertools.product(trades.SCOPES, (None, *STATUSES))
@@ -61,4 +63,5 @@ async def test_trade_columns_are_the_tables(trade_api: Api) -> None:
 
 async def test_a_farm_snapshot_writes_every_column_of_the_read_model(trade_api: Api) -> None:
     columns = await columns_of(trade_api, "farms")
-    assert set(farms.APPLY.names) == set(columns) - {"received_at"}
+    assert {"farm_id", *farms.FROM_SNAPSHOT} == set(columns) - {"received_at"}
+    assert all(f"excluded.{name}" in farms.APPLY.body for name in farms.FROM_SNAPSHOT)

@@ -1,10 +1,11 @@
 """A user's notifications: storing them and reading them back, and their read state.
 
 Ordering guarantee the live stream relies on: for one user, notification ids are handed
-out in commit order. ``deliver`` takes a per-user advisory lock (held to the end of the
-transaction) before drawing ids, so a second transaction for the same user gets its id only
-after the first has committed. Hence "everything after id N" is a gap-free cursor; without
-the lock, ids 10 and 11 could commit as 11 then 10, and a reader at 11 would never see 10.
+out in commit order. ``DELIVER`` (the consumer's statement) takes a per-user advisory lock
+(held to the end of the transaction) before drawing ids, so a second transaction for the
+same user gets its id only after the first has committed. Hence "everything after id N" is
+a gap-free cursor; without the lock, ids 10 and 11 could commit as 11 then 10, and a reader
+at 11 would never see 10.
 
 Rows come back as JSON-ready items (``Item``): the columns of ``COLUMNS``, in that order,
 which ``pamtalk.json_body.dumps`` writes as the API shows a notification."""
@@ -17,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import orjson
-
+from pamtalk.db.connections import decode_json
+from pamtalk.db.folded import Fold
 from pamtalk.db.statements import sql
 from pamtalk.db.tx import Read, Tx
 from services.notification.templates import DEFAULT_LANGUAGE, LANGUAGES, render
@@ -51,38 +52,42 @@ _MARK_ALL_READ = sql(
     "UPDATE notifications SET read_at = :now WHERE user_id = :user_id AND read_at IS NULL AND id <= :up_to"
 )
 
-# One statement (one round trip) per event: lock the users, pick each reader's language,
-# insert. The drafts come as one JSON array, each with its text in every language.
+# The consumer's fold (``pamtalk.db.folded``): the notifications of any number of events in
+# one statement with their inbox claims. The drafts come as one JSON array (``:rows``), each
+# with its event's id, its place and its text in every language.
+# * Only drafts of events claimed now are written (``claimed``: the kit's claim).
 # * Locks: one per user, always in the same order (no deadlocks), taken in ``locked``; the
 #   insert joins ``locked``, a one-row aggregate that exists only once every lock is held,
-#   so no id is drawn before that.
+#   so no id is drawn before that. They are held until the statement's (or the batch's)
+#   transaction commits, so ids of one user are handed out in commit order.
+# * Ids follow the drafts' places: delivery order within a batch.
 # * Language: the recipient's, else the default (unknown users); as ``language_of``.
 # * A draft already stored for this event, user and kind is skipped (and so is a second
 #   draft of the same user and kind within the event).
-_DELIVER = sql(
-    """
-WITH drafts AS MATERIALIZED (
-    SELECT d.n, d.user_id, d.kind, d.data, coalesce(
+_DELIVER = """
+drafts AS MATERIALIZED (
+    SELECT d.n, d.event_id, d.user_id, d.kind, d.data, coalesce(
         d.texts -> (SELECT r.language FROM recipients AS r WHERE r.user_id = d.user_id),
         d.texts -> :fallback
     ) AS text
-    FROM jsonb_to_recordset(CAST(:drafts AS jsonb))
-        AS d(n int, user_id uuid, kind text, texts jsonb, data jsonb)
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+        AS d(n int, event_id uuid, user_id uuid, kind text, texts jsonb, data jsonb)
+    WHERE d.event_id IN (SELECT event_id FROM claimed)
 ), locked AS MATERIALIZED (
     SELECT count(*) AS users FROM (
         SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
         FROM (SELECT DISTINCT 'notification:' || user_id AS k FROM drafts) AS keys
         ORDER BY k
     ) AS taken
-)
-INSERT INTO notifications (user_id, kind, title, body, data, event_id)
-SELECT d.user_id, d.kind, d.text ->> 0, d.text ->> 1, d.data, CAST(:event_id AS uuid)
-FROM drafts AS d CROSS JOIN locked
-ORDER BY d.n
-ON CONFLICT (event_id, user_id, kind) DO NOTHING
-RETURNING id, created_at, user_id, kind, title, body
-"""
-)
+), written AS (
+    INSERT INTO notifications (user_id, kind, title, body, data, event_id)
+    SELECT d.user_id, d.kind, d.text ->> 0, d.text ->> 1, d.data, d.event_id
+    FROM drafts AS d CROSS JOIN locked
+    ORDER BY d.n
+    ON CONFLICT (event_id, user_id, kind) DO NOTHING
+    RETURNING id, created_at, user_id, kind, title, body, CAST(data AS text)
+)"""
+DELIVER = Fold(_DELIVER, values={"fallback": DEFAULT_LANGUAGE})
 
 
 @dataclass(frozen=True)
@@ -95,22 +100,14 @@ class Draft:
     values: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self, n: int) -> dict[str, Any]:
+    def as_row(self) -> dict[str, Any]:
+        """The draft as a row of ``DELIVER``, its text rendered in every language."""
         texts = {lang: render(self.template, lang, self.values) for lang in LANGUAGES}
-        return {"n": n, "user_id": self.user_id, "kind": self.kind, "texts": texts, "data": self.data}
+        return {"user_id": self.user_id, "kind": self.kind, "texts": texts, "data": self.data}
 
 
-async def deliver(tx: Tx, event_id: uuid.UUID, drafts: Sequence[Draft]) -> list[Written]:
-    """Write each draft in its reader's language (the locks are held until ``tx`` ends); a
-    draft already stored for this event, user and kind is skipped. Returns the rows written
-    now, as items."""
-    if not drafts:
-        return []
-    payload = orjson.dumps([draft.as_json(n) for n, draft in enumerate(drafts)]).decode()
-    stored = await tx.fetch(_DELIVER, drafts=payload, event_id=event_id, fallback=DEFAULT_LANGUAGE)
-    data = {}
-    for draft in reversed(drafts):  # the first draft of a user and kind is the one stored
-        data[draft.user_id, draft.kind] = draft.data
+def items(written: Sequence[tuple[Any, ...]]) -> list[Written]:
+    """The rows ``DELIVER`` wrote, as the API shows them, with whose they are."""
     return [
         (
             user_id,
@@ -119,12 +116,12 @@ async def deliver(tx: Tx, event_id: uuid.UUID, drafts: Sequence[Draft]) -> list[
                 "kind": kind,
                 "title": title,
                 "body": body,
-                "data": data[user_id, kind],
+                "data": decode_json(data),  # as the API reads it
                 "created_at": created_at,
                 "read_at": None,
             },
         )
-        for id_, created_at, user_id, kind, title, body in stored
+        for id_, created_at, user_id, kind, title, body, data in written
     ]
 
 
