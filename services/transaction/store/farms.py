@@ -1,7 +1,7 @@
 """The read model of farms: what the transaction service keeps of the farm service's farms
 (from ``farm.registered`` / ``farm.updated``, written by the consumer's ``APPLY``), and whose
-farm it is. Opening a trade reads
-its farm in the statement that inserts the trade (``trades.open_at_farm``)."""
+farm it is. Opening a trade reads its farm in the statement that inserts the trade
+(``trades.open_at_farm``)."""
 
 from __future__ import annotations
 
