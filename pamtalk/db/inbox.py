@@ -36,7 +36,7 @@ from pamtalk.bus.base import Delivery
 from pamtalk.db.database import Database
 from pamtalk.db.folded import After, Fold, Row
 from pamtalk.db.statements import sql
-from pamtalk.db.tx import Tx
+from pamtalk.db.tx import Read, Tx
 from pamtalk.events.catalogue import CATALOGUE, parse
 from pamtalk.events.envelope import Envelope, Event
 
@@ -140,10 +140,7 @@ class OnceHandler:
             if rows and self.effects.fold is not None:
                 claimed, written = await self.effects.fold.write(read, rows, ids, self.consumer)
             else:
-                claimed, written = (
-                    [row[0] for row in await read.fetch(CLAIM_MANY, consumer=self.consumer, event_ids=ids)],
-                    (),
-                )
+                claimed, written = await self._claim(read, ids), ()
         _duplicates(envelopes, claimed)
         if written and self.effects.after is not None:
             await self.effects.after(written)
@@ -153,7 +150,7 @@ class OnceHandler:
         delivery order, then their rows in one statement; all committed together or none."""
         ids = [envelope.event_id for envelope in envelopes]
         async with self.db.write() as tx:
-            claimed = {row[0] for row in await tx.fetch(CLAIM_MANY, consumer=self.consumer, event_ids=ids)}
+            claimed = set(await self._claim(tx, ids))
             _duplicates(envelopes, claimed)
             rows: list[Row] = []
             for envelope, span in zip(envelopes, spans, strict=True):
@@ -174,6 +171,10 @@ class OnceHandler:
                 _, written = await fold.write(tx, rows, list({row["event_id"] for row in rows}), None)
                 if written and (after := self.effects.after) is not None:
                     tx.after_commit(lambda: after(written))
+
+    async def _claim(self, read: Read, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Record these events as handled; the ids not handled before (each once)."""
+        return [row[0] for row in await read.fetch(CLAIM_MANY, consumer=self.consumer, event_ids=ids)]
 
     def _rows(self, envelopes: Sequence[Envelope], spans: Sequence[Span]) -> list[Row]:
         """The rows of these events (of each event once), in delivery order."""
