@@ -14,6 +14,9 @@ listens on ``--port`` and is stopped afterwards. Two modes:
   connections kept as behind nginx) and reports, at full load and for the whole run:
   p50/p95/p99, offered vs answered req/s, send lag and the generator's CPU per request (its
   own process time). What the tool alone costs at that scenario, before any platform runs.
+  With ``--empty-app``, also the CPU of nginx and of the empty application per request answered:
+  what passing a request through the gateway into a FastAPI process costs at that rate with no
+  work at all (at a modest rate both go idle between requests and every request wakes them).
 
 ``--empty-app N`` (either mode) puts ``N`` uvicorn processes of an application that does
 nothing (``loadtests/empty_app.py``) behind the stub nginx, proxied with upstream keepalive
@@ -33,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from loadtests import summary
 from loadtests.scenarios import SCENARIOS, Scenario, resolve
@@ -109,6 +114,20 @@ def _stop_app(procs: list[subprocess.Popen[bytes]]) -> None:
         proc.wait(10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds so far of these processes and the processes they started."""
+    total = 0.0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            for one in [proc, *proc.children(recursive=True)]:
+                times = one.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:  # gone meanwhile
+            continue
+    return total
+
+
 def pool(users: int) -> dict:
     farmers = max(1, users * 3 // 10)
     accounts = [
@@ -165,7 +184,7 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:g} ms"
 
 
-def scenario_report(raw: dict[str, Any]) -> list[str]:
+def scenario_report(raw: dict[str, Any], stub_cpu: dict[str, float] | None = None) -> list[str]:
     sc = raw["config"]["scenario"]
     head = f"{sc['name']} against the stub: {sc['users']} users, {sc['rps']:g} req/s, {raw['duration']:.0f} s"
     lines = [head]
@@ -178,6 +197,11 @@ def scenario_report(raw: dict[str, Any]) -> list[str]:
             f"p99 {_ms(f['p99_ms'])}; errors {f['errors']}; send lag p99 {_ms(f['send_lag_p99_ms'])}; "
             f"generator CPU {'-' if cpu is None else f'{cpu:g} ms/request ({core:g} % of a core)'}"
         )
+    if stub_cpu:
+        answered = sum(e["count"] for e in raw["endpoints"].values()) or 1
+        parts = ", ".join(f"{name} {seconds * 1000 / answered:.3f}" for name, seconds in stub_cpu.items())
+        total = sum(stub_cpu.values()) * 1000 / answered
+        lines.append(f"  stub CPU (whole run, {answered} requests): {total:.3f} ms/request ({parts})")
     tool_errors = raw["tool_errors"] or "none"
     lines.append(f"  not sent (in-flight limit): {raw['not_sent']}; tool errors: {tool_errors}")
     return lines
@@ -215,8 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)], check=True)
     try:
         time.sleep(0.3)
+        stub = {"nginx": [int((folder / "nginx.pid").read_text())], "empty app": [p.pid for p in apps]}
+        before = {name: cpu_seconds(pids) for name, pids in stub.items()}
         cmd = [sys.executable, "-m", "loadtests.runner", str(folder / "config.json")]
         subprocess.run(cmd, cwd=ROOT, check=True)
+        stub_cpu = {name: cpu_seconds(pids) - before[name] for name, pids in stub.items() if pids}
     finally:
         subprocess.run(
             [binary, "-c", str(folder / "nginx.conf"), "-p", str(folder), "-s", "stop"], check=False
@@ -224,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         _stop_app(apps)
     raw = json.loads((folder / "raw.json").read_text())
     if args.scenario:
-        print("\n".join(scenario_report(raw)))
+        print("\n".join(scenario_report(raw, stub_cpu)))
     else:
         held = [s["rps"] for s in raw["find_max"] if s["verdict"] == "PASS"]
         target = f"{args.empty_app} empty FastAPI process(es) behind nginx" if args.empty_app else "a stub"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from loadtests import calibrate, latency
@@ -57,6 +58,43 @@ def test_scenario_figures_at_full_load_leave_the_ramp_out() -> None:
     assert figures["whole run"]["send_lag_p99_ms"] == 200.0
     report = "\n".join(calibrate.scenario_report(raw))
     assert "0.3 ms/request (3 % of a core)" in report and "answered 100 req/s" in report
+    assert "stub CPU" not in report  # nginx alone answered: nothing of the stub was measured
+
+
+def test_stub_cpu_is_reported_per_request_answered() -> None:
+    seconds = [_second(t, 100, 2.0, 30.0) for t in range(10)]
+    scenario = {"name": "normal", "users": 100, "rps": 100, "duration": 10, "shape": "linear", "ramp": 1}
+    raw = {"config": {"scenario": scenario}, "duration": 10, "drain": 0, "seconds": seconds,
+           "endpoints": {name: {"count": n, "errors": 0, "hist": latency.to_json({1.0: n}), "statuses": {}}
+                         for name, n in (("GET /a", 600), ("POST /b", 400))},
+           "not_sent": 0, "tool_errors": {}}  # fmt: skip
+    report = calibrate.scenario_report(raw, {"nginx": 0.1, "empty app": 0.4})
+    line = next(line for line in report if "stub CPU" in line)
+    expected = "stub CPU (whole run, 1000 requests): 0.500 ms/request (nginx 0.100, empty app 0.400)"
+    assert line.strip() == expected
+
+
+def test_cpu_seconds_counts_a_process_and_what_it_started() -> None:
+    # as nginx's master and workers: the parent idles, the process it started does the work
+    child = (
+        "import sys, time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
+        "print('done', flush=True)\nsys.stdin.read()"
+    )
+    parent_code = (
+        "import subprocess, sys\n"
+        f"subprocess.run([sys.executable, '-c', {child!r}], stdin=sys.stdin, stdout=sys.stdout)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", parent_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "done"
+        own = sum(psutil.Process(parent.pid).cpu_times()[:2])
+        assert own < 0.3  # the parent only waited
+        assert calibrate.cpu_seconds([parent.pid]) >= own + 0.35  # its child's 0.4 s counted
+        assert calibrate.cpu_seconds([parent.pid, 2**22 + 12345]) >= own + 0.35  # a gone pid: skipped
+    finally:
+        parent.communicate("")
 
 
 def test_empty_app_mode_proxies_to_its_processes_with_keepalive(tmp_path: Path) -> None:
@@ -88,5 +126,9 @@ def test_calibrate_runs_a_scenario_against_the_stub(port: str, extra: list[str],
     answered = float(full.split("answered ")[1].split(" ")[0])
     assert 0.7 * rps < offered < 1.3 * rps and abs(answered - offered) <= 0.05 * offered, full
     assert "errors 0" in full and "ms/request" in full  # every POST got the status the mix expects
+    stub = [line for line in done.stdout.splitlines() if "stub CPU" in line]
+    if extra:  # the CPU of nginx and of the empty application, per request answered
+        assert len(stub) == 1 and "nginx " in stub[0] and "empty app " in stub[0], done.stdout
+        assert float(stub[0].split("): ")[1].split(" ms/request")[0]) > 0, stub
     left = subprocess.run(["pgrep", "-f", "loadtests.empty_app:app"], capture_output=True, check=False)
     assert left.returncode == 1, "the empty application's process was left running"
