@@ -14,9 +14,10 @@ listens on ``--port`` and is stopped afterwards. Two modes:
   connections kept as behind nginx) and reports, at full load and for the whole run:
   p50/p95/p99, offered vs answered req/s, send lag and the generator's CPU per request (its
   own process time). What the tool alone costs at that scenario, before any platform runs.
-  With ``--empty-app``, also the CPU of nginx and of the empty application per request answered:
-  what passing a request through the gateway into a FastAPI process costs at that rate with no
-  work at all (at a modest rate both go idle between requests and every request wakes them).
+  It also reports the stub's own CPU per request answered (nginx, and with ``--empty-app`` the
+  empty application): what passing a request through the gateway into a FastAPI process costs
+  at that rate with no work at all (at a modest rate both go idle between requests and every
+  request wakes them).
 
 ``--empty-app N`` (either mode) puts ``N`` uvicorn processes of an application that does
 nothing (``loadtests/empty_app.py``) behind the stub nginx, proxied with upstream keepalive
