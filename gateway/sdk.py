@@ -13,6 +13,10 @@ One adaptation of the input, for a limit of the generator: it makes every operat
 token (``security: [{}, {bearerAuth: []}]``) would demand one. For them the generator is
 given no ``security``: the SDK's functions then take either client (``Client`` or
 ``AuthenticatedClient``, whose token is sent).
+
+And two edits of the generator's templates (``gateway.sdk_templates``), so that a module holds
+its operation or model once: statuses parsed alike share a branch, and the additional-property
+mapping of the models lives once in ``pamtalk_client.types``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from gateway import sdk_templates
 from gateway.openapi import CURRENT, ROOT
 from pamtalk.openapi.shape import operations
 
@@ -56,6 +61,7 @@ def generate(out: Path, doc: dict[str, Any]) -> str:
         env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
         command = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(spec)]
         command += ["--config", str(CONFIG), "--output-path", str(out), "--meta", "setup", "--overwrite"]
+        command += ["--custom-template-path", str(sdk_templates.write(Path(scratch) / "templates"))]
         done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=scratch, check=False)
     output = done.stdout + done.stderr
     if done.returncode != 0 or "warning" in output.lower() or "error" in output.lower():

@@ -51,4 +51,30 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+V = TypeVar("V")
+
+
+class AdditionalProperties(Generic[V]):
+    """The properties of a model beyond its declared ones, read and written as a mapping."""
+
+    __slots__ = ()
+    additional_properties: dict[str, V]
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> V:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+__all__ = ["UNSET", "AdditionalProperties", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -6,11 +6,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 T = TypeVar("T", bound="AnchorInBundle")
 
 
 @_attrs_define
-class AnchorInBundle:
+class AnchorInBundle(AdditionalProperties["Any"]):
     """
     Attributes:
         tree_size (int):
@@ -91,19 +93,3 @@ class AnchorInBundle:
 
         anchor_in_bundle.additional_properties = d
         return anchor_in_bundle
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.risk_band import RiskBand
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.signal_out import SignalOut
@@ -19,7 +19,7 @@ T = TypeVar("T", bound="AnomalyOut")
 
 
 @_attrs_define
-class AnomalyOut:
+class AnomalyOut(AdditionalProperties["Any"]):
     """
     Attributes:
         transaction_id (UUID):
@@ -162,19 +162,3 @@ class AnomalyOut:
 
         anomaly_out.additional_properties = d
         return anomaly_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.crop_totals import CropTotals
     from ..models.dashboard_out_by_status import DashboardOutByStatus
@@ -19,7 +21,7 @@ T = TypeVar("T", bound="DashboardOut")
 
 
 @_attrs_define
-class DashboardOut:
+class DashboardOut(AdditionalProperties["Any"]):
     """Market figures; counts and values leave cancelled trades out.
 
     Attributes:
@@ -129,19 +131,3 @@ class DashboardOut:
 
         dashboard_out.additional_properties = d
         return dashboard_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.entry_object import EntryObject
     from ..models.inclusion_proof_out import InclusionProofOut
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="EntryWithProofOut")
 
 
 @_attrs_define
-class EntryWithProofOut:
+class EntryWithProofOut(AdditionalProperties["Any"]):
     """
     Attributes:
         entry (EntryObject): A ledger entry; its canonical JSON is the Merkle leaf (docs/ledger-verification.md).
@@ -77,19 +79,3 @@ class EntryWithProofOut:
 
         entry_with_proof_out.additional_properties = d
         return entry_with_proof_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,12 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grade import Grade
+from ..types import AdditionalProperties
 
 T = TypeVar("T", bound="EsgAssessment")
 
 
 @_attrs_define
-class EsgAssessment:
+class EsgAssessment(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -127,19 +128,3 @@ class EsgAssessment:
 
         esg_assessment.additional_properties = d
         return esg_assessment
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grade import Grade
+from ..types import AdditionalProperties
 
 if TYPE_CHECKING:
     from ..models.esg_assessment_detail_breakdown import EsgAssessmentDetailBreakdown
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="EsgAssessmentDetail")
 
 
 @_attrs_define
-class EsgAssessmentDetail:
+class EsgAssessmentDetail(AdditionalProperties["Any"]):
     """An assessment with how it was made.
 
     Attributes:
@@ -174,19 +175,3 @@ class EsgAssessmentDetail:
 
         esg_assessment_detail.additional_properties = d
         return esg_assessment_detail
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

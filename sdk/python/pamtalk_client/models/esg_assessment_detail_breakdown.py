@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.esg_item_out import EsgItemOut
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="EsgAssessmentDetailBreakdown")
 
 
 @_attrs_define
-class EsgAssessmentDetailBreakdown:
+class EsgAssessmentDetailBreakdown(AdditionalProperties["list[EsgItemOut]"]):
     """environmental, social, governance"""
 
     additional_properties: dict[str, list[EsgItemOut]] = _attrs_field(init=False, factory=dict)
@@ -50,19 +52,3 @@ class EsgAssessmentDetailBreakdown:
 
         esg_assessment_detail_breakdown.additional_properties = additional_properties
         return esg_assessment_detail_breakdown
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> list[EsgItemOut]:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: list[EsgItemOut]) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.esg_submission_out import EsgSubmissionOut
@@ -18,7 +18,7 @@ T = TypeVar("T", bound="EsgHistory")
 
 
 @_attrs_define
-class EsgHistory:
+class EsgHistory(AdditionalProperties["Any"]):
     """
     Attributes:
         farm_id (UUID):
@@ -122,19 +122,3 @@ class EsgHistory:
 
         esg_history.additional_properties = d
         return esg_history
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

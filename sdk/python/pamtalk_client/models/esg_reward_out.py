@@ -7,11 +7,13 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 T = TypeVar("T", bound="EsgRewardOut")
 
 
 @_attrs_define
-class EsgRewardOut:
+class EsgRewardOut(AdditionalProperties["Any"]):
     """
     Attributes:
         assessment_id (UUID):
@@ -82,19 +84,3 @@ class EsgRewardOut:
 
         esg_reward_out.additional_properties = d
         return esg_reward_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

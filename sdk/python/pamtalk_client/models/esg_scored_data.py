@@ -8,12 +8,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grade import Grade
+from ..types import AdditionalProperties
 
 T = TypeVar("T", bound="EsgScoredData")
 
 
 @_attrs_define
-class EsgScoredData:
+class EsgScoredData(AdditionalProperties["Any"]):
     """
     Attributes:
         farm_id (UUID):
@@ -78,19 +79,3 @@ class EsgScoredData:
 
         esg_scored_data.additional_properties = d
         return esg_scored_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.esg_submission_out_status import EsgSubmissionOutStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.esg_assessment import EsgAssessment
@@ -20,7 +20,7 @@ T = TypeVar("T", bound="EsgSubmissionOut")
 
 
 @_attrs_define
-class EsgSubmissionOut:
+class EsgSubmissionOut(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -128,19 +128,3 @@ class EsgSubmissionOut:
 
         esg_submission_out.additional_properties = d
         return esg_submission_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,11 +7,13 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 T = TypeVar("T", bound="FarmContact")
 
 
 @_attrs_define
-class FarmContact:
+class FarmContact(AdditionalProperties["Any"]):
     """Who runs a farm and how to reach them: for signed-in users only.
 
     Attributes:
@@ -69,19 +71,3 @@ class FarmContact:
 
         farm_contact.additional_properties = d
         return farm_contact
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

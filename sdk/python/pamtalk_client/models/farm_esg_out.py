@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.esg_assessment_detail import EsgAssessmentDetail
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="FarmEsgOut")
 
 
 @_attrs_define
-class FarmEsgOut:
+class FarmEsgOut(AdditionalProperties["Any"]):
     """
     Attributes:
         farm_id (UUID):
@@ -115,19 +115,3 @@ class FarmEsgOut:
 
         farm_esg_out.additional_properties = d
         return farm_esg_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

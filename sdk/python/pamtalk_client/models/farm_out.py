@@ -13,13 +13,13 @@ from ..models.crop import Crop
 from ..models.farm_status import FarmStatus
 from ..models.grade import Grade
 from ..models.region import Region
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 T = TypeVar("T", bound="FarmOut")
 
 
 @_attrs_define
-class FarmOut:
+class FarmOut(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -387,19 +387,3 @@ class FarmOut:
 
         farm_out.additional_properties = d
         return farm_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.forecast_out_history_source import ForecastOutHistorySource
+from ..types import AdditionalProperties
 
 if TYPE_CHECKING:
     from ..models.data_window import DataWindow
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="ForecastOut")
 
 
 @_attrs_define
-class ForecastOut:
+class ForecastOut(AdditionalProperties["Any"]):
     """
     Attributes:
         crop (str):
@@ -143,19 +144,3 @@ class ForecastOut:
 
         forecast_out.additional_properties = d
         return forecast_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

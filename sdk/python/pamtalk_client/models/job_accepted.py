@@ -8,12 +8,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.job_accepted_status import JobAcceptedStatus
+from ..types import AdditionalProperties
 
 T = TypeVar("T", bound="JobAccepted")
 
 
 @_attrs_define
-class JobAccepted:
+class JobAccepted(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -62,19 +63,3 @@ class JobAccepted:
 
         job_accepted.additional_properties = d
         return job_accepted
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

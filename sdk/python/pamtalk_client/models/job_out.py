@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.job_out_status import JobOutStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.job_request import JobRequest
@@ -20,7 +20,7 @@ T = TypeVar("T", bound="JobOut")
 
 
 @_attrs_define
-class JobOut:
+class JobOut(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -200,19 +200,3 @@ class JobOut:
 
         job_out.additional_properties = d
         return job_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.forecast_out import ForecastOut
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="JobResult")
 
 
 @_attrs_define
-class JobResult:
+class JobResult(AdditionalProperties["Any"]):
     """
     Attributes:
         count (int):
@@ -65,19 +67,3 @@ class JobResult:
 
         job_result.additional_properties = d
         return job_result
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

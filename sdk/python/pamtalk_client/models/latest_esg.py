@@ -9,13 +9,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grade import Grade
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 T = TypeVar("T", bound="LatestEsg")
 
 
 @_attrs_define
-class LatestEsg:
+class LatestEsg(AdditionalProperties["Any"]):
     """The farm's current grade: the newest assessment received.
 
     Attributes:
@@ -103,19 +103,3 @@ class LatestEsg:
 
         latest_esg.additional_properties = d
         return latest_esg
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.data_window import DataWindow
     from ..models.model_info_backtest import ModelInfoBacktest
@@ -15,7 +17,7 @@ T = TypeVar("T", bound="ModelInfo")
 
 
 @_attrs_define
-class ModelInfo:
+class ModelInfo(AdditionalProperties["Any"]):
     """
     Attributes:
         version (str):
@@ -107,19 +109,3 @@ class ModelInfo:
 
         model_info.additional_properties = d
         return model_info
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,6 +7,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 if TYPE_CHECKING:
     from ..models.wallet_out import WalletOut
 
@@ -15,7 +17,7 @@ T = TypeVar("T", bound="MyWalletsOut")
 
 
 @_attrs_define
-class MyWalletsOut:
+class MyWalletsOut(AdditionalProperties["Any"]):
     """
     Attributes:
         owner_id (UUID):
@@ -74,19 +76,3 @@ class MyWalletsOut:
 
         my_wallets_out.additional_properties = d
         return my_wallets_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

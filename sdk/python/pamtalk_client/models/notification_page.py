@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.esg_scored_notification import EsgScoredNotification
@@ -21,7 +21,7 @@ T = TypeVar("T", bound="NotificationPage")
 
 
 @_attrs_define
-class NotificationPage:
+class NotificationPage(AdditionalProperties["Any"]):
     """
     Attributes:
         items (list[EsgScoredNotification | ForecastFinishedNotification | TokensReceivedNotification |
@@ -173,19 +173,3 @@ class NotificationPage:
 
         notification_page.additional_properties = d
         return notification_page
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

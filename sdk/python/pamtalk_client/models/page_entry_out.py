@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.entry_out import EntryOut
@@ -16,7 +16,7 @@ T = TypeVar("T", bound="PageEntryOut")
 
 
 @_attrs_define
-class PageEntryOut:
+class PageEntryOut(AdditionalProperties["Any"]):
     """
     Attributes:
         items (list[EntryOut]):
@@ -79,19 +79,3 @@ class PageEntryOut:
 
         page_entry_out.additional_properties = d
         return page_entry_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.field_error import FieldError
@@ -16,7 +16,7 @@ T = TypeVar("T", bound="Problem")
 
 
 @_attrs_define
-class Problem:
+class Problem(AdditionalProperties["Any"]):
     """An error answer (RFC 9457 problem details, application/problem+json). `type` is stable:
     https://pamtalk.kr/problems/<name>, e.g. not-found, validation-error, idempotency-key-reused, invalid-transition.
     Some problems carry more members.
@@ -128,19 +128,3 @@ class Problem:
 
         problem.additional_properties = d
         return problem
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,13 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 T = TypeVar("T", bound="PublicKeyOut")
 
 
 @_attrs_define
-class PublicKeyOut:
+class PublicKeyOut(AdditionalProperties["Any"]):
     """
     Attributes:
         key_id (str): SHA-256 of the 32 raw key bytes, hex: the fingerprint to pin
@@ -70,19 +70,3 @@ class PublicKeyOut:
 
         public_key_out.additional_properties = d
         return public_key_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,11 +7,13 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import AdditionalProperties
+
 T = TypeVar("T", bound="RedemptionOut")
 
 
 @_attrs_define
-class RedemptionOut:
+class RedemptionOut(AdditionalProperties["Any"]):
     """
     Attributes:
         redemption_id (UUID):
@@ -116,19 +118,3 @@ class RedemptionOut:
 
         redemption_out.additional_properties = d
         return redemption_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,13 +9,13 @@ from attrs import field as _attrs_field
 
 from ..models.trade_data_role import TradeDataRole
 from ..models.trade_status import TradeStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 T = TypeVar("T", bound="TradeData")
 
 
 @_attrs_define
-class TradeData:
+class TradeData(AdditionalProperties["Any"]):
     """
     Attributes:
         trade_id (UUID):
@@ -124,19 +124,3 @@ class TradeData:
 
         trade_data.additional_properties = d
         return trade_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

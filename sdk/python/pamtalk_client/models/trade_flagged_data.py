@@ -9,12 +9,13 @@ from attrs import field as _attrs_field
 
 from ..models.risk_band import RiskBand
 from ..models.trade_flagged_data_role import TradeFlaggedDataRole
+from ..types import AdditionalProperties
 
 T = TypeVar("T", bound="TradeFlaggedData")
 
 
 @_attrs_define
-class TradeFlaggedData:
+class TradeFlaggedData(AdditionalProperties["Any"]):
     """
     Attributes:
         trade_id (UUID):
@@ -71,19 +72,3 @@ class TradeFlaggedData:
 
         trade_flagged_data.additional_properties = d
         return trade_flagged_data
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

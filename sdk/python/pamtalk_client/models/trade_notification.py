@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.trade_notification_kind import TradeNotificationKind
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.trade_data import TradeData
@@ -18,7 +18,7 @@ T = TypeVar("T", bound="TradeNotification")
 
 
 @_attrs_define
-class TradeNotification:
+class TradeNotification(AdditionalProperties["Any"]):
     """
     Attributes:
         id (int): Grows with every notification; also the SSE event id
@@ -123,19 +123,3 @@ class TradeNotification:
 
         trade_notification.additional_properties = d
         return trade_notification
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.trade_status import TradeStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.review_flag import ReviewFlag
@@ -19,7 +19,7 @@ T = TypeVar("T", bound="TradeOut")
 
 
 @_attrs_define
-class TradeOut:
+class TradeOut(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -328,19 +328,3 @@ class TradeOut:
 
         trade_out.additional_properties = d
         return trade_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -10,13 +10,13 @@ from attrs import field as _attrs_field
 
 from ..models.role import Role
 from ..models.user_out_language import UserOutLanguage
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 T = TypeVar("T", bound="UserOut")
 
 
 @_attrs_define
-class UserOut:
+class UserOut(AdditionalProperties["Any"]):
     """
     Attributes:
         id (UUID):
@@ -129,19 +129,3 @@ class UserOut:
 
         user_out.additional_properties = d
         return user_out
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

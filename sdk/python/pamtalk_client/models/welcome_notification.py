@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, AdditionalProperties, Unset
 
 if TYPE_CHECKING:
     from ..models.welcome_data import WelcomeData
@@ -17,7 +17,7 @@ T = TypeVar("T", bound="WelcomeNotification")
 
 
 @_attrs_define
-class WelcomeNotification:
+class WelcomeNotification(AdditionalProperties["Any"]):
     """
     Attributes:
         id (int): Grows with every notification; also the SSE event id
@@ -124,19 +124,3 @@ class WelcomeNotification:
 
         welcome_notification.additional_properties = d
         return welcome_notification
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

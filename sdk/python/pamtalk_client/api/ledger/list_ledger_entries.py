@@ -63,35 +63,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if response.status_code == 414:
+    if response.status_code in (414, 422, 429, 502, 503, 504):
         response_414 = Problem.from_dict(response.json())
 
         return response_414
-
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = Problem.from_dict(response.json())
-
-        return response_429
-
-    if response.status_code == 502:
-        response_502 = Problem.from_dict(response.json())
-
-        return response_502
-
-    if response.status_code == 503:
-        response_503 = Problem.from_dict(response.json())
-
-        return response_503
-
-    if response.status_code == 504:
-        response_504 = Problem.from_dict(response.json())
-
-        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
