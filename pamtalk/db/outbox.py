@@ -108,7 +108,8 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self.max_backoff)
             look = False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                async with asyncio.timeout(backoff):  # not wait_for: it can lose a cancellation
+                    await self._wake.wait()
                 look = True  # woken by a commit: no need to look first
                 if self.coalesce_seconds > 0:
                     await asyncio.sleep(self.coalesce_seconds)  # the other commits of the moment

@@ -187,7 +187,8 @@ class Replica:
         try:
             pool = await self.open()
             async with pool.acquire(timeout=CONNECT_TIMEOUT) as conn:
-                replayed = int(await asyncio.wait_for(conn.fetchval(REPLAYED_LSN.text), CONNECT_TIMEOUT))
+                async with asyncio.timeout(CONNECT_TIMEOUT):  # not wait_for: see close()
+                    replayed = int(await conn.fetchval(REPLAYED_LSN.text))
         except Exception as exc:
             if self.up:
                 log.warning("replica not answering: %s", exc, extra={"service": self.service})
@@ -212,6 +213,9 @@ class Replica:
         return 0.0
 
     async def close(self) -> None:
+        # The watcher stops only by this cancellation, so nothing in it may swallow one:
+        # Python 3.11's asyncio.wait_for does when what it awaits finishes at that moment
+        # (CPython gh-86296), and close() then waited for ever; asyncio.timeout does not.
         if self._task is not None:
             self._task.cancel()
             try:

@@ -102,7 +102,8 @@ class LiveHub:
             confirmed = self._confirmed[name]
         try:
             try:  # once Redis confirms, nothing published from now on can be missed
-                await asyncio.wait_for(confirmed.wait(), CONFIRM_TIMEOUT)
+                async with asyncio.timeout(CONFIRM_TIMEOUT):  # not wait_for: it can lose a cancel
+                    await confirmed.wait()
             except TimeoutError:
                 log.warning("subscription not confirmed in time; the stream relies on re-reads")
             yield bell

@@ -92,7 +92,8 @@ async def notification_events(
                 yield REAUTH
                 return
             try:
-                await asyncio.wait_for(bell.wait(), min(settings.heartbeat_seconds, left))
+                async with asyncio.timeout(min(settings.heartbeat_seconds, left)):  # keeps a cancel
+                    await bell.wait()
                 if hub.closed:  # this replica is stopping: the client reconnects elsewhere
                     return
                 must_read = True

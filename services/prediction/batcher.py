@@ -106,8 +106,9 @@ class MicroBatcher(Generic[T, R]):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
-                try:
-                    batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+                try:  # not wait_for, which on Python 3.11 can lose stop()'s cancellation
+                    async with asyncio.timeout(remaining):
+                        batch.append(await self._queue.get())
                 except TimeoutError:
                     break
         except asyncio.CancelledError:  # stopping while gathering: these never reach the model
